@@ -1,0 +1,27 @@
+/** Default largest WebSocket frame the relay accepts on /yjs (bytes). Configurable on the server. */
+export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024 // 1 MiB
+
+/** Longest display name, in characters. */
+export const MAX_NAME_LENGTH = 40
+
+/** Longest room title, in characters. */
+export const MAX_TITLE_LENGTH = 120
+
+/**
+ * Close codes the relay uses on /yjs. 1003/1007/1008/1009 are the RFC 6455 meanings;
+ * 4xxx are application codes (the 4000–4999 range is reserved for applications).
+ */
+export const CloseCode = {
+  /** A text frame arrived; the y-websocket protocol is binary only. */
+  UnsupportedData: 1003,
+  /** The frame was not a well-formed y-websocket / Yjs message. */
+  MalformedMessage: 1007,
+  /** The frame was larger than the configured limit. */
+  MessageTooBig: 1009,
+  /** The server is shutting down; reconnect later. */
+  GoingAway: 1001,
+  /** The room was deleted while the socket was open. */
+  RoomGone: 4404,
+} as const
+
+export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]

@@ -1,0 +1,72 @@
+import { z } from 'zod'
+import { MAX_NAME_LENGTH } from './limits.ts'
+import { RoleSchema } from './roles.ts'
+
+export const PresenceStatus = { Online: 'online', Away: 'away' } as const
+export const PresenceStatusSchema = z.enum([PresenceStatus.Online, PresenceStatus.Away])
+export type PresenceStatus = z.infer<typeof PresenceStatusSchema>
+
+export const DisplayNameSchema = z.string().trim().min(1).max(MAX_NAME_LENGTH)
+
+/**
+ * socket.io handshake `auth` payload. `userId` is a per-tab id that is also the tldraw
+ * presence id, so the participants panel can follow a participant's viewport.
+ */
+export const HandshakeAuthSchema = z.object({
+  roomId: z.string().min(1).max(64),
+  token: z.string().min(1).max(256),
+  name: DisplayNameSchema,
+  userId: z.string().min(1).max(64),
+  protocolVersion: z.number().int(),
+})
+export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>
+
+/** One participant as everyone in the room sees them. */
+export const ParticipantSchema = z.object({
+  /** The socket id: unique per connection. */
+  id: z.string(),
+  userId: z.string(),
+  name: z.string(),
+  role: RoleSchema,
+  status: PresenceStatusSchema,
+  joinedAt: z.number(),
+})
+export type Participant = z.infer<typeof ParticipantSchema>
+
+export const PresenceStatusPayloadSchema = z.object({ status: PresenceStatusSchema }).strict()
+export type PresenceStatusPayload = z.infer<typeof PresenceStatusPayloadSchema>
+
+/** Event names, as wire strings. */
+export const SocketEvent = {
+  Hello: 'hello',
+  PresenceSnapshot: 'presence:snapshot',
+  PresenceJoined: 'presence:joined',
+  PresenceLeft: 'presence:left',
+  PresenceStatus: 'presence:status',
+  PayloadError: 'error:payload',
+} as const
+
+export interface HelloPayload {
+  protocolVersion: number
+  you: Participant
+}
+
+export interface PayloadErrorPayload {
+  event: string
+  message: string
+}
+
+/** Acknowledgement of a client → server event. */
+export type Ack = { ok: true } | { ok: false; error: string }
+
+export interface ServerToClientEvents {
+  [SocketEvent.Hello]: (payload: HelloPayload) => void
+  [SocketEvent.PresenceSnapshot]: (payload: { participants: Participant[] }) => void
+  [SocketEvent.PresenceJoined]: (participant: Participant) => void
+  [SocketEvent.PresenceLeft]: (participant: Participant) => void
+  [SocketEvent.PayloadError]: (payload: PayloadErrorPayload) => void
+}
+
+export interface ClientToServerEvents {
+  [SocketEvent.PresenceStatus]: (payload: PresenceStatusPayload, ack?: (ack: Ack) => void) => void
+}

@@ -1,0 +1,49 @@
+import { z } from 'zod'
+import { MAX_TITLE_LENGTH } from './limits.ts'
+import { RoleSchema } from './roles.ts'
+
+/** Body of `POST /api/rooms`. Every field is optional; an empty body is fine. */
+export const CreateRoomBodySchema = z
+  .object({
+    title: z.string().trim().min(1).max(MAX_TITLE_LENGTH).optional(),
+  })
+  .strict()
+export type CreateRoomBody = z.infer<typeof CreateRoomBodySchema>
+
+const RoleRecord = <T extends z.ZodType>(value: T) =>
+  z.object({ interviewer: value, candidate: value, observer: value })
+
+/** `201` answer of `POST /api/rooms`. Tokens are shown once; the server keeps only hashes. */
+export const CreateRoomResponseSchema = z.object({
+  roomId: z.string(),
+  title: z.string(),
+  links: RoleRecord(z.url()),
+  tokens: RoleRecord(z.string()),
+})
+export type CreateRoomResponse = z.infer<typeof CreateRoomResponseSchema>
+
+/** `GET /api/rooms/<roomId>/session` with a capability token: who the bearer is in this room. */
+export const RoomSessionSchema = z.object({
+  roomId: z.string(),
+  title: z.string(),
+  role: RoleSchema,
+  createdAt: z.number(),
+  protocolVersion: z.number(),
+})
+export type RoomSession = z.infer<typeof RoomSessionSchema>
+
+/** Every non-2xx JSON answer of the API. `code` is stable; `message` is for people. */
+export const ApiErrorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string() }),
+})
+export type ApiError = z.infer<typeof ApiErrorSchema>
+
+/** Stable error codes of the API. */
+export const ApiErrorCode = {
+  BadRequest: 'bad_request',
+  Unauthorized: 'unauthorized',
+  Forbidden: 'forbidden',
+  NotFound: 'not_found',
+  PayloadTooLarge: 'payload_too_large',
+  Internal: 'internal',
+} as const

@@ -1,0 +1,124 @@
+import { atom } from '@tldraw/state'
+import { Store } from '@tldraw/store'
+import {
+  createShapeId,
+  createTLSchema,
+  DocumentRecordType,
+  TLDOCUMENT_ID,
+  PageRecordType,
+  toRichText,
+  type TLGeoShape,
+  type TLPageId,
+  type TLRecord,
+  type TLStore,
+  type TLStoreProps,
+} from '@tldraw/tlschema'
+import * as Y from 'yjs'
+
+const schema = createTLSchema()
+
+/** A bare tldraw store (no editor, no DOM), as the binding sees one. */
+export function makeStore(): TLStore {
+  const props: TLStoreProps = {
+    defaultName: 'test',
+    assets: {
+      upload: async () => ({ src: '' }),
+      resolve: (asset) => asset.props.src,
+      remove: async () => {},
+    },
+    users: { currentUser: atom('user', null), resolve: () => atom('user', null) },
+    onMount: () => {},
+  }
+  return new Store({ schema, props }) as unknown as TLStore
+}
+
+export const PAGE_ID = PageRecordType.createId('page')
+
+/** The records every board starts with: the document and one page (fixed ids, as tldraw makes them). */
+export function seedRecords(): TLRecord[] {
+  return [
+    DocumentRecordType.create({ id: TLDOCUMENT_ID }),
+    PageRecordType.create({ id: PAGE_ID, name: 'Page 1', index: 'a1' as never }),
+  ]
+}
+
+/** A valid rectangle. */
+export function geo(name: string, overrides: Partial<TLGeoShape> = {}, page: TLPageId = PAGE_ID): TLGeoShape {
+  return {
+    id: createShapeId(name),
+    typeName: 'shape',
+    type: 'geo',
+    x: 0,
+    y: 0,
+    rotation: 0,
+    index: 'a1' as never,
+    parentId: page,
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    ...overrides,
+    props: {
+      geo: 'rectangle',
+      dash: 'draw',
+      url: '',
+      w: 100,
+      h: 80,
+      growY: 0,
+      scale: 1,
+      flipX: false,
+      flipY: false,
+      labelColor: 'black',
+      color: 'black',
+      fill: 'none',
+      size: 'm',
+      font: 'draw',
+      align: 'middle',
+      verticalAlign: 'middle',
+      richText: toRichText(''),
+      ...overrides.props,
+    },
+  } as TLGeoShape
+}
+
+/** Deliver store listener callbacks now instead of on the next frame. */
+export function flush(...stores: TLStore[]) {
+  for (const store of stores) store._flushHistory()
+}
+
+/**
+ * A network between docs that can be cut and healed. While cut, updates queue up per
+ * link; `heal` delivers them (optionally in reverse order, to exercise out-of-order arrival).
+ */
+export class Network {
+  private queues = new Map<Y.Doc, Uint8Array[]>()
+  private connected = true
+  private docs: Y.Doc[]
+
+  constructor(docs: Y.Doc[]) {
+    this.docs = docs
+    for (const doc of docs) {
+      this.queues.set(doc, [])
+      doc.on('update', (update: Uint8Array, origin: unknown) => {
+        if (origin === this) return
+        for (const other of docs) {
+          if (other === doc) continue
+          if (this.connected) Y.applyUpdate(other, update, this)
+          else this.queues.get(other)!.push(update)
+        }
+      })
+    }
+  }
+
+  cut() {
+    this.connected = false
+  }
+
+  heal({ reverse = false } = {}) {
+    this.connected = true
+    for (const doc of this.docs) {
+      const queue = this.queues.get(doc)!
+      this.queues.set(doc, [])
+      for (const update of reverse ? queue.reverse() : queue) Y.applyUpdate(doc, update, this)
+    }
+  }
+}
