@@ -2,7 +2,7 @@ import type { TLGeoShape, TLRecord, TLStore } from '@tldraw/tlschema'
 import { describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
 import { bindStoreToYDoc, DEFAULT_RECORDS_MAP } from './bindStoreToYDoc.ts'
-import { flush, geo, makeStore, Network, seedRecords } from './test/testStore.ts'
+import { flush, geo, makeStore, Network, recolor, seedRecords } from './test/testStore.ts'
 
 function pair() {
   const a = { store: makeStore(), doc: new Y.Doc() }
@@ -79,8 +79,8 @@ describe('bindStoreToYDoc', () => {
     a.store.put([geo('one'), geo('two')])
     flush(a.store)
     net.cut()
-    a.store.update(geo('one').id, (s) => ({ ...s, props: { ...s.props, color: 'red' } }))
-    b.store.update(geo('one').id, (s) => ({ ...s, props: { ...s.props, color: 'blue' } }))
+    recolor(a.store, geo('one').id, 'red')
+    recolor(b.store, geo('one').id, 'blue')
     a.store.remove([geo('two').id])
     b.store.update(geo('two').id, (s) => ({ ...s, x: 99 }))
     flush(a.store, b.store)

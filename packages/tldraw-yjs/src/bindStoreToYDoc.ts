@@ -106,7 +106,7 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
     const touched = new Set<string>()
     for (const event of events) {
       if (event.target === records) {
-        for (const key of event.keysChanged) touched.add(key)
+        for (const key of (event as Y.YMapEvent<unknown>).keysChanged) touched.add(key)
       } else {
         const id = event.path[0]
         if (typeof id === 'string') touched.add(id)

@@ -2,7 +2,7 @@ import type { TLGeoShape, TLRecord, TLStore } from '@tldraw/tlschema'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { bindStoreToYDoc } from '../bindStoreToYDoc.ts'
-import { flush, geo, makeStore, Network, seedRecords } from './testStore.ts'
+import { flush, geo, makeStore, Network, recolor, seedRecords } from './testStore.ts'
 
 /** Small deterministic PRNG so a failing seed can be replayed. */
 function mulberry32(seed: number) {
@@ -35,7 +35,7 @@ function randomOp(store: TLStore, rand: () => number) {
     else if (roll < 0.75) store.update(shape.id, (s) => ({ ...s, x: s.x + 1, y: Math.round(rand() * 100) }))
     else {
       const color = COLORS[Math.floor(rand() * COLORS.length)]!
-      store.update(shape.id, (s) => ({ ...s, props: { ...(s as TLGeoShape).props, color } }))
+      recolor(store, shape.id, color)
     }
   }
 }

@@ -122,3 +122,11 @@ export class Network {
     }
   }
 }
+
+/** Change a rectangle's colour the way a user would. */
+export function recolor(store: TLStore, id: TLGeoShape['id'], color: TLGeoShape['props']['color']) {
+  store.update(id, (s) => {
+    const shape = s as TLGeoShape
+    return { ...shape, props: { ...shape.props, color } }
+  })
+}

@@ -1,0 +1,64 @@
+import { resolve } from 'node:path'
+import { DEFAULT_MAX_FRAME_BYTES } from '@loopboard/protocol'
+import { z } from 'zod'
+
+const int = (min: number) => z.coerce.number().int().min(min)
+
+/** Every environment variable the server reads, with its default. Documented in README.md. */
+const EnvSchema = z.object({
+  PORT: int(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  PUBLIC_URL: z.url().optional(),
+  DATA_DIR: z.string().min(1).default('./data'),
+  STATIC_DIR: z.string().min(1).optional(),
+  MAX_FRAME_BYTES: int(1024).default(DEFAULT_MAX_FRAME_BYTES),
+  SNAPSHOT_EVERY_UPDATES: int(1).default(500),
+  ROOM_IDLE_UNLOAD_MS: int(0).default(30_000),
+  LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+})
+
+export interface Config {
+  port: number
+  host: string
+  /** Base of the links handed out; when unset, derived from each request's Host header. */
+  publicUrl: string | undefined
+  dataDir: string
+  /** The built client. */
+  staticDir: string
+  maxFrameBytes: number
+  snapshotEveryUpdates: number
+  roomIdleUnloadMs: number
+  logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
+}
+
+const REPO_ROOT = resolve(import.meta.dirname, '../..')
+
+/**
+ * Read the environment once, at start. Fails fast with every problem listed, so a typo in
+ * an env var stops the server instead of silently running with a default.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = EnvSchema.safeParse(
+    Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''))
+  )
+  if (!parsed.success) {
+    throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`)
+  }
+  const e = parsed.data
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl: e.PUBLIC_URL?.replace(/\/+$/, ''),
+    dataDir: resolve(e.DATA_DIR),
+    staticDir: resolve(e.STATIC_DIR ?? resolve(REPO_ROOT, 'apps/web/dist')),
+    maxFrameBytes: e.MAX_FRAME_BYTES,
+    snapshotEveryUpdates: e.SNAPSHOT_EVERY_UPDATES,
+    roomIdleUnloadMs: e.ROOM_IDLE_UNLOAD_MS,
+    logLevel: e.LOG_LEVEL,
+  }
+}
+
+/** Defaults for tests and embedding: everything `loadConfig` would pick, overridable. */
+export function testConfig(overrides: Partial<Config> = {}): Config {
+  return { ...loadConfig({}), logLevel: 'silent', ...overrides }
+}

@@ -1,0 +1,67 @@
+import type { Server as HttpServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { createAdaptorServer } from '@hono/node-server'
+import type { Config } from './config.ts'
+import { createApp } from './http/createApp.ts'
+import { createLogger, type Logger } from './logger.ts'
+import { PresenceHub } from './presence/PresenceHub.ts'
+import { RoomService } from './rooms/RoomService.ts'
+import { SqliteStorage } from './storage/SqliteStorage.ts'
+import type { Storage } from './storage/Storage.ts'
+import { SyncRelay } from './sync/SyncRelay.ts'
+
+export interface LoopboardServer {
+  /** Where a browser on this machine reaches the server. */
+  url: string
+  port: number
+  httpServer: HttpServer
+  storage: Storage
+  rooms: RoomService
+  relay: SyncRelay
+  presence: PresenceHub
+  logger: Logger
+  /** Snapshot rooms, close every socket, stop listening, close storage. */
+  close(): Promise<void>
+}
+
+export const DATABASE_FILE = 'loopboard.db'
+
+const SOCKET_IO_PATH = '/socket.io/'
+
+/** Start one process that serves the client, the API, /yjs and socket.io from one origin. */
+export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<LoopboardServer> {
+  const storage = new SqliteStorage(join(config.dataDir, DATABASE_FILE))
+  const rooms = new RoomService(storage)
+  const app = createApp({ config, rooms, logger })
+  const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
+  const relay = new SyncRelay({ config, storage, rooms, logger })
+  httpServer.on('upgrade', (req, socket, head) => {
+    if (relay.handleUpgrade(req, socket, head)) return
+    // socket.io answers its own path; nobody answers anything else.
+    if (!req.url?.startsWith(SOCKET_IO_PATH)) socket.destroy()
+  })
+  const presence = new PresenceHub(httpServer, { rooms, logger })
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject)
+    httpServer.listen(config.port, config.host, () => {
+      httpServer.off('error', reject)
+      resolve()
+    })
+  })
+  const { port } = httpServer.address() as AddressInfo
+  const localHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host
+  const url = config.publicUrl ?? `http://${localHost}:${port}`
+
+  let closing: Promise<void> | null = null
+  const close = () =>
+    (closing ??= (async () => {
+      relay.close()
+      await presence.close()
+      httpServer.closeAllConnections()
+      storage.close()
+    })())
+
+  return { url, port, httpServer, storage, rooms, relay, presence, logger, close }
+}

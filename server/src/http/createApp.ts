@@ -1,0 +1,58 @@
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { join, relative } from 'node:path'
+import { serveStatic } from '@hono/node-server/serve-static'
+import { ApiErrorCode } from '@loopboard/protocol'
+import { Hono } from 'hono'
+import type { Config } from '../config.ts'
+import type { Logger } from '../logger.ts'
+import type { RoomService } from '../rooms/RoomService.ts'
+import { apiError } from './errors.ts'
+import { roomRoutes } from './roomRoutes.ts'
+
+export interface AppOptions {
+  config: Pick<Config, 'publicUrl' | 'staticDir'>
+  rooms: RoomService
+  logger: Logger
+}
+
+const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Loopboard</title>
+<p>The client is not built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and reload.</p>`
+
+/** The HTTP API and the built client, as one Hono app. */
+export function createApp({ config, rooms, logger }: AppOptions) {
+  const app = new Hono()
+
+  app.use('*', async (c, next) => {
+    await next()
+    c.header('X-Content-Type-Options', 'nosniff')
+    c.header('Referrer-Policy', 'no-referrer')
+  })
+
+  app.get('/healthz', (c) => c.json({ ok: true }))
+  app.route('/api/rooms', roomRoutes(rooms, config.publicUrl))
+  app.all('/api/*', (c) => apiError(c, 404, ApiErrorCode.NotFound, `No API route ${c.req.method} ${c.req.path}.`))
+
+  const staticRoot = relative(process.cwd(), config.staticDir) || '.'
+  const indexFile = join(config.staticDir, 'index.html')
+  app.use(
+    '/assets/*',
+    serveStatic({
+      root: staticRoot,
+      onFound: (_path, c) => c.header('Cache-Control', 'public, max-age=31536000, immutable'),
+    })
+  )
+  app.use('*', serveStatic({ root: staticRoot }))
+  // Client-side routes (/, /r/<roomId>) all load the app shell.
+  app.get('*', async (c) => {
+    if (!existsSync(indexFile)) return c.html(NOT_BUILT_PAGE, 503)
+    c.header('Cache-Control', 'no-cache')
+    return c.html(await readFile(indexFile, 'utf8'))
+  })
+
+  app.onError((error, c) => {
+    logger.error('request failed', { path: c.req.path, error })
+    return apiError(c, 500, ApiErrorCode.Internal, 'Internal error.')
+  })
+  return app
+}

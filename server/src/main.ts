@@ -1,0 +1,28 @@
+import { loadConfig } from './config.ts'
+import { startServer } from './createServer.ts'
+import { createLogger } from './logger.ts'
+
+let config
+try {
+  config = loadConfig()
+} catch (error) {
+  process.stderr.write(`${(error as Error).message}\n`)
+  process.exit(1)
+}
+const logger = createLogger(config.logLevel)
+const server = await startServer(config, logger).catch((error: NodeJS.ErrnoException) => {
+  const hint = error.code === 'EADDRINUSE' ? ` (port ${config.port} is in use; set PORT to another)` : ''
+  logger.error(`could not start${hint}`, { error })
+  process.exit(1)
+})
+logger.info(`Loopboard ready at ${server.url}`, { dataDir: config.dataDir })
+
+let stopping = false
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return
+    stopping = true
+    logger.info('shutting down', { signal })
+    void server.close().then(() => process.exit(0))
+  })
+}

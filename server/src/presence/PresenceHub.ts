@@ -1,0 +1,139 @@
+import type { Server as HttpServer } from 'node:http'
+import {
+  HandshakeAuthSchema,
+  PROTOCOL_VERSION,
+  PresenceStatusPayloadSchema,
+  SocketEvent,
+  type Ack,
+  type ClientToServerEvents,
+  type Participant,
+  type ServerToClientEvents,
+} from '@loopboard/protocol'
+import { Server, type Socket } from 'socket.io'
+import { z } from 'zod'
+import type { Logger } from '../logger.ts'
+import type { RoomService } from '../rooms/RoomService.ts'
+
+interface SocketData {
+  roomId: string
+  participant: Participant
+}
+
+type PresenceSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+
+/** socket.io rooms are namespaced so later features can add their own. */
+const channel = (roomId: string) => `room:${roomId}`
+
+/** Largest socket.io message accepted (bytes). Presence payloads are tiny. */
+const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+
+export interface PresenceHubOptions {
+  rooms: RoomService
+  logger: Logger
+}
+
+/**
+ * Who is in each room, over socket.io. Sockets authenticate in the handshake with the same
+ * capability token as /yjs; every payload is validated against the protocol schemas, and a
+ * bad one is answered with an error to its sender only.
+ */
+export class PresenceHub {
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+  private participants = new Map<string, Map<string, Participant>>()
+  private options: PresenceHubOptions
+
+  constructor(httpServer: HttpServer, options: PresenceHubOptions) {
+    this.options = options
+    this.io = new Server(httpServer, {
+      serveClient: false,
+      maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
+      // /yjs upgrades are answered by the relay; socket.io must not destroy them.
+      destroyUpgrade: false,
+    })
+    this.io.use((socket, next) => {
+      const parsed = HandshakeAuthSchema.safeParse(socket.handshake.auth)
+      if (!parsed.success) return next(handshakeError('bad_request', z.prettifyError(parsed.error)))
+      const auth = parsed.data
+      if (auth.protocolVersion !== PROTOCOL_VERSION) {
+        return next(
+          handshakeError('bad_request', `protocol ${auth.protocolVersion} is not supported (server speaks ${PROTOCOL_VERSION}); reload the page`)
+        )
+      }
+      const result = options.rooms.authenticate(auth.roomId, auth.token)
+      if (!result.ok) return next(handshakeError(result.code, result.message))
+      socket.data = {
+        roomId: auth.roomId,
+        participant: {
+          id: socket.id,
+          userId: auth.userId,
+          name: auth.name,
+          role: result.role,
+          status: 'online',
+          joinedAt: Date.now(),
+        },
+      }
+      next()
+    })
+    this.io.on('connection', (socket) => this.onConnection(socket))
+  }
+
+  /** Everyone in a room right now, oldest first. */
+  list(roomId: string): Participant[] {
+    return [...(this.participants.get(roomId)?.values() ?? [])].sort((a, b) => a.joinedAt - b.joinedAt)
+  }
+
+  private onConnection(socket: PresenceSocket) {
+    const { roomId, participant } = socket.data
+    let room = this.participants.get(roomId)
+    if (!room) this.participants.set(roomId, (room = new Map()))
+    room.set(socket.id, participant)
+    void socket.join(channel(roomId))
+    socket.emit(SocketEvent.Hello, { protocolVersion: PROTOCOL_VERSION, you: participant })
+    socket.to(channel(roomId)).emit(SocketEvent.PresenceJoined, participant)
+    this.broadcastSnapshot(roomId)
+    this.options.logger.debug('joined', { room: roomId, role: participant.role })
+
+    socket.on(SocketEvent.PresenceStatus, (payload, ack) => {
+      const parsed = PresenceStatusPayloadSchema.safeParse(payload)
+      if (!parsed.success) return rejectPayload(socket, SocketEvent.PresenceStatus, parsed.error, ack)
+      const current = this.participants.get(roomId)?.get(socket.id)
+      if (!current) return
+      if (current.status !== parsed.data.status) {
+        const next = { ...current, status: parsed.data.status }
+        this.participants.get(roomId)!.set(socket.id, next)
+        socket.data.participant = next
+        this.broadcastSnapshot(roomId)
+      }
+      if (typeof ack === 'function') ack({ ok: true })
+    })
+
+    socket.on('disconnect', () => {
+      const members = this.participants.get(roomId)
+      const left = members?.get(socket.id)
+      members?.delete(socket.id)
+      if (members && members.size === 0) this.participants.delete(roomId)
+      if (left) this.io.to(channel(roomId)).emit(SocketEvent.PresenceLeft, left)
+      this.broadcastSnapshot(roomId)
+    })
+  }
+
+  private broadcastSnapshot(roomId: string) {
+    this.io.to(channel(roomId)).emit(SocketEvent.PresenceSnapshot, { participants: this.list(roomId) })
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => void this.io.close(() => resolve()))
+  }
+}
+
+function handshakeError(code: string, message: string): Error {
+  const error = new Error(message) as Error & { data: { code: string } }
+  error.data = { code }
+  return error
+}
+
+function rejectPayload(socket: PresenceSocket, event: string, error: z.ZodError, ack: unknown) {
+  const message = `invalid ${event} payload: ${z.prettifyError(error)}`
+  socket.emit(SocketEvent.PayloadError, { event, message })
+  if (typeof ack === 'function') (ack as (a: Ack) => void)({ ok: false, error: message })
+}

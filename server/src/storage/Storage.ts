@@ -1,0 +1,44 @@
+import type { Role } from '@loopboard/protocol'
+
+export interface RoomRow {
+  id: string
+  title: string
+  createdAt: number
+}
+
+/** One accepted board update, as kept in the room log. */
+export interface StoredUpdate {
+  seq: number
+  /** Server time, ms since the epoch. */
+  ts: number
+  author: Role
+  update: Uint8Array
+}
+
+/** What a room needs to come back to life: its latest snapshot and the log after it. */
+export interface StoredRoomState {
+  snapshot: Uint8Array | null
+  /** Updates after the snapshot, in order. */
+  updates: Uint8Array[]
+  /** Highest seq in the log (0 when empty). */
+  lastSeq: number
+  /** seq the snapshot covers up to (0 when none). */
+  snapshotSeq: number
+}
+
+/**
+ * Everything the server keeps. Synchronous on purpose: the embedded SQLite driver is, and it
+ * lets the relay append an update and broadcast it in one turn of the event loop, in order.
+ */
+export interface Storage {
+  createRoom(room: RoomRow, tokenHashes: Record<Role, string>): void
+  getRoom(roomId: string): RoomRow | null
+  /** The seat (the role the link was made for) whose token hashes to `tokenHash`, if any. */
+  findSeat(roomId: string, tokenHash: string): Role | null
+  appendUpdate(roomId: string, update: StoredUpdate): void
+  loadRoomState(roomId: string): StoredRoomState
+  saveSnapshot(roomId: string, uptoSeq: number, state: Uint8Array, ts: number): void
+  /** All updates of a room in order (history and tests). */
+  readUpdates(roomId: string, afterSeq?: number): StoredUpdate[]
+  close(): void
+}

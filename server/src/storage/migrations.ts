@@ -1,0 +1,51 @@
+import type { DatabaseSync } from 'node:sqlite'
+
+/**
+ * Schema migrations, applied in order at start. The database's `user_version` records how
+ * many have run. Append only: never edit a migration that has shipped.
+ */
+const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE rooms (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE room_tokens (
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    seat TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    PRIMARY KEY (room_id, seat)
+  );
+  CREATE TABLE room_updates (
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    seq INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (room_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE room_snapshots (
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    upto_seq INTEGER NOT NULL,
+    ts INTEGER NOT NULL,
+    state BLOB NOT NULL,
+    PRIMARY KEY (room_id, upto_seq)
+  ) WITHOUT ROWID;
+  `,
+]
+
+export function migrate(db: DatabaseSync): void {
+  const { user_version: current } = db.prepare('PRAGMA user_version').get() as { user_version: number }
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.exec('BEGIN')
+    try {
+      db.exec(MIGRATIONS[version]!)
+      db.exec(`PRAGMA user_version = ${version + 1}`)
+      db.exec('COMMIT')
+    } catch (error) {
+      db.exec('ROLLBACK')
+      throw new Error(`Migration ${version + 1} failed: ${(error as Error).message}`)
+    }
+  }
+}

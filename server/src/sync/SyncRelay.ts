@@ -1,0 +1,199 @@
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { CloseCode } from '@loopboard/protocol'
+import { WebSocket, WebSocketServer, type RawData } from 'ws'
+import type { Config } from '../config.ts'
+import type { Logger } from '../logger.ts'
+import type { RoomService } from '../rooms/RoomService.ts'
+import type { Storage } from '../storage/Storage.ts'
+import { MalformedMessageError } from './messages.ts'
+import { RoomStateError, SyncRoom, type SyncConnection } from './SyncRoom.ts'
+
+/** Path prefix of the Yjs endpoint: `/yjs/<roomId>?token=…`. */
+export const YJS_PATH = '/yjs'
+/** Unanswered pings before a socket is dropped. */
+const PING_INTERVAL_MS = 30_000
+/** Close reasons are limited to 123 bytes by RFC 6455. */
+const MAX_CLOSE_REASON_BYTES = 123
+/** Internal error while handling a frame (RFC 6455). */
+const CLOSE_INTERNAL_ERROR = 1011
+
+const ROOM_PATH = /^\/yjs\/([A-Za-z0-9_-]{1,64})$/
+
+export interface SyncRelayOptions {
+  config: Pick<Config, 'maxFrameBytes' | 'snapshotEveryUpdates' | 'roomIdleUnloadMs'>
+  storage: Storage
+  rooms: RoomService
+  logger: Logger
+}
+
+function truncateReason(reason: string): string {
+  const bytes = Buffer.from(reason)
+  return bytes.byteLength <= MAX_CLOSE_REASON_BYTES ? reason : bytes.subarray(0, MAX_CLOSE_REASON_BYTES - 3).toString() + '...'
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data))
+  if (data instanceof ArrayBuffer) return new Uint8Array(data)
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength)
+}
+
+/** Answer an upgrade request with an HTTP error instead of a WebSocket. */
+function rejectUpgrade(socket: Duplex, status: number, code: string, message: string) {
+  const body = JSON.stringify({ error: { code, message } })
+  const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error'
+  socket.end(
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+  )
+}
+
+/**
+ * The y-websocket endpoint: authenticates upgrades, keeps one {@link SyncRoom} per active
+ * room, enforces the frame limit and closes only the offending socket on bad input.
+ */
+export class SyncRelay {
+  private wss: WebSocketServer
+  private rooms = new Map<string, SyncRoom>()
+  private unloadTimers = new Map<string, NodeJS.Timeout>()
+  private options: SyncRelayOptions
+  private nextConnectionId = 1
+  /** Whether each socket answered the last ping. */
+  private alive = new WeakMap<WebSocket, boolean>()
+  private pinger: NodeJS.Timeout
+
+  constructor(options: SyncRelayOptions) {
+    this.options = options
+    // A little slack above the limit so an oversized frame reaches our own check, which
+    // closes with a reason; far larger frames are cut off by ws itself (also 1009).
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: options.config.maxFrameBytes + 64 * 1024 })
+    this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS).unref()
+  }
+
+  /** Number of rooms held in memory. */
+  get activeRooms(): number {
+    return this.rooms.size
+  }
+
+  /** The live room, loading it from storage first if needed. */
+  room(roomId: string): SyncRoom {
+    let room = this.rooms.get(roomId)
+    if (!room) {
+      const { storage, logger, config } = this.options
+      room = new SyncRoom({ roomId, storage, logger, snapshotEveryUpdates: config.snapshotEveryUpdates })
+      this.rooms.set(roomId, room)
+    }
+    const timer = this.unloadTimers.get(roomId)
+    if (timer) {
+      clearTimeout(timer)
+      this.unloadTimers.delete(roomId)
+    }
+    return room
+  }
+
+  /** Handles `req` if it is for /yjs; returns false to let another handler take it. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname !== YJS_PATH && !url.pathname.startsWith(`${YJS_PATH}/`)) return false
+    const match = ROOM_PATH.exec(url.pathname)
+    if (!match) {
+      rejectUpgrade(socket, 404, 'not_found', 'Expected /yjs/<roomId>.')
+      return true
+    }
+    const roomId = match[1]!
+    const auth = this.options.rooms.authenticate(roomId, url.searchParams.get('token'))
+    if (!auth.ok) {
+      rejectUpgrade(socket, auth.status, auth.code, auth.message)
+      return true
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, roomId, auth.role))
+    return true
+  }
+
+  private attach(ws: WebSocket, roomId: string, role: SyncConnection['role']) {
+    const { logger, config } = this.options
+    const room = this.room(roomId)
+    const conn: SyncConnection = {
+      id: this.nextConnectionId++,
+      role,
+      send: (frame) => {
+        if (ws.readyState === WebSocket.OPEN) ws.send(frame)
+      },
+      close: (code, reason) => ws.close(code, truncateReason(reason)),
+    }
+    this.alive.set(ws, true)
+    ws.on('pong', () => this.alive.set(ws, true))
+    ws.on('message', (data, isBinary) => {
+      if (!isBinary) {
+        conn.close(CloseCode.UnsupportedData, 'text frames are not supported: y-websocket messages are binary')
+        return
+      }
+      const frame = toBytes(data)
+      if (frame.byteLength > config.maxFrameBytes) {
+        conn.close(CloseCode.MessageTooBig, `frame of ${frame.byteLength} bytes exceeds the limit of ${config.maxFrameBytes}`)
+        return
+      }
+      try {
+        room.receive(conn, frame)
+      } catch (error) {
+        if (error instanceof MalformedMessageError) {
+          logger.warn('closing socket after malformed frame', { room: roomId, role, reason: error.message })
+          conn.close(CloseCode.MalformedMessage, `malformed message: ${error.message}`)
+        } else {
+          logger.error('room state diverged from storage; reloading room', { room: roomId, error })
+          this.evict(roomId, error instanceof RoomStateError ? 'room reloading' : 'internal error')
+        }
+      }
+    })
+    ws.on('error', (error) => logger.warn('socket error', { room: roomId, role, error }))
+    ws.on('close', () => {
+      room.leave(conn)
+      if (room.size === 0 && this.rooms.get(roomId) === room) this.scheduleUnload(roomId)
+    })
+    room.join(conn)
+  }
+
+  private scheduleUnload(roomId: string) {
+    const timer = setTimeout(() => {
+      this.unloadTimers.delete(roomId)
+      const room = this.rooms.get(roomId)
+      if (!room || room.size > 0) return
+      room.snapshot()
+      room.destroy(CloseCode.GoingAway, 'room unloaded')
+      this.rooms.delete(roomId)
+    }, this.options.config.roomIdleUnloadMs)
+    timer.unref()
+    this.unloadTimers.set(roomId, timer)
+  }
+
+  /** Drop a room whose memory can no longer be trusted; clients reconnect and it reloads from storage. */
+  private evict(roomId: string, reason: string) {
+    const room = this.rooms.get(roomId)
+    if (!room) return
+    this.rooms.delete(roomId)
+    room.destroy(CLOSE_INTERNAL_ERROR, reason)
+  }
+
+  private ping() {
+    for (const ws of this.wss.clients) {
+      if (this.alive.get(ws) === false) {
+        ws.terminate()
+        continue
+      }
+      this.alive.set(ws, false)
+      ws.ping()
+    }
+  }
+
+  /** Snapshot every room and close every socket with 1001 (going away). */
+  close(): void {
+    clearInterval(this.pinger)
+    for (const timer of this.unloadTimers.values()) clearTimeout(timer)
+    this.unloadTimers.clear()
+    for (const room of this.rooms.values()) {
+      room.snapshot()
+      room.destroy(CloseCode.GoingAway, 'server shutting down')
+    }
+    this.rooms.clear()
+    this.wss.close()
+  }
+}

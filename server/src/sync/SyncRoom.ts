@@ -1,0 +1,209 @@
+import { canEditBoard, type Role } from '@loopboard/protocol'
+import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
+import * as Y from 'yjs'
+import type { Logger } from '../logger.ts'
+import type { Storage } from '../storage/Storage.ts'
+import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessFilter.ts'
+import {
+  encodeAwareness,
+  encodePermissionDenied,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  isEmptyUpdate,
+  parseClientMessage,
+} from './messages.ts'
+
+/** A client sends awareness for its own doc's client id; allow a few in case Yjs renews it. */
+const MAX_AWARENESS_IDS_PER_CONNECTION = 4
+
+/** One socket in a room, as the room sees it (no ws types here, so tests can drive it directly). */
+export interface SyncConnection {
+  readonly id: number
+  readonly role: Role
+  send(frame: Uint8Array): void
+  close(code: number, reason: string): void
+}
+
+/** The in-memory doc no longer matches storage; the relay must drop the room and reload it. */
+export class RoomStateError extends Error {
+  override name = 'RoomStateError'
+}
+
+export interface SyncRoomOptions {
+  roomId: string
+  storage: Storage
+  logger: Logger
+  snapshotEveryUpdates: number
+  now?: () => number
+}
+
+/**
+ * One room's live Y.Doc and awareness. It is built from storage before any socket joins, so
+ * the first sync step a client receives already reflects every stored shape. Every accepted
+ * update is appended to the room log, then broadcast, within one call.
+ */
+export class SyncRoom {
+  readonly roomId: string
+  readonly doc: Y.Doc
+  readonly awareness: Awareness
+  private storage: Storage
+  private logger: Logger
+  private snapshotEvery: number
+  private now: () => number
+  private connections = new Set<SyncConnection>()
+  private awarenessOwner = new Map<number, SyncConnection>()
+  private ownedIds = new Map<SyncConnection, Set<number>>()
+  private lastSeq: number
+  private snapshotSeq: number
+  /** Effective updates produced by the apply in progress. */
+  private captured: Uint8Array[] | null = null
+
+  constructor(options: SyncRoomOptions) {
+    this.roomId = options.roomId
+    this.storage = options.storage
+    this.logger = options.logger
+    this.snapshotEvery = options.snapshotEveryUpdates
+    this.now = options.now ?? Date.now
+
+    const stored = this.storage.loadRoomState(this.roomId)
+    this.doc = new Y.Doc({ gc: true })
+    if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot)
+    if (stored.updates.length) Y.applyUpdate(this.doc, Y.mergeUpdates(stored.updates))
+    this.lastSeq = stored.lastSeq
+    this.snapshotSeq = stored.snapshotSeq
+
+    this.doc.on('update', (update: Uint8Array) => this.captured?.push(update))
+    this.awareness = new Awareness(this.doc)
+    this.awareness.setLocalState(null)
+    this.awareness.on('update', this.onAwarenessUpdate)
+  }
+
+  get size(): number {
+    return this.connections.size
+  }
+
+  /** Updates appended since the last snapshot. */
+  get unsnapshottedUpdates(): number {
+    return this.lastSeq - this.snapshotSeq
+  }
+
+  join(conn: SyncConnection): void {
+    this.connections.add(conn)
+    this.ownedIds.set(conn, new Set())
+    conn.send(encodeSyncStep1(this.doc))
+    const peers = [...this.awareness.getStates().keys()]
+    if (peers.length) conn.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, peers)))
+  }
+
+  leave(conn: SyncConnection): void {
+    if (!this.connections.delete(conn)) return
+    const ids = [...(this.ownedIds.get(conn) ?? [])]
+    this.ownedIds.delete(conn)
+    for (const id of ids) this.awarenessOwner.delete(id)
+    if (ids.length) removeAwarenessStates(this.awareness, ids, 'left')
+  }
+
+  /**
+   * Handle one frame from `conn`. Throws MalformedMessageError for a bad frame (nothing in
+   * the room changes) and RoomStateError if applying a well-formed update failed midway.
+   */
+  receive(conn: SyncConnection, frame: Uint8Array): void {
+    const message = parseClientMessage(frame)
+    switch (message.type) {
+      case 'sync-step1':
+        conn.send(encodeSyncStep2(this.doc, message.stateVector))
+        return
+      case 'update':
+        this.applyClientUpdate(conn, message.update)
+        return
+      case 'awareness':
+        this.applyClientAwareness(conn, message.update)
+        return
+      case 'query-awareness': {
+        const ids = [...this.awareness.getStates().keys()]
+        conn.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, ids)))
+        return
+      }
+      case 'auth':
+        return
+    }
+  }
+
+  /** Write a snapshot if anything was appended since the last one. */
+  snapshot(): void {
+    if (this.lastSeq === this.snapshotSeq) return
+    this.storage.saveSnapshot(this.roomId, this.lastSeq, Y.encodeStateAsUpdate(this.doc), this.now())
+    this.snapshotSeq = this.lastSeq
+  }
+
+  /** Close every socket (they reconnect on their own) and free the doc. */
+  destroy(code: number, reason: string): void {
+    for (const conn of [...this.connections]) {
+      this.leave(conn)
+      conn.close(code, reason)
+    }
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+
+  private applyClientUpdate(conn: SyncConnection, update: Uint8Array): void {
+    if (!canEditBoard(conn.role)) {
+      // A read-only peer answers our sync step 1 with an empty step 2; only real changes are refused.
+      if (!isEmptyUpdate(update)) {
+        this.logger.warn('refused board update from read-only connection', { room: this.roomId, role: conn.role })
+        conn.send(encodePermissionDenied(`the ${conn.role} cannot change the board`))
+      }
+      return
+    }
+    const effective: Uint8Array[] = []
+    this.captured = effective
+    try {
+      Y.applyUpdate(this.doc, update, conn)
+    } catch (error) {
+      throw new RoomStateError(`update failed to apply: ${(error as Error).message}`)
+    } finally {
+      this.captured = null
+    }
+    for (const change of effective) {
+      this.persist(change, conn.role)
+      const out = encodeUpdate(change)
+      for (const other of this.connections) if (other !== conn) other.send(out)
+    }
+  }
+
+  private persist(update: Uint8Array, author: Role): void {
+    const seq = this.lastSeq + 1
+    try {
+      this.storage.appendUpdate(this.roomId, { seq, ts: this.now(), author, update })
+    } catch (error) {
+      throw new RoomStateError(`could not store update ${seq}: ${(error as Error).message}`)
+    }
+    this.lastSeq = seq
+    if (this.lastSeq - this.snapshotSeq >= this.snapshotEvery) this.snapshot()
+  }
+
+  private applyClientAwareness(conn: SyncConnection, update: Uint8Array): void {
+    const owned = this.ownedIds.get(conn)
+    if (!owned) return
+    const accepted = decodeAwarenessUpdate(update).filter(({ clientId }) => {
+      const owner = this.awarenessOwner.get(clientId)
+      if (owner === conn) return true
+      if (owner || owned.size >= MAX_AWARENESS_IDS_PER_CONNECTION) return false
+      this.awarenessOwner.set(clientId, conn)
+      owned.add(clientId)
+      return true
+    })
+    if (!accepted.length) return
+    // The role in a peer's awareness is the one its token proves, whatever it claimed.
+    const vouched = accepted.map((e) => (e.state ? { ...e, state: { ...e.state, role: conn.role } } : e))
+    applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(vouched), conn)
+  }
+
+  private onAwarenessUpdate = (change: { added: number[]; updated: number[]; removed: number[] }) => {
+    const ids = [...change.added, ...change.updated, ...change.removed]
+    if (!ids.length || !this.connections.size) return
+    const out = encodeAwareness(encodeAwarenessUpdate(this.awareness, ids))
+    for (const conn of this.connections) conn.send(out)
+  }
+}

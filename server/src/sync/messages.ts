@@ -1,0 +1,124 @@
+import * as decoding from 'lib0/decoding'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import * as Y from 'yjs'
+
+/** Top-level y-websocket message types (the first varUint of every frame). */
+export const MessageType = {
+  Sync: 0,
+  Awareness: 1,
+  Auth: 2,
+  QueryAwareness: 3,
+} as const
+
+/** Sync sub-types, from y-protocols. */
+export const SyncType = {
+  Step1: syncProtocol.messageYjsSyncStep1,
+  Step2: syncProtocol.messageYjsSyncStep2,
+  Update: syncProtocol.messageYjsUpdate,
+} as const
+
+/** y-protocols/auth: the only auth message is "permission denied". */
+const AUTH_PERMISSION_DENIED = 0
+
+/** Thrown for a frame that is not a well-formed y-websocket message. */
+export class MalformedMessageError extends Error {
+  override name = 'MalformedMessageError'
+}
+
+export type ClientMessage =
+  | { type: 'sync-step1'; stateVector: Uint8Array }
+  | { type: 'update'; update: Uint8Array }
+  | { type: 'awareness'; update: Uint8Array }
+  | { type: 'query-awareness' }
+  | { type: 'auth' }
+
+/**
+ * Parse one frame from a client, strictly: unknown types, truncated fields, trailing bytes
+ * and Yjs payloads that do not decode are all {@link MalformedMessageError}s.
+ */
+export function parseClientMessage(frame: Uint8Array): ClientMessage {
+  try {
+    const decoder = decoding.createDecoder(frame)
+    const message = readMessage(decoder)
+    if (decoding.hasContent(decoder)) throw new Error('trailing bytes after the message')
+    return message
+  } catch (error) {
+    if (error instanceof MalformedMessageError) throw error
+    throw new MalformedMessageError((error as Error).message || 'undecodable frame')
+  }
+}
+
+function readMessage(decoder: decoding.Decoder): ClientMessage {
+  const type = decoding.readVarUint(decoder)
+  switch (type) {
+    case MessageType.Sync: {
+      const sub = decoding.readVarUint(decoder)
+      const payload = decoding.readVarUint8Array(decoder)
+      if (sub === SyncType.Step1) {
+        Y.decodeStateVector(payload)
+        return { type: 'sync-step1', stateVector: payload }
+      }
+      if (sub === SyncType.Step2 || sub === SyncType.Update) {
+        // Decoding the whole update up front rejects garbage before it can touch the doc.
+        Y.decodeUpdate(payload)
+        return { type: 'update', update: payload }
+      }
+      throw new MalformedMessageError(`unknown sync message type ${sub}`)
+    }
+    case MessageType.Awareness:
+      return { type: 'awareness', update: decoding.readVarUint8Array(decoder) }
+    case MessageType.QueryAwareness:
+      return { type: 'query-awareness' }
+    case MessageType.Auth:
+      // Clients have nothing to say on this channel; read and ignore what y-protocols would send.
+      decoding.readVarUint(decoder)
+      if (decoding.hasContent(decoder)) decoding.readVarString(decoder)
+      return { type: 'auth' }
+    default:
+      throw new MalformedMessageError(`unknown message type ${type}`)
+  }
+}
+
+function frame(write: (encoder: encoding.Encoder) => void): Uint8Array {
+  const encoder = encoding.createEncoder()
+  write(encoder)
+  return encoding.toUint8Array(encoder)
+}
+
+export const encodeSyncStep1 = (doc: Y.Doc) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync)
+    syncProtocol.writeSyncStep1(e, doc)
+  })
+
+export const encodeSyncStep2 = (doc: Y.Doc, stateVector: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync)
+    syncProtocol.writeSyncStep2(e, doc, stateVector)
+  })
+
+export const encodeUpdate = (update: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync)
+    syncProtocol.writeUpdate(e, update)
+  })
+
+export const encodeAwareness = (update: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Awareness)
+    encoding.writeVarUint8Array(e, update)
+  })
+
+export const encodePermissionDenied = (reason: string) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Auth)
+    encoding.writeVarUint(e, AUTH_PERMISSION_DENIED)
+    encoding.writeVarString(e, reason)
+  })
+
+/** An update that carries no structs and deletes nothing (e.g. a read-only peer's sync step 2). */
+export function isEmptyUpdate(update: Uint8Array): boolean {
+  const { structs, ds } = Y.decodeUpdate(update)
+  return structs.length === 0 && ds.clients.size === 0
+}
