@@ -1,0 +1,42 @@
+import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
+import { useEffect } from 'react'
+import { Tldraw, type Editor } from 'tldraw'
+import 'tldraw/tldraw.css'
+import type { Board } from './createBoard.ts'
+
+/** Fonts, icons and translations come from our own origin: no CDN, works offline. */
+const assetUrls = getAssetUrlsByImport()
+
+/**
+ * Largest image a participant can drop on the board. Images are stored inline in the
+ * board, and the relay refuses frames over 1 MiB by default; base64 adds a third.
+ */
+const MAX_ASSET_BYTES = 700 * 1024
+
+declare global {
+  interface Window {
+    /** The live editor, for debugging from the console and for end-to-end tests. */
+    loopboardEditor?: Editor
+  }
+}
+
+export function BoardCanvas({ board, online, onEditor }: { board: Board; online: boolean; onEditor?: (editor: Editor | null) => void }) {
+  useEffect(() => board.setOnline(online), [board, online])
+  useEffect(() => () => onEditor?.(null), [onEditor])
+  return (
+    <Tldraw
+      store={board.store}
+      user={board.user}
+      assetUrls={assetUrls}
+      licenseKey={import.meta.env.VITE_TLDRAW_LICENSE_KEY}
+      maxAssetSize={MAX_ASSET_BYTES}
+      onMount={(editor) => {
+        window.loopboardEditor = editor
+        onEditor?.(editor)
+        return () => {
+          if (window.loopboardEditor === editor) delete window.loopboardEditor
+        }
+      }}
+    />
+  )
+}

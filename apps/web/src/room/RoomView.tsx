@@ -1,0 +1,80 @@
+import type { RoomSession } from '@loopboard/protocol'
+import { useEffect, useState } from 'react'
+import type { Editor } from 'tldraw'
+import { BoardCanvas } from '../canvas/BoardCanvas.tsx'
+import { createBoard, type Board } from '../canvas/createBoard.ts'
+import { connectRoom } from './connectRoom.ts'
+import { ConnectionBadge } from './ConnectionBadge.tsx'
+import { colorFor, tabUserId } from './identity.ts'
+import { ParticipantsPanel } from './ParticipantsPanel.tsx'
+import { overallConnection, useRoomStore } from './roomStore.ts'
+
+export function RoomView({ session, token, name }: { session: RoomSession; token: string; name: string }) {
+  const [board, setBoard] = useState<Board | null>(null)
+  const [editor, setEditor] = useState<Editor | null>(null)
+  const [showPeople, setShowPeople] = useState(true)
+  const boardState = useRoomStore((s) => s.board)
+  const presenceState = useRoomStore((s) => s.presence)
+  const presenceError = useRoomStore((s) => s.presenceError)
+
+  useEffect(() => {
+    const userId = tabUserId()
+    const color = colorFor(userId)
+    const connection = connectRoom({ session, token, name, userId, color })
+    let created: Board | null = null
+    let cancelled = false
+    void connection.ready.then(() => {
+      if (cancelled) return
+      created = createBoard({ doc: connection.doc, awareness: connection.provider.awareness, role: session.role, userId, name, color })
+      setBoard(created)
+    })
+    return () => {
+      cancelled = true
+      setBoard(null)
+      created?.destroy()
+      connection.destroy()
+    }
+  }, [session, token, name])
+
+  const readOnly = session.role === 'observer'
+  return (
+    <div className="room" data-role={session.role}>
+      <header className="topbar">
+        <a className="brand" href="/" aria-label="Loopboard home">
+          Loopboard
+        </a>
+        <h1 className="title">{session.title}</h1>
+        <span className={`role role-${session.role}`} data-testid="my-role">
+          {session.role}
+        </span>
+        {readOnly ? <span className="badge muted" title="Observers watch and listen; the board is read-only for them.">Read-only</span> : null}
+        <span className="spacer" />
+        <ConnectionBadge state={overallConnection(boardState, presenceState)} />
+        <button type="button" className="small" aria-expanded={showPeople} aria-controls="participants" onClick={() => setShowPeople((v) => !v)}>
+          People
+        </button>
+      </header>
+      {presenceError ? (
+        <div className="banner" role="alert">
+          Presence unavailable: {presenceError}
+        </div>
+      ) : null}
+      <div className="workspace">
+        <div className="canvas" data-testid="canvas">
+          {board ? (
+            <BoardCanvas board={board} online={boardState === 'connected'} onEditor={setEditor} />
+          ) : (
+            <div className="canvas-loading" role="status">
+              <div className="spinner" aria-hidden="true" /> Loading the board…
+            </div>
+          )}
+        </div>
+        {showPeople ? (
+          <div id="participants">
+            <ParticipantsPanel editor={editor} />
+          </div>
+        ) : null}
+      </div>
+    </div>
+  )
+}

@@ -1,0 +1,141 @@
+import {
+  PROTOCOL_VERSION,
+  SocketEvent,
+  type ClientToServerEvents,
+  type RoomSession,
+  type ServerToClientEvents,
+} from '@loopboard/protocol'
+import { io, type Socket } from 'socket.io-client'
+import { IndexeddbPersistence } from 'y-indexeddb'
+import { WebsocketProvider } from 'y-websocket'
+import * as Y from 'yjs'
+import { useRoomStore, type ConnectionState } from './roomStore.ts'
+
+/** How long to wait for the server's first sync before opening the board from local data. */
+export const FIRST_SYNC_TIMEOUT_MS = 4_000
+/** Away after this long hidden. */
+const AWAY_AFTER_HIDDEN_MS = 30_000
+
+export interface RoomConnection {
+  doc: Y.Doc
+  provider: WebsocketProvider
+  /** Resolves once the board can be shown: local copy loaded and server synced (or unreachable). */
+  ready: Promise<void>
+  destroy(): void
+}
+
+export interface ConnectRoomOptions {
+  session: RoomSession
+  token: string
+  name: string
+  userId: string
+  color: string
+}
+
+function wsBase(): string {
+  return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/yjs`
+}
+
+/**
+ * Open a room: the Y.Doc (kept in IndexedDB, so edits made offline survive a reload),
+ * the y-websocket link to the relay, and the socket.io presence link. Connection states
+ * go to the room store.
+ */
+export function connectRoom({ session, token, name, userId, color }: ConnectRoomOptions): RoomConnection {
+  const { roomId } = session
+  const store = useRoomStore.getState()
+  const doc = new Y.Doc()
+  const local = new IndexeddbPersistence(`loopboard:${roomId}`, doc)
+  const provider = new WebsocketProvider(wsBase(), roomId, doc, {
+    params: { token },
+    // Every tab goes through the server, which checks its role; no tab-to-tab side channel.
+    disableBc: true,
+  })
+  provider.awareness.setLocalStateField('user', { name, userId, color })
+
+  let everSynced = false
+  const boardState = (): ConnectionState => {
+    if (!navigator.onLine) return 'offline'
+    if (provider.wsconnected && provider.synced) return 'connected'
+    return everSynced ? 'reconnecting' : 'connecting'
+  }
+  const updateBoard = () => useRoomStore.getState().set({ board: boardState() })
+  provider.on('status', updateBoard)
+  provider.on('sync', (synced: boolean) => {
+    if (synced) everSynced = true
+    updateBoard()
+  })
+  provider.on('connection-close', updateBoard)
+
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+    auth: { roomId, token, name, userId, protocolVersion: PROTOCOL_VERSION },
+  })
+  let presenceEverConnected = false
+  const presenceState = (): ConnectionState => {
+    if (!navigator.onLine) return 'offline'
+    if (socket.connected) return 'connected'
+    return presenceEverConnected ? 'reconnecting' : 'connecting'
+  }
+  const updatePresence = () => useRoomStore.getState().set({ presence: presenceState() })
+  socket.on('connect', () => {
+    presenceEverConnected = true
+    useRoomStore.getState().set({ presenceError: null })
+    updatePresence()
+  })
+  socket.on('disconnect', updatePresence)
+  socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
+    useRoomStore.getState().set({ presenceError: error.message })
+    updatePresence()
+  })
+  socket.on(SocketEvent.Hello, ({ you }) => useRoomStore.getState().set({ you }))
+  socket.on(SocketEvent.PresenceSnapshot, ({ participants }) => useRoomStore.getState().set({ participants }))
+  socket.on(SocketEvent.PayloadError, ({ message }) => console.warn(`[presence] ${message}`))
+
+  let hiddenTimer: ReturnType<typeof setTimeout> | null = null
+  const onVisibility = () => {
+    if (hiddenTimer) clearTimeout(hiddenTimer)
+    hiddenTimer = null
+    if (document.visibilityState === 'hidden') {
+      hiddenTimer = setTimeout(() => socket.emit(SocketEvent.PresenceStatus, { status: 'away' }), AWAY_AFTER_HIDDEN_MS)
+    } else {
+      socket.emit(SocketEvent.PresenceStatus, { status: 'online' })
+    }
+  }
+  const onNetworkChange = () => {
+    updateBoard()
+    updatePresence()
+  }
+  document.addEventListener('visibilitychange', onVisibility)
+  window.addEventListener('online', onNetworkChange)
+  window.addEventListener('offline', onNetworkChange)
+  store.set({ session, board: boardState(), presence: presenceState() })
+
+  const ready = local.whenSynced.then(
+    () =>
+      new Promise<void>((resolve) => {
+        if (provider.synced || !navigator.onLine) return resolve()
+        const timer = setTimeout(resolve, FIRST_SYNC_TIMEOUT_MS)
+        provider.once('sync', () => {
+          clearTimeout(timer)
+          resolve()
+        })
+      })
+  )
+
+  return {
+    doc,
+    provider,
+    ready,
+    destroy() {
+      document.removeEventListener('visibilitychange', onVisibility)
+      window.removeEventListener('online', onNetworkChange)
+      window.removeEventListener('offline', onNetworkChange)
+      if (hiddenTimer) clearTimeout(hiddenTimer)
+      socket.disconnect()
+      provider.destroy()
+      void local.destroy()
+      doc.destroy()
+      useRoomStore.getState().reset()
+    },
+  }
+}

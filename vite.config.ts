@@ -1,0 +1,52 @@
+import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import react from '@vitejs/plugin-react'
+import { defineConfig, type Plugin } from 'vite'
+
+/** Where `npm run dev` finds the relay (started by scripts/dev.mjs on this port). */
+const serverTarget = `http://127.0.0.1:${process.env.PORT ?? 3000}`
+
+/**
+ * Emit `sw.js` with this build's asset list inlined, so each build installs a new worker
+ * that precaches exactly its own files (the room then reopens offline after one visit).
+ */
+function serviceWorker(): Plugin {
+  return {
+    name: 'loopboard-service-worker',
+    apply: 'build',
+    generateBundle(_options, bundle) {
+      const files = Object.keys(bundle)
+        .filter((file) => file.startsWith('assets/'))
+        .sort()
+        .map((file) => `/${file}`)
+      const version = createHash('sha256').update(files.join('\n')).digest('hex').slice(0, 12)
+      const template = readFileSync(new URL('./apps/web/sw/sw.template.js', import.meta.url), 'utf8')
+      this.emitFile({
+        type: 'asset',
+        fileName: 'sw.js',
+        source: template.replace('__CACHE_VERSION__', version).replace('__PRECACHE_MANIFEST__', JSON.stringify(files)),
+      })
+    },
+  }
+}
+
+export default defineConfig({
+  root: 'apps/web',
+  envDir: '../..',
+  plugins: [react(), serviceWorker()],
+  build: {
+    outDir: 'dist',
+    emptyOutDir: true,
+    // tldraw is one large dependency; a warning for it says nothing useful.
+    chunkSizeWarningLimit: 4096,
+  },
+  server: {
+    port: Number(process.env.VITE_PORT ?? 5173),
+    proxy: {
+      '/api': serverTarget,
+      '/healthz': serverTarget,
+      '/yjs': { target: serverTarget, ws: true },
+      '/socket.io': { target: serverTarget, ws: true },
+    },
+  },
+})
