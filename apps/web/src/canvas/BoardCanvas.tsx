@@ -21,7 +21,9 @@ declare global {
 }
 
 export function BoardCanvas({ board, online, onEditor }: { board: Board; online: boolean; onEditor?: (editor: Editor | null) => void }) {
-  useEffect(() => board.setOnline(online), [board, online])
+  useEffect(() => {
+    board.setOnline(online)
+  }, [board, online])
   useEffect(() => () => onEditor?.(null), [onEditor])
   return (
     <Tldraw

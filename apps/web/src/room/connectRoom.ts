@@ -101,7 +101,16 @@ export function connectRoom({ session, token, name, userId, color }: ConnectRoom
       socket.emit(SocketEvent.PresenceStatus, { status: 'online' })
     }
   }
+  // The browser knows the network is gone before a socket times out: drop both links at
+  // once (edits keep going into the local doc) and reconnect the moment it returns.
   const onNetworkChange = () => {
+    if (navigator.onLine) {
+      provider.connect()
+      socket.connect()
+    } else {
+      provider.disconnect()
+      socket.disconnect()
+    }
     updateBoard()
     updatePresence()
   }
