@@ -40,6 +40,8 @@ export default defineConfig({
     // tldraw is one large dependency; a warning for it says nothing useful.
     chunkSizeWarningLimit: 4096,
   },
+  // The asset package is a list of `?url` imports; pre-bundling it would inline nothing useful and fails.
+  optimizeDeps: { exclude: ['@tldraw/assets'] },
   server: {
     port: Number(process.env.VITE_PORT ?? 5173),
     proxy: {
