@@ -6,6 +6,7 @@ test('participants, cursors with name and role, following, and leaving', async (
   await interviewer.ready()
   await candidate.ready()
 
+  await expect(interviewer.page.getByRole('list', { name: 'Room activity' })).toContainText('Cam joined as candidate')
   const people = interviewer.page.getByTestId('participant')
   await expect(people).toHaveCount(2)
   await expect(people.filter({ hasText: 'Cam' })).toHaveAttribute('data-role', 'candidate')
@@ -27,6 +28,7 @@ test('participants, cursors with name and role, following, and leaving', async (
 
   await candidate.close()
   await expect(people).toHaveCount(1)
+  await expect(interviewer.page.getByRole('list', { name: 'Room activity' })).toContainText('Cam left')
   await expect(interviewer.page.getByText('Cam · candidate')).toHaveCount(0)
 })
 

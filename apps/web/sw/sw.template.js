@@ -1,3 +1,4 @@
+/* global __PRECACHE_MANIFEST__ */
 // Loopboard service worker: keeps the app shell and its assets so a room reopens offline.
 // Built by vite.config.ts, which fills in the asset list and a version of this build.
 // Network first for pages (always fresh when online), cache first for hashed assets.

@@ -1,4 +1,4 @@
-import { ApiErrorCode, type ApiError } from '@loopboard/protocol'
+import type { ApiError, ApiErrorCode } from '@loopboard/protocol'
 import type { Context } from 'hono'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 

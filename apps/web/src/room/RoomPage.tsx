@@ -36,12 +36,8 @@ export function RoomPage({ link }: { link: RoomLink }) {
 
   useEffect(() => {
     const token = link.token
-    if (!token) {
-      setPhase({ kind: 'error', title: 'This link has no access token', message: 'Room links end in #token=…. Copy the whole link and try again.', retry: false })
-      return
-    }
+    if (!token) return
     let cancelled = false
-    setPhase({ kind: 'loading' })
     fetchSession(link.roomId, token).then(
       (session) => {
         if (cancelled) return
@@ -64,6 +60,16 @@ export function RoomPage({ link }: { link: RoomLink }) {
     if (phase.kind === 'ready') document.title = `${phase.session.title} · Loopboard`
   }, [phase])
 
+  if (!link.token) {
+    return (
+      <MessageScreen title="This link has no access token">
+        <p>Room links end in #token=…. Copy the whole link and try again.</p>
+        <p className="actions">
+          <a href="/">Start a new interview</a>
+        </p>
+      </MessageScreen>
+    )
+  }
   if (phase.kind === 'loading') return <MessageScreen title="Opening the room…" busy />
   if (phase.kind === 'error') {
     return (
@@ -71,7 +77,10 @@ export function RoomPage({ link }: { link: RoomLink }) {
         <p>{phase.message}</p>
         <p className="actions">
           {phase.retry ? (
-            <button type="button" className="primary" onClick={() => setAttempt((n) => n + 1)}>
+            <button type="button" className="primary" onClick={() => {
+                setPhase({ kind: 'loading' })
+                setAttempt((n) => n + 1)
+              }}>
               Try again
             </button>
           ) : null}

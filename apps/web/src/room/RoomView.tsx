@@ -16,6 +16,7 @@ export function RoomView({ session, token, name }: { session: RoomSession; token
   const boardState = useRoomStore((s) => s.board)
   const presenceState = useRoomStore((s) => s.presence)
   const presenceError = useRoomStore((s) => s.presenceError)
+  const notices = useRoomStore((s) => s.notices)
 
   useEffect(() => {
     const userId = tabUserId()
@@ -59,6 +60,11 @@ export function RoomView({ session, token, name }: { session: RoomSession; token
           Presence unavailable: {presenceError}
         </div>
       ) : null}
+      <ul className="notices" aria-live="polite" aria-label="Room activity">
+        {notices.map((n) => (
+          <li key={n.id}>{n.text}</li>
+        ))}
+      </ul>
       <div className="workspace">
         <div className="canvas" data-testid="canvas">
           {board ? (

@@ -88,6 +88,8 @@ export function connectRoom({ session, token, name, userId, color }: ConnectRoom
     updatePresence()
   })
   socket.on(SocketEvent.Hello, ({ you }) => useRoomStore.getState().set({ you }))
+  socket.on(SocketEvent.PresenceJoined, (p) => useRoomStore.getState().notify(`${p.name} joined as ${p.role}`))
+  socket.on(SocketEvent.PresenceLeft, (p) => useRoomStore.getState().notify(`${p.name} left`))
   socket.on(SocketEvent.PresenceSnapshot, ({ participants }) => useRoomStore.getState().set({ participants }))
   socket.on(SocketEvent.PayloadError, ({ message }) => console.warn(`[presence] ${message}`))
 
@@ -114,6 +116,19 @@ export function connectRoom({ session, token, name, userId, color }: ConnectRoom
     updateBoard()
     updatePresence()
   }
+  // Leave cleanly when the tab goes away, so others see it at once rather than after a timeout;
+  // come back if the browser restores the page from its back/forward cache.
+  const onPageHide = () => {
+    socket.disconnect()
+    provider.disconnect()
+  }
+  const onPageShow = (event: PageTransitionEvent) => {
+    if (!event.persisted) return
+    socket.connect()
+    provider.connect()
+  }
+  window.addEventListener('pagehide', onPageHide)
+  window.addEventListener('pageshow', onPageShow)
   document.addEventListener('visibilitychange', onVisibility)
   window.addEventListener('online', onNetworkChange)
   window.addEventListener('offline', onNetworkChange)
@@ -136,6 +151,8 @@ export function connectRoom({ session, token, name, userId, color }: ConnectRoom
     provider,
     ready,
     destroy() {
+      window.removeEventListener('pagehide', onPageHide)
+      window.removeEventListener('pageshow', onPageShow)
       document.removeEventListener('visibilitychange', onVisibility)
       window.removeEventListener('online', onNetworkChange)
       window.removeEventListener('offline', onNetworkChange)

@@ -19,9 +19,24 @@ export interface RoomState {
   presence: ConnectionState
   /** Last presence-channel problem worth showing (e.g. a refused handshake). */
   presenceError: string | null
-  set: (patch: Partial<Omit<RoomState, 'set' | 'reset'>>) => void
+  /** Short-lived announcements (joins and leaves), newest last. */
+  notices: Notice[]
+  set: (patch: Partial<Omit<RoomState, 'set' | 'reset' | 'notify'>>) => void
+  /** Show a notice for {@link NOTICE_MS}. */
+  notify: (text: string) => void
   reset: () => void
 }
+
+export interface Notice {
+  id: number
+  text: string
+}
+
+/** How long a join/leave notice stays up. */
+export const NOTICE_MS = 4_000
+/** At most this many notices at once; older ones give way. */
+const MAX_NOTICES = 3
+let nextNoticeId = 1
 
 const initial = {
   session: null,
@@ -30,11 +45,17 @@ const initial = {
   board: 'connecting' as ConnectionState,
   presence: 'connecting' as ConnectionState,
   presenceError: null,
+  notices: [] as Notice[],
 }
 
 export const useRoomStore = create<RoomState>()((set) => ({
   ...initial,
   set: (patch) => set(patch),
+  notify: (text) => {
+    const notice = { id: nextNoticeId++, text }
+    set((s) => ({ notices: [...s.notices, notice].slice(-MAX_NOTICES) }))
+    setTimeout(() => set((s) => ({ notices: s.notices.filter((n) => n.id !== notice.id) })), NOTICE_MS)
+  },
   reset: () => set(initial),
 }))
 
