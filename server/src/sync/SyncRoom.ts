@@ -5,6 +5,7 @@ import type { Logger } from '../logger.ts'
 import type { Storage } from '../storage/Storage.ts'
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessFilter.ts'
 import {
+  MalformedMessageError,
   encodeAwareness,
   encodePermissionDenied,
   encodeSyncStep1,
@@ -157,11 +158,17 @@ export class SyncRoom {
       return
     }
     const effective: Uint8Array[] = []
+    const { pendingStructs, pendingDs } = this.doc.store
     this.captured = effective
     try {
       Y.applyUpdate(this.doc, update, conn)
     } catch (error) {
-      throw new RoomStateError(`update failed to apply: ${(error as Error).message}`)
+      const message = (error as Error).message
+      // Nothing integrated and nothing parked as pending: the doc is as it was, so only the
+      // sender's frame was bad. Otherwise memory no longer matches storage.
+      const untouched = !effective.length && this.doc.store.pendingStructs === pendingStructs && this.doc.store.pendingDs === pendingDs
+      if (untouched) throw new MalformedMessageError(`update could not be applied: ${message}`)
+      throw new RoomStateError(`update failed to apply: ${message}`)
     } finally {
       this.captured = null
     }
@@ -186,10 +193,14 @@ export class SyncRoom {
   private applyClientAwareness(conn: SyncConnection, update: Uint8Array): void {
     const owned = this.ownedIds.get(conn)
     if (!owned) return
-    const accepted = decodeAwarenessUpdate(update).filter(({ clientId }) => {
+    const accepted = decodeAwarenessUpdate(update).filter(({ clientId, clock, state }) => {
       const owner = this.awarenessOwner.get(clientId)
       if (owner === conn) return true
       if (owner || owned.size >= MAX_AWARENESS_IDS_PER_CONNECTION) return false
+      // Only news claims a free id. Stock y-websocket clients echo every awareness change they
+      // receive, including the removal broadcast when a socket leaves; such an echo (a null state,
+      // or a clock the room already has) must not take the id from its owner when it reconnects.
+      if (state === null || clock <= (this.awareness.meta.get(clientId)?.clock ?? -1)) return false
       this.awarenessOwner.set(clientId, conn)
       owned.add(clientId)
       return true

@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process'
+import { resolve } from 'node:path'
+import { DEFAULT_MAX_FRAME_BYTES } from '@loopboard/protocol'
+import { describe, expect, it } from 'vitest'
+import { loadConfig, testConfig } from './config.ts'
+
+describe('loadConfig', () => {
+  it('has documented defaults', () => {
+    const config = loadConfig({})
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      publicUrl: undefined,
+      maxFrameBytes: DEFAULT_MAX_FRAME_BYTES,
+      snapshotEveryUpdates: 500,
+      roomIdleUnloadMs: 30_000,
+      logLevel: 'info',
+    })
+    expect(config.dataDir).toBe(resolve('./data'))
+  })
+
+  it('reads and coerces the environment, treating empty values as unset', () => {
+    const config = loadConfig({
+      PORT: '0',
+      HOST: '0.0.0.0',
+      PUBLIC_URL: 'https://board.example.com//',
+      DATA_DIR: '/tmp/lb',
+      MAX_FRAME_BYTES: '4096',
+      SNAPSHOT_EVERY_UPDATES: '3',
+      ROOM_IDLE_UNLOAD_MS: '0',
+      LOG_LEVEL: 'silent',
+      STATIC_DIR: '',
+    })
+    expect(config).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      publicUrl: 'https://board.example.com',
+      dataDir: '/tmp/lb',
+      maxFrameBytes: 4096,
+      snapshotEveryUpdates: 3,
+      roomIdleUnloadMs: 0,
+      logLevel: 'silent',
+    })
+  })
+
+  it('fails listing every invalid variable', () => {
+    expect(() => loadConfig({ PORT: '70000', MAX_FRAME_BYTES: 'lots', LOG_LEVEL: 'loud' })).toThrow(
+      /PORT[\s\S]*MAX_FRAME_BYTES[\s\S]*LOG_LEVEL|LOG_LEVEL[\s\S]*PORT/
+    )
+    for (const env of [
+      { PORT: '-1' },
+      { MAX_FRAME_BYTES: '100' },
+      { SNAPSHOT_EVERY_UPDATES: '0' },
+      { PUBLIC_URL: 'not a url' },
+    ]) {
+      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(/Invalid configuration/)
+    }
+  })
+
+  it('testConfig is silent and overridable', () => {
+    expect(testConfig({ port: 1234 })).toMatchObject({ port: 1234, logLevel: 'silent' })
+  })
+})
+
+describe('the server process', () => {
+  it('exits 1 with the problem on stderr when the environment is invalid', () => {
+    const root = resolve(import.meta.dirname, '../..')
+    const result = spawnSync(process.execPath, [resolve(root, 'server/src/main.ts')], {
+      cwd: root,
+      env: { ...process.env, PORT: '0', MAX_FRAME_BYTES: 'lots' },
+      encoding: 'utf8',
+      timeout: 15_000,
+    })
+    expect(result.status).toBe(1)
+    expect(result.stderr).toMatch(/Invalid configuration[\s\S]*MAX_FRAME_BYTES/)
+    expect(result.stdout).not.toMatch(/ready at/)
+  })
+})

@@ -1,0 +1,228 @@
+import {
+  PROTOCOL_VERSION,
+  SocketEvent,
+  type HelloPayload,
+  type Participant,
+  type PayloadErrorPayload,
+  type PresenceStatusPayload,
+} from '@loopboard/protocol'
+import { describe, expect, it } from 'vitest'
+import { createRoom, useTestContext, withTimeout, type PresenceClient, type TestServer } from '../test/helpers.ts'
+
+const ctx = useTestContext()
+
+interface Recorded {
+  hello: HelloPayload[]
+  snapshots: Participant[][]
+  joined: Participant[]
+  left: Participant[]
+  errors: PayloadErrorPayload[]
+}
+
+/** Record every server event of `socket` from the start. */
+function record(socket: PresenceClient): Recorded {
+  const r: Recorded = { hello: [], snapshots: [], joined: [], left: [], errors: [] }
+  socket.on(SocketEvent.Hello, (p) => r.hello.push(p))
+  socket.on(SocketEvent.PresenceSnapshot, (p) => r.snapshots.push(p.participants))
+  socket.on(SocketEvent.PresenceJoined, (p) => r.joined.push(p))
+  socket.on(SocketEvent.PresenceLeft, (p) => r.left.push(p))
+  socket.on(SocketEvent.PayloadError, (p) => r.errors.push(p))
+  return r
+}
+
+/** Resolve when `check` holds, re-checking on every event the socket receives. */
+function until(socket: PresenceClient, check: () => boolean, label: string) {
+  return withTimeout(
+    new Promise<void>((resolve) => {
+      // onAny listeners run before the event's own listeners (which record it), so check afterwards.
+      const onAny = () => queueMicrotask(test)
+      const test = () => {
+        if (!check()) return
+        socket.offAny(onAny)
+        resolve()
+      }
+      socket.onAny(onAny)
+      test()
+    }),
+    label
+  )
+}
+
+function connectError(socket: PresenceClient) {
+  return withTimeout(
+    new Promise<Error & { data?: { code?: string } }>((resolve, reject) => {
+      socket.once('connect_error', resolve)
+      socket.once('connect', () => reject(new Error('connected unexpectedly')))
+    }),
+    'connect_error'
+  )
+}
+
+async function join(server: TestServer, roomId: string, token: string, name: string) {
+  const socket = ctx.presence(server, { roomId, token, name, userId: `user-${name}` })
+  const events = record(socket)
+  await until(socket, () => events.hello.length > 0, `${name} to get hello`)
+  return { socket, events, id: events.hello[0]!.you.id }
+}
+
+const names = (participants: Participant[] | undefined) => (participants ?? []).map((p) => p.name).sort()
+
+describe('presence handshake', () => {
+  type Auth = Record<string, unknown>
+  it.each<[string, (good: Auth) => Auth]>([
+    ['no fields at all', () => ({})],
+    ['no roomId', ({ roomId: _, ...rest }) => rest],
+    ['no token', ({ token: _, ...rest }) => rest],
+    ['an empty token', (good) => ({ ...good, token: '' })],
+    ['a blank name', (good) => ({ ...good, name: '   ' })],
+    ['a name over 40 characters', (good) => ({ ...good, name: 'n'.repeat(41) })],
+    ['no userId', ({ userId: _, ...rest }) => rest],
+    ['a string protocolVersion', (good) => ({ ...good, protocolVersion: '1' })],
+  ])('refuses %s with connect_error bad_request', async (_name, mangle) => {
+    const server = await ctx.server()
+    const room = await createRoom(server)
+    const good: Auth = {
+      roomId: room.roomId,
+      token: room.tokens.candidate,
+      name: 'Ann',
+      userId: 'u1',
+      protocolVersion: PROTOCOL_VERSION,
+    }
+    const socket = ctx.presence(server, mangle(good), true)
+    const error = await connectError(socket)
+    expect(error.data?.code).toBe('bad_request')
+    expect(server.presence.list(room.roomId)).toEqual([])
+  })
+
+  it('refuses another protocol version', async () => {
+    const server = await ctx.server()
+    const room = await createRoom(server)
+    const socket = ctx.presence(server, {
+      roomId: room.roomId,
+      token: room.tokens.candidate,
+      name: 'Ann',
+      userId: 'u1',
+      protocolVersion: PROTOCOL_VERSION + 1,
+    })
+    const error = await connectError(socket)
+    expect(error.data?.code).toBe('bad_request')
+    expect(error.message).toMatch(/protocol/)
+  })
+
+  it('refuses a wrong token with forbidden and an unknown room with not_found', async () => {
+    const server = await ctx.server()
+    const room = await createRoom(server)
+    const other = await createRoom(server)
+    for (const token of ['x'.repeat(43), other.tokens.interviewer]) {
+      const error = await connectError(ctx.presence(server, { roomId: room.roomId, token, name: 'Eve', userId: 'u1' }))
+      expect(error.data?.code).toBe('forbidden')
+    }
+    const missing = await connectError(
+      ctx.presence(server, { roomId: 'nope', token: room.tokens.interviewer, name: 'Eve', userId: 'u1' })
+    )
+    expect(missing.data?.code).toBe('not_found')
+    expect(server.presence.list(room.roomId)).toEqual([])
+  })
+
+  it('greets a participant with the role its token proves', async () => {
+    const server = await ctx.server()
+    const room = await createRoom(server)
+    const socket = ctx.presence(server, {
+      roomId: room.roomId,
+      token: room.tokens.observer,
+      name: '  Olga ',
+      userId: 'u-o',
+      role: 'interviewer',
+    })
+    const events = record(socket)
+    await until(socket, () => events.hello.length > 0, 'hello')
+    expect(events.hello[0]).toMatchObject({
+      protocolVersion: PROTOCOL_VERSION,
+      you: { name: 'Olga', userId: 'u-o', role: 'observer', status: 'online' },
+    })
+  })
+})
+
+describe('presence in a room', () => {
+  it('shows participants to each other as they join and leave', async () => {
+    const server = await ctx.server()
+    const room = await createRoom(server)
+    const elsewhere = await createRoom(server)
+    const stranger = await join(server, elsewhere.roomId, elsewhere.tokens.candidate, 'Stranger')
+    const ann = await join(server, room.roomId, room.tokens.interviewer, 'Ann')
+    await until(ann.socket, () => names(ann.events.snapshots.at(-1)).join() === 'Ann', 'ann’s first snapshot')
+
+    const bob = await join(server, room.roomId, room.tokens.candidate, 'Bob')
+    await until(
+      ann.socket,
+      () => ann.events.joined.length === 1 && names(ann.events.snapshots.at(-1)).length === 2,
+      'ann to see bob'
+    )
+    await until(bob.socket, () => names(bob.events.snapshots.at(-1)).length === 2, 'bob to see both')
+    expect(ann.events.joined[0]).toMatchObject({ id: bob.id, name: 'Bob', role: 'candidate', status: 'online' })
+    expect(bob.events.joined).toEqual([])
+    for (const view of [ann.events.snapshots.at(-1), bob.events.snapshots.at(-1)]) {
+      expect(view?.map((p) => [p.name, p.role])).toEqual([
+        ['Ann', 'interviewer'],
+        ['Bob', 'candidate'],
+      ])
+    }
+
+    bob.socket.disconnect()
+    await until(
+      ann.socket,
+      () => ann.events.left.length === 1 && names(ann.events.snapshots.at(-1)).length === 1,
+      'ann to see bob leave'
+    )
+    expect(ann.events.left[0]).toMatchObject({ id: bob.id, name: 'Bob' })
+    expect(server.presence.list(room.roomId).map((p) => p.name)).toEqual(['Ann'])
+
+    // Another room saw none of it.
+    expect(stranger.events.joined).toEqual([])
+    expect(stranger.events.left).toEqual([])
+    expect(names(stranger.events.snapshots.at(-1))).toEqual(['Stranger'])
+  })
+
+  it('rejects an invalid presence:status with error:payload and ack {ok:false}, changing nothing', async () => {
+    const server = await ctx.server()
+    const room = await createRoom(server)
+    const ann = await join(server, room.roomId, room.tokens.interviewer, 'Ann')
+    const bob = await join(server, room.roomId, room.tokens.candidate, 'Bob')
+    await until(ann.socket, () => names(ann.events.snapshots.at(-1)).length === 2, 'both present')
+    await until(bob.socket, () => names(bob.events.snapshots.at(-1)).length === 2, 'both present')
+    const bobSnapshotsBefore = bob.events.snapshots.length
+
+    const invalid = [{ status: 'sleeping' }, { status: 'away', extra: true }, { nope: 1 }, 'away', null]
+    for (const payload of invalid) {
+      const ack = await withTimeout(
+        ann.socket.emitWithAck(SocketEvent.PresenceStatus, payload as unknown as PresenceStatusPayload),
+        'ack'
+      )
+      expect(ack).toMatchObject({ ok: false, error: expect.stringContaining('presence:status') })
+    }
+    await until(ann.socket, () => ann.events.errors.length === invalid.length, 'one error:payload per bad payload')
+    for (const e of ann.events.errors)
+      expect(e).toMatchObject({ event: SocketEvent.PresenceStatus, message: expect.any(String) })
+    expect(server.presence.list(room.roomId).map((p) => p.status)).toEqual(['online', 'online'])
+    expect(bob.events.errors).toEqual([])
+
+    // A valid change goes through; bob gets exactly that one snapshot (none for the bad payloads).
+    expect(await withTimeout(ann.socket.emitWithAck(SocketEvent.PresenceStatus, { status: 'away' }), 'ack')).toEqual({
+      ok: true,
+    })
+    await until(bob.socket, () => bob.events.snapshots.length > bobSnapshotsBefore, 'bob to get a snapshot')
+    expect(bob.events.snapshots.length).toBe(bobSnapshotsBefore + 1)
+    const annSeenByBob = bob.events.snapshots.at(-1)?.find((p) => p.id === ann.id)
+    expect(annSeenByBob?.status).toBe('away')
+    expect(bob.events.snapshots.at(-1)?.find((p) => p.id === bob.id)?.status).toBe('online')
+  })
+
+  it('accepts a valid status without an ack callback', async () => {
+    const server = await ctx.server()
+    const room = await createRoom(server)
+    const ann = await join(server, room.roomId, room.tokens.candidate, 'Ann')
+    ann.socket.emit(SocketEvent.PresenceStatus, { status: 'away' })
+    await until(ann.socket, () => ann.events.snapshots.at(-1)?.[0]?.status === 'away', 'ann to be away')
+    expect(server.presence.list(room.roomId)[0]?.status).toBe('away')
+  })
+})

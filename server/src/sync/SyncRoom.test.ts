@@ -1,0 +1,398 @@
+import type { Role } from '@loopboard/protocol'
+import * as encoding from 'lib0/encoding'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { createLogger } from '../logger.ts'
+import { SqliteStorage } from '../storage/SqliteStorage.ts'
+import {
+  awarenessFrame,
+  awarenessFrameWithJson,
+  decodeAwarenessPayload,
+  decodeFrame,
+  MSG_SYNC,
+  syncStep1Frame,
+  textUpdate,
+  updateFrame,
+} from '../test/helpers.ts'
+import { MalformedMessageError } from './messages.ts'
+import { RoomStateError, SyncRoom, type SyncConnection } from './SyncRoom.ts'
+
+const ROOM = 'room-1'
+const NOW = 1_700_000_000_000
+
+class FakeConn implements SyncConnection {
+  readonly sent: Uint8Array[] = []
+  closed: { code: number; reason: string } | null = null
+  /** Called with each frame before it is recorded. */
+  onSend: ((frame: Uint8Array) => void) | null = null
+  readonly id: number
+  readonly role: Role
+  constructor(id: number, role: Role) {
+    this.id = id
+    this.role = role
+  }
+  send(frame: Uint8Array) {
+    this.onSend?.(frame)
+    this.sent.push(frame)
+  }
+  close(code: number, reason: string) {
+    this.closed = { code, reason }
+  }
+  decoded() {
+    return this.sent.map(decodeFrame)
+  }
+}
+
+let storage: SqliteStorage
+let clock: number
+
+beforeEach(() => {
+  storage = new SqliteStorage(':memory:')
+  storage.createRoom(
+    { id: ROOM, title: 'Test', createdAt: 0 },
+    { interviewer: 'h-i', candidate: 'h-c', observer: 'h-o' }
+  )
+  clock = NOW
+})
+afterEach(() => storage.close())
+
+function makeRoom(snapshotEveryUpdates = 100, roomId = ROOM) {
+  return new SyncRoom({ roomId, storage, logger: createLogger('silent'), snapshotEveryUpdates, now: () => clock })
+}
+
+/** A room with an interviewer, a candidate and an observer joined, their join frames cleared. */
+function populated(snapshotEveryUpdates?: number) {
+  const room = makeRoom(snapshotEveryUpdates)
+  const conns = {
+    interviewer: new FakeConn(1, 'interviewer'),
+    candidate: new FakeConn(2, 'candidate'),
+    observer: new FakeConn(3, 'observer'),
+  }
+  for (const conn of Object.values(conns)) room.join(conn)
+  for (const conn of Object.values(conns)) conn.sent.length = 0
+  return { room, ...conns }
+}
+
+const state = (doc: Y.Doc) => Y.encodeStateAsUpdate(doc)
+
+/** A sync message with a raw payload (no validation of the payload). */
+function syncFrame(sub: number, payload: Uint8Array) {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, MSG_SYNC)
+  encoding.writeVarUint(e, sub)
+  encoding.writeVarUint8Array(e, payload)
+  return encoding.toUint8Array(e)
+}
+
+describe('SyncRoom: joining and loading', () => {
+  it('sends sync step 1 on join', () => {
+    const room = makeRoom()
+    const conn = new FakeConn(1, 'candidate')
+    room.join(conn)
+    expect(room.size).toBe(1)
+    const [first] = conn.decoded()
+    expect(first).toMatchObject({ type: 'sync', sub: 0 })
+  })
+
+  it('is built from the stored snapshot and log before anyone joins', () => {
+    const source = new Y.Doc()
+    source.getMap('records').set('shape:a', { x: 1 })
+    storage.appendUpdate(ROOM, { seq: 1, ts: 1, author: 'interviewer', update: state(source) })
+    storage.saveSnapshot(ROOM, 1, state(source), 2)
+    const before = Y.encodeStateVector(source)
+    source.getMap('records').set('shape:b', { x: 2 })
+    storage.appendUpdate(ROOM, { seq: 2, ts: 3, author: 'candidate', update: Y.encodeStateAsUpdate(source, before) })
+
+    const room = makeRoom()
+    expect(room.doc.getMap('records').toJSON()).toEqual({ 'shape:a': { x: 1 }, 'shape:b': { x: 2 } })
+    expect(room.unsnapshottedUpdates).toBe(1)
+
+    // A client's sync step 1 is answered with everything stored.
+    const conn = new FakeConn(1, 'candidate')
+    room.join(conn)
+    const client = new Y.Doc()
+    room.receive(conn, syncStep1Frame(client))
+    const step2 = conn.decoded().find((f) => f.type === 'sync' && f.sub === 1)
+    if (step2?.type !== 'sync') throw new Error('no sync step 2')
+    Y.applyUpdate(client, step2.payload)
+    expect(client.getMap('records').toJSON()).toEqual({ 'shape:a': { x: 1 }, 'shape:b': { x: 2 } })
+    // Continues the log after the stored seq.
+    room.receive(conn, updateFrame(textUpdate('next')))
+    expect(storage.readUpdates(ROOM).map((u) => u.seq)).toEqual([1, 2, 3])
+  })
+})
+
+describe('SyncRoom: updates', () => {
+  it('persists an effective update, then broadcasts it to the others only', () => {
+    const { room, interviewer, candidate, observer } = populated()
+    const storedWhenSent: number[] = []
+    interviewer.onSend = observer.onSend = () => storedWhenSent.push(storage.readUpdates(ROOM).length)
+
+    room.receive(candidate, updateFrame(textUpdate('hello')))
+
+    const log = storage.readUpdates(ROOM)
+    expect(log).toHaveLength(1)
+    expect(log[0]).toMatchObject({ seq: 1, ts: NOW, author: 'candidate' })
+    expect(room.doc.getText('text').toString()).toBe('hello')
+    expect(candidate.sent).toEqual([])
+    for (const other of [interviewer, observer]) {
+      expect(other.sent).toHaveLength(1)
+      const frame = decodeFrame(other.sent[0]!)
+      if (frame.type !== 'sync') throw new Error('expected a sync frame')
+      expect(frame.sub).toBe(2)
+      const copy = new Y.Doc()
+      Y.applyUpdate(copy, frame.payload)
+      expect(copy.getText('text').toString()).toBe('hello')
+    }
+    // Every broadcast happened after the update was in storage.
+    expect(storedWhenSent).toEqual([1, 1])
+  })
+
+  it('stores the author of each update and the server time', () => {
+    const { room, interviewer, candidate } = populated()
+    room.receive(candidate, updateFrame(textUpdate('a', 'one')))
+    clock = NOW + 5
+    room.receive(interviewer, updateFrame(textUpdate('b', 'two')))
+    expect(storage.readUpdates(ROOM).map((u) => [u.seq, u.author, u.ts])).toEqual([
+      [1, 'candidate', NOW],
+      [2, 'interviewer', NOW + 5],
+    ])
+  })
+
+  it('neither stores nor broadcasts an update that changes nothing', () => {
+    const { room, interviewer, candidate } = populated()
+    const update = textUpdate('once')
+    room.receive(candidate, updateFrame(update))
+    interviewer.sent.length = 0
+    room.receive(candidate, updateFrame(update))
+    room.receive(interviewer, syncFrame(1, update))
+    expect(storage.readUpdates(ROOM)).toHaveLength(1)
+    expect(interviewer.sent).toEqual([])
+    expect(candidate.sent).toEqual([])
+  })
+
+  it('answers a client’s sync step 1 with what it lacks, to that client only', () => {
+    const { room, interviewer, candidate } = populated()
+    room.receive(interviewer, updateFrame(textUpdate('board')))
+    candidate.sent.length = 0
+    room.receive(candidate, syncStep1Frame(new Y.Doc()))
+    expect(candidate.sent).toHaveLength(1)
+    const frame = decodeFrame(candidate.sent[0]!)
+    if (frame.type !== 'sync') throw new Error('expected sync')
+    expect(frame.sub).toBe(1)
+    const copy = new Y.Doc()
+    Y.applyUpdate(copy, frame.payload)
+    expect(copy.getText('text').toString()).toBe('board')
+  })
+
+  it('refuses an observer’s change with "permission denied" and stores nothing', () => {
+    const { room, interviewer, candidate, observer } = populated()
+    const before = state(room.doc)
+    room.receive(observer, updateFrame(textUpdate('sneaky')))
+    room.receive(observer, syncFrame(1, textUpdate('sneaky step 2')))
+    expect(storage.readUpdates(ROOM)).toEqual([])
+    expect(state(room.doc)).toEqual(before)
+    expect(interviewer.sent).toEqual([])
+    expect(candidate.sent).toEqual([])
+    const frames = observer.decoded()
+    expect(frames).toHaveLength(2)
+    for (const frame of frames)
+      expect(frame).toMatchObject({ type: 'auth', permission: 0, reason: expect.stringMatching(/observer/) })
+  })
+
+  it('lets an observer answer sync step 1 with an empty step 2 without a denial', () => {
+    const { room, observer } = populated()
+    room.receive(observer, syncFrame(1, Y.encodeStateAsUpdate(new Y.Doc())))
+    expect(observer.sent).toEqual([])
+  })
+
+  it('snapshots every N updates and keeps the full log', () => {
+    const { room, candidate } = populated(3)
+    for (let i = 0; i < 7; i++) room.receive(candidate, updateFrame(textUpdate(`u${i}`, `t${i}`)))
+    const stored = storage.loadRoomState(ROOM)
+    expect(stored.snapshotSeq).toBe(6)
+    expect(stored.lastSeq).toBe(7)
+    expect(stored.updates).toHaveLength(1)
+    expect(room.unsnapshottedUpdates).toBe(1)
+    const rebuilt = new Y.Doc()
+    Y.applyUpdate(rebuilt, stored.snapshot!)
+    for (const u of stored.updates) Y.applyUpdate(rebuilt, u)
+    for (let i = 0; i < 7; i++) {
+      expect(rebuilt.getText(`t${i}`).toString()).toBe(`u${i}`)
+      expect(room.doc.getText(`t${i}`).toString()).toBe(`u${i}`)
+    }
+    room.snapshot()
+    expect(storage.loadRoomState(ROOM)).toMatchObject({ snapshotSeq: 7, updates: [] })
+    expect(storage.readUpdates(ROOM)).toHaveLength(7)
+  })
+
+  it('throws RoomStateError and broadcasts nothing when the update cannot be stored', () => {
+    const room = makeRoom(100, 'not-in-the-rooms-table')
+    const a = new FakeConn(1, 'candidate')
+    const b = new FakeConn(2, 'interviewer')
+    room.join(a)
+    room.join(b)
+    b.sent.length = 0
+    expect(() => room.receive(a, updateFrame(textUpdate('x')))).toThrow(RoomStateError)
+    expect(b.sent).toEqual([])
+  })
+
+  it('treats a well-formed update that fails to apply without touching the doc as the sender’s malformed frame', () => {
+    const { room, interviewer, candidate } = populated()
+    // Decodes fine, but its origin points at a later struct of its own client: Yjs throws while integrating.
+    const bad = Uint8Array.from(Buffer.from('01010200840204012100', 'hex'))
+    expect(() => Y.decodeUpdate(bad)).not.toThrow()
+    expect(() => room.receive(candidate, updateFrame(bad))).toThrow(MalformedMessageError)
+    expect(storage.readUpdates(ROOM)).toEqual([])
+    expect(interviewer.sent).toEqual([])
+    // The room's memory is intact: the next good update is stored and relayed as usual.
+    room.receive(candidate, updateFrame(textUpdate('still fine')))
+    expect(storage.readUpdates(ROOM)).toHaveLength(1)
+    expect(interviewer.sent).toHaveLength(1)
+  })
+})
+
+describe('SyncRoom: malformed frames', () => {
+  const real = textUpdate('a perfectly good update')
+  const cases: Array<[string, Uint8Array]> = [
+    ['an empty frame', new Uint8Array()],
+    ['garbage bytes', Uint8Array.from(Buffer.from('deadbeefcafebabe0badf00d', 'hex'))],
+    ['an unknown message type', Uint8Array.of(9, 0)],
+    ['an unknown sync type', syncFrame(7, real)],
+    ['a sync message cut short', updateFrame(real).subarray(0, 10)],
+    ['a sync message with trailing bytes', Uint8Array.from([...updateFrame(real), 0])],
+    ['a state vector that does not decode', syncFrame(0, Uint8Array.of(5, 0xff))],
+    ['an update payload of garbage', syncFrame(2, Uint8Array.of(0xff, 0xff, 0xff, 0xff, 0x0f))],
+    ['awareness that is not JSON', awarenessFrameWithJson('{not json')],
+    ['awareness whose state is an array', awarenessFrameWithJson('[1,2]')],
+    ['awareness with a missing entry', Uint8Array.of(1, 2, 3)],
+  ]
+
+  it.each(cases)('%s throws MalformedMessageError and changes nothing', (_name, frame) => {
+    for (const role of ['candidate', 'observer'] as const) {
+      const { room, interviewer, candidate, observer } = populated()
+      room.receive(interviewer, updateFrame(textUpdate('existing')))
+      for (const c of [interviewer, candidate, observer]) c.sent.length = 0
+      const before = state(room.doc)
+      const sender = role === 'candidate' ? candidate : observer
+      expect(() => room.receive(sender, frame)).toThrow(MalformedMessageError)
+      expect(storage.readUpdates(ROOM)).toHaveLength(1)
+      expect(state(room.doc)).toEqual(before)
+      for (const c of [interviewer, candidate, observer]) expect(c.sent).toEqual([])
+      storage.close()
+      storage = new SqliteStorage(':memory:')
+      storage.createRoom(
+        { id: ROOM, title: 'Test', createdAt: 0 },
+        { interviewer: 'h-i', candidate: 'h-c', observer: 'h-o' }
+      )
+    }
+  })
+
+  it('refuses an update truncated at any length', () => {
+    const { room, candidate } = populated()
+    for (let length = 0; length < real.length; length++) {
+      expect(() => room.receive(candidate, syncFrame(2, real.subarray(0, length))), `length ${length}`).toThrow(
+        MalformedMessageError
+      )
+    }
+    expect(storage.readUpdates(ROOM)).toEqual([])
+    expect(room.doc.getText('text').toString()).toBe('')
+  })
+})
+
+describe('SyncRoom: awareness', () => {
+  it('ties each awareness client id to the first connection that claims it', () => {
+    const { room, interviewer, candidate, observer } = populated()
+    room.receive(candidate, awarenessFrame([{ clientId: 42, clock: 1, state: { name: 'Cara', role: 'interviewer' } }]))
+    for (const c of [interviewer, candidate, observer]) {
+      const [frame] = c.decoded()
+      if (frame?.type !== 'awareness') throw new Error('expected awareness')
+      // The role is the one the connection's token proves.
+      expect(decodeAwarenessPayload(frame.payload)).toEqual([
+        { clientId: 42, clock: 1, state: { name: 'Cara', role: 'candidate' } },
+      ])
+      c.sent.length = 0
+    }
+
+    // Someone else claiming 42 is ignored: nothing broadcast, state unchanged.
+    room.receive(interviewer, awarenessFrame([{ clientId: 42, clock: 9, state: { name: 'Mallory' } }]))
+    room.receive(interviewer, awarenessFrame([{ clientId: 42, clock: 10, state: null }]))
+    expect(room.awareness.getStates().get(42)).toEqual({ name: 'Cara', role: 'candidate' })
+    for (const c of [interviewer, candidate, observer]) expect(c.sent).toEqual([])
+
+    // In a mixed update, only the sender's own entries count.
+    room.receive(
+      interviewer,
+      awarenessFrame([
+        { clientId: 42, clock: 11, state: { name: 'Mallory' } },
+        { clientId: 7, clock: 1, state: { name: 'Ivan' } },
+      ])
+    )
+    expect(room.awareness.getStates().get(42)).toEqual({ name: 'Cara', role: 'candidate' })
+    expect(room.awareness.getStates().get(7)).toEqual({ name: 'Ivan', role: 'interviewer' })
+  })
+
+  it('removes a connection’s awareness when it leaves and tells the others', () => {
+    const { room, interviewer, candidate } = populated()
+    room.receive(candidate, awarenessFrame([{ clientId: 42, clock: 1, state: { name: 'Cara' } }]))
+    interviewer.sent.length = 0
+    room.leave(candidate)
+    expect(room.size).toBe(2)
+    expect(room.awareness.getStates().has(42)).toBe(false)
+    const [frame] = interviewer.decoded()
+    if (frame?.type !== 'awareness') throw new Error('expected awareness')
+    expect(decodeAwarenessPayload(frame.payload)).toMatchObject([{ clientId: 42, state: null }])
+    // The id is free again for a new connection.
+    const again = new FakeConn(9, 'candidate')
+    room.join(again)
+    room.receive(again, awarenessFrame([{ clientId: 42, clock: 5, state: { name: 'Cara again' } }]))
+    expect(room.awareness.getStates().get(42)).toEqual({ name: 'Cara again', role: 'candidate' })
+  })
+
+  it('does not let peers’ echoes of a departed client take its id', () => {
+    const { room, interviewer, candidate } = populated()
+    room.receive(candidate, awarenessFrame([{ clientId: 42, clock: 3, state: { name: 'Cara' } }]))
+    room.leave(candidate)
+    // Stock y-websocket providers echo what they receive: the removal, or a late copy of the old state.
+    room.receive(interviewer, awarenessFrame([{ clientId: 42, clock: 3, state: null }]))
+    room.receive(interviewer, awarenessFrame([{ clientId: 42, clock: 3, state: { name: 'Cara' } }]))
+    expect(room.awareness.getStates().has(42)).toBe(false)
+    // Cara reconnects on a new socket; her next change claims the id again.
+    const back = new FakeConn(9, 'candidate')
+    room.join(back)
+    room.receive(back, awarenessFrame([{ clientId: 42, clock: 4, state: { name: 'Cara (back)' } }]))
+    expect(room.awareness.getStates().get(42)).toEqual({ name: 'Cara (back)', role: 'candidate' })
+  })
+
+  it('caps the client ids one connection may own', () => {
+    const { room, candidate } = populated()
+    for (let id = 100; id < 110; id++)
+      room.receive(candidate, awarenessFrame([{ clientId: id, clock: 1, state: { n: id } }]))
+    expect([...room.awareness.getStates().keys()].sort()).toEqual([100, 101, 102, 103])
+  })
+
+  it('sends current peers to a joining connection', () => {
+    const { room, candidate } = populated()
+    room.receive(candidate, awarenessFrame([{ clientId: 42, clock: 1, state: { name: 'Cara' } }]))
+    const late = new FakeConn(9, 'observer')
+    room.join(late)
+    const frame = late.decoded().find((f) => f.type === 'awareness')
+    if (frame?.type !== 'awareness') throw new Error('expected awareness')
+    expect(decodeAwarenessPayload(frame.payload)).toMatchObject([
+      { clientId: 42, state: { name: 'Cara', role: 'candidate' } },
+    ])
+  })
+})
+
+describe('SyncRoom: destroy', () => {
+  it('closes every connection and ignores frames that arrive afterwards', () => {
+    const { room, interviewer, candidate } = populated()
+    room.destroy(1001, 'going away')
+    expect(interviewer.closed).toEqual({ code: 1001, reason: 'going away' })
+    expect(candidate.closed).toEqual({ code: 1001, reason: 'going away' })
+    expect(room.size).toBe(0)
+    // A frame still in flight from a closing socket must not reach storage.
+    room.receive(candidate, updateFrame(textUpdate('late')))
+    expect(storage.readUpdates(ROOM)).toEqual([])
+  })
+})
