@@ -6,7 +6,17 @@ import tseslint from 'typescript-eslint'
 
 /** The lint encodes the architecture: no focused tests, no import cycles, no console in library code. */
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '.tools/**', 'data/**', 'test-results/**', 'playwright-report/**', 'bench/results/**'] },
+  {
+    ignores: [
+      '**/dist/**',
+      '**/node_modules/**',
+      '.tools/**',
+      'data/**',
+      'test-results/**',
+      'playwright-report/**',
+      'bench/results/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -19,7 +29,11 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-properties': [
         'error',
-        ...['describe', 'it', 'test'].map((object) => ({ object, property: 'only', message: 'Focused tests must not be committed.' })),
+        ...['describe', 'it', 'test'].map((object) => ({
+          object,
+          property: 'only',
+          message: 'Focused tests must not be committed.',
+        })),
       ],
     },
   },

@@ -7,7 +7,14 @@ import { join, resolve } from 'node:path'
 
 const root = resolve(import.meta.dirname, '..')
 const output = join(root, 'apps/web/dist/index.html')
-const sources = ['apps/web/src', 'apps/web/sw', 'apps/web/index.html', 'packages', 'vite.config.ts', 'package-lock.json']
+const sources = [
+  'apps/web/src',
+  'apps/web/sw',
+  'apps/web/index.html',
+  'packages',
+  'vite.config.ts',
+  'package-lock.json',
+]
 
 function newestMtime(path) {
   if (!existsSync(path)) return 0
@@ -26,8 +33,12 @@ const changed = Math.max(...sources.map((s) => newestMtime(join(root, s))))
 if (built > changed) process.exit(0)
 
 console.log(built ? 'Client sources changed; rebuilding…' : 'Building the client (first run)…')
-const result = spawnSync(process.execPath, [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
-  cwd: root,
-  stdio: 'inherit',
-})
+const result = spawnSync(
+  process.execPath,
+  [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  }
+)
 process.exit(result.status ?? 1)

@@ -1,6 +1,10 @@
 import { expect, test } from '../fixtures/test.ts'
 
-test('the observer sees the board but cannot change it, in the UI or by forcing an edit', async ({ room, join, server }) => {
+test('the observer sees the board but cannot change it, in the UI or by forcing an edit', async ({
+  room,
+  join,
+  server,
+}) => {
   const interviewer = await join(room.links.interviewer, 'Ivy')
   const observer = await join(room.links.observer, 'Oli')
   await interviewer.ready()

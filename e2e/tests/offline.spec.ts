@@ -1,6 +1,9 @@
 import { expect, test } from '../fixtures/test.ts'
 
-test('a participant who goes offline keeps drawing, survives a reload, and merges on return', async ({ room, join }) => {
+test('a participant who goes offline keeps drawing, survives a reload, and merges on return', async ({
+  room,
+  join,
+}) => {
   const interviewer = await join(room.links.interviewer, 'Ivy')
   const candidate = await join(room.links.candidate, 'Cam')
   await interviewer.ready()

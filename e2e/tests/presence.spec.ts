@@ -23,7 +23,9 @@ test('participants, cursors with name and role, following, and leaving', async (
   await expect(people.filter({ hasText: 'Cam' }).getByRole('button')).toHaveAttribute('aria-pressed', 'true')
   await candidate.page.evaluate(() => window.loopboardEditor!.setCamera({ x: -2000, y: -1500, z: 1 }))
   await expect
-    .poll(() => interviewer.page.evaluate(() => window.loopboardEditor!.getViewportPageBounds().center.x), { timeout: 10_000 })
+    .poll(() => interviewer.page.evaluate(() => window.loopboardEditor!.getViewportPageBounds().center.x), {
+      timeout: 10_000,
+    })
     .toBeGreaterThan(1500)
 
   await candidate.close()

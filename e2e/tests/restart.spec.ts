@@ -1,6 +1,10 @@
 import { expect, test } from '../fixtures/test.ts'
 
-test('after a server restart the shapes are back, for a participant who stayed and one who arrives', async ({ room, join, server }) => {
+test('after a server restart the shapes are back, for a participant who stayed and one who arrives', async ({
+  room,
+  join,
+  server,
+}) => {
   const interviewer = await join(room.links.interviewer, 'Ivy')
   await interviewer.ready()
   await interviewer.drawRectangle(150, 150)

@@ -4,9 +4,12 @@ import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
 import type { Config } from './config.ts'
 import { createApp } from './http/createApp.ts'
+import { attachInterview } from './interview/interviewSocket.ts'
+import { InterviewService } from './interview/InterviewService.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { PresenceHub } from './presence/PresenceHub.ts'
 import { RoomService } from './rooms/RoomService.ts'
+import { SqliteInterviewStore } from './storage/SqliteInterviewStore.ts'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
 import type { Storage } from './storage/Storage.ts'
 import { SyncRelay } from './sync/SyncRelay.ts'
@@ -18,6 +21,7 @@ export interface LoopboardServer {
   httpServer: HttpServer
   storage: Storage
   rooms: RoomService
+  interview: InterviewService
   relay: SyncRelay
   presence: PresenceHub
   logger: Logger
@@ -30,10 +34,14 @@ export const DATABASE_FILE = 'loopboard.db'
 const SOCKET_IO_PATH = '/socket.io/'
 
 /** Start one process that serves the client, the API, /yjs and socket.io from one origin. */
-export async function startServer(config: Config, logger: Logger = createLogger(config.logLevel)): Promise<LoopboardServer> {
+export async function startServer(
+  config: Config,
+  logger: Logger = createLogger(config.logLevel)
+): Promise<LoopboardServer> {
   const storage = new SqliteStorage(join(config.dataDir, DATABASE_FILE))
   const rooms = new RoomService(storage)
-  const app = createApp({ config, rooms, logger })
+  const interview = new InterviewService({ store: new SqliteInterviewStore(storage.database), rooms })
+  const app = createApp({ config, rooms, interview, logger })
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
   const relay = new SyncRelay({ config, storage, rooms, logger })
   httpServer.on('upgrade', (req, socket, head) => {
@@ -42,6 +50,7 @@ export async function startServer(config: Config, logger: Logger = createLogger(
     if (!req.url?.startsWith(SOCKET_IO_PATH)) socket.destroy()
   })
   const presence = new PresenceHub(httpServer, { rooms, logger })
+  attachInterview(presence, interview, logger)
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject)
@@ -63,5 +72,5 @@ export async function startServer(config: Config, logger: Logger = createLogger(
       storage.close()
     })())
 
-  return { url, port, httpServer, storage, rooms, relay, presence, logger, close }
+  return { url, port, httpServer, storage, rooms, interview, relay, presence, logger, close }
 }

@@ -12,6 +12,8 @@ createRoot(document.getElementById('root')!).render(
 // The service worker keeps the app shell so a room reopens (and keeps its local edits) offline.
 if (import.meta.env.PROD && 'serviceWorker' in navigator) {
   window.addEventListener('load', () => {
-    navigator.serviceWorker.register('/sw.js').catch((error: unknown) => console.warn('[sw] registration failed', error))
+    navigator.serviceWorker
+      .register('/sw.js')
+      .catch((error: unknown) => console.warn('[sw] registration failed', error))
   })
 }

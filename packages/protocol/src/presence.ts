@@ -59,7 +59,7 @@ export interface PayloadErrorPayload {
 /** Acknowledgement of a client → server event. */
 export type Ack = { ok: true } | { ok: false; error: string }
 
-export interface ServerToClientEvents {
+export interface PresenceServerToClient {
   [SocketEvent.Hello]: (payload: HelloPayload) => void
   [SocketEvent.PresenceSnapshot]: (payload: { participants: Participant[] }) => void
   [SocketEvent.PresenceJoined]: (participant: Participant) => void
@@ -67,6 +67,6 @@ export interface ServerToClientEvents {
   [SocketEvent.PayloadError]: (payload: PayloadErrorPayload) => void
 }
 
-export interface ClientToServerEvents {
+export interface PresenceClientToServer {
   [SocketEvent.PresenceStatus]: (payload: PresenceStatusPayload, ack?: (ack: Ack) => void) => void
 }

@@ -53,8 +53,7 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
     }
   }
 
-  const isDocumentRecord = (record: TLRecord) =>
-    store.schema.types[record.typeName]?.scope === 'document'
+  const isDocumentRecord = (record: TLRecord) => store.schema.types[record.typeName]?.scope === 'document'
 
   // Initial reconciliation.
   if (records.size > 0) {

@@ -1,8 +1,3 @@
 export { bindStoreToYDoc, DEFAULT_RECORDS_MAP, type BindStoreOptions } from './bindStoreToYDoc.ts'
-export {
-  bindPresence,
-  PRESENCE_FIELD,
-  PRESENCE_THROTTLE_MS,
-  type BindPresenceOptions,
-} from './bindPresence.ts'
+export { bindPresence, PRESENCE_FIELD, PRESENCE_THROTTLE_MS, type BindPresenceOptions } from './bindPresence.ts'
 export { jsonEqual, recordToYMap, writeChangedFields } from './recordFields.ts'

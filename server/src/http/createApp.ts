@@ -6,13 +6,16 @@ import { ApiErrorCode } from '@loopboard/protocol'
 import { Hono } from 'hono'
 import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
+import type { InterviewService } from '../interview/InterviewService.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import { apiError } from './errors.ts'
+import { noteRoutes, promptRoutes } from './interviewRoutes.ts'
 import { roomRoutes } from './roomRoutes.ts'
 
 export interface AppOptions {
   config: Pick<Config, 'publicUrl' | 'staticDir'>
   rooms: RoomService
+  interview: InterviewService
   logger: Logger
 }
 
@@ -20,7 +23,7 @@ const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Loopboard</t
 <p>The client is not built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and reload.</p>`
 
 /** The HTTP API and the built client, as one Hono app. */
-export function createApp({ config, rooms, logger }: AppOptions) {
+export function createApp({ config, rooms, interview, logger }: AppOptions) {
   const app = new Hono()
 
   app.use('*', async (c, next) => {
@@ -31,6 +34,8 @@ export function createApp({ config, rooms, logger }: AppOptions) {
 
   app.get('/healthz', (c) => c.json({ ok: true }))
   app.route('/api/rooms', roomRoutes(rooms, config.publicUrl))
+  app.route('/api/rooms', noteRoutes(rooms, interview))
+  app.route('/api/prompts', promptRoutes(rooms, interview))
   app.all('/api/*', (c) => apiError(c, 404, ApiErrorCode.NotFound, `No API route ${c.req.method} ${c.req.path}.`))
 
   const staticRoot = relative(process.cwd(), config.staticDir) || '.'

@@ -7,19 +7,26 @@ import {
   type Ack,
   type ClientToServerEvents,
   type Participant,
+  type Role,
   type ServerToClientEvents,
 } from '@loopboard/protocol'
 import { Server, type Socket } from 'socket.io'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
-import type { RoomService } from '../rooms/RoomService.ts'
+import { roleOfSeat, type RoomService } from '../rooms/RoomService.ts'
 
-interface SocketData {
+export interface SocketData {
   roomId: string
+  /** The link this socket came in with; its role can change (peer mocks swap roles). */
+  seat: Role
   participant: Participant
 }
 
-type PresenceSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+export type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+type PresenceSocket = RoomSocket
+
+/** Called for every authenticated socket, after it joined its room. */
+export type ConnectionHook = (socket: RoomSocket) => void
 
 /** socket.io rooms are namespaced so later features can add their own. */
 const channel = (roomId: string) => `room:${roomId}`
@@ -40,6 +47,8 @@ export interface PresenceHubOptions {
 export class PresenceHub {
   readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
   private participants = new Map<string, Map<string, Participant>>()
+  private sockets = new Map<string, Set<RoomSocket>>()
+  private hooks: ConnectionHook[] = []
   private options: PresenceHubOptions
 
   constructor(httpServer: HttpServer, options: PresenceHubOptions) {
@@ -56,13 +65,17 @@ export class PresenceHub {
       const auth = parsed.data
       if (auth.protocolVersion !== PROTOCOL_VERSION) {
         return next(
-          handshakeError('bad_request', `protocol ${auth.protocolVersion} is not supported (server speaks ${PROTOCOL_VERSION}); reload the page`)
+          handshakeError(
+            'bad_request',
+            `protocol ${auth.protocolVersion} is not supported (server speaks ${PROTOCOL_VERSION}); reload the page`
+          )
         )
       }
       const result = options.rooms.authenticate(auth.roomId, auth.token)
       if (!result.ok) return next(handshakeError(result.code, result.message))
       socket.data = {
         roomId: auth.roomId,
+        seat: result.seat,
         participant: {
           id: socket.id,
           userId: auth.userId,
@@ -74,7 +87,35 @@ export class PresenceHub {
       }
       next()
     })
-    this.io.on('connection', (socket) => this.onConnection(socket))
+    this.io.on('connection', (socket) => this.admit(socket))
+  }
+
+  /** The room service the hub authenticates with. */
+  get roomsService(): RoomService {
+    return this.options.rooms
+  }
+
+  /** Run `hook` for every socket that joins from now on. */
+  onConnection(hook: ConnectionHook): void {
+    this.hooks.push(hook)
+  }
+
+  /** The sockets in a room now. */
+  socketsIn(roomId: string): RoomSocket[] {
+    return [...(this.sockets.get(roomId) ?? [])]
+  }
+
+  /** Re-derive every socket's role from its seat after a role swap, and tell the room. */
+  refreshRoles(roomId: string): void {
+    const room = this.options.rooms.get(roomId)
+    if (!room) return
+    const members = this.participants.get(roomId)
+    for (const socket of this.socketsIn(roomId)) {
+      const role = roleOfSeat(socket.data.seat, room.rolesSwapped ?? false)
+      socket.data.participant = { ...socket.data.participant, role }
+      members?.set(socket.id, socket.data.participant)
+    }
+    this.broadcastSnapshot(roomId)
   }
 
   /** Everyone in a room right now, oldest first. */
@@ -82,11 +123,14 @@ export class PresenceHub {
     return [...(this.participants.get(roomId)?.values() ?? [])].sort((a, b) => a.joinedAt - b.joinedAt)
   }
 
-  private onConnection(socket: PresenceSocket) {
+  private admit(socket: PresenceSocket) {
     const { roomId, participant } = socket.data
     let room = this.participants.get(roomId)
     if (!room) this.participants.set(roomId, (room = new Map()))
     room.set(socket.id, participant)
+    let sockets = this.sockets.get(roomId)
+    if (!sockets) this.sockets.set(roomId, (sockets = new Set()))
+    sockets.add(socket)
     void socket.join(channel(roomId))
     socket.emit(SocketEvent.Hello, { protocolVersion: PROTOCOL_VERSION, you: participant })
     socket.to(channel(roomId)).emit(SocketEvent.PresenceJoined, participant)
@@ -108,6 +152,9 @@ export class PresenceHub {
     })
 
     socket.on('disconnect', () => {
+      const open = this.sockets.get(roomId)
+      open?.delete(socket)
+      if (open && open.size === 0) this.sockets.delete(roomId)
       const members = this.participants.get(roomId)
       const left = members?.get(socket.id)
       members?.delete(socket.id)
@@ -115,6 +162,7 @@ export class PresenceHub {
       if (left) this.io.to(channel(roomId)).emit(SocketEvent.PresenceLeft, left)
       this.broadcastSnapshot(roomId)
     })
+    for (const hook of this.hooks) hook(socket)
   }
 
   private broadcastSnapshot(roomId: string) {

@@ -1,4 +1,4 @@
-import { ROLES, type Role } from '@loopboard/protocol'
+import { Role, ROLES } from '@loopboard/protocol'
 import type { RoomRow, Storage } from '../storage/Storage.ts'
 import { hashToken, newRoomId, newToken } from './tokens.ts'
 
@@ -12,6 +12,17 @@ export interface CreatedRoom {
 }
 
 const DEFAULT_TITLE = 'System design interview'
+
+/**
+ * The role a seat plays now. A link is made for a seat; in a peer mock the interviewer and
+ * candidate seats trade roles for the second round, and both links keep working.
+ */
+export function roleOfSeat(seat: Role, rolesSwapped: boolean): Role {
+  if (!rolesSwapped) return seat
+  if (seat === Role.Interviewer) return Role.Candidate
+  if (seat === Role.Candidate) return Role.Interviewer
+  return seat
+}
 
 /** Rooms and their capability tokens. Every entry point (HTTP, /yjs, socket.io) checks through here. */
 export class RoomService {
@@ -47,6 +58,14 @@ export class RoomService {
     if (!seat) {
       return { ok: false, status: 403, code: 'forbidden', message: 'This token does not open this room.' }
     }
-    return { ok: true, room, seat, role: seat }
+    return { ok: true, room, seat, role: roleOfSeat(seat, room.rolesSwapped ?? false) }
+  }
+
+  /** Who holds `token`, in whichever room it belongs to. */
+  authenticateAnywhere(token: string | null | undefined): AuthResult {
+    if (!token) return { ok: false, status: 401, code: 'unauthorized', message: 'A capability token is required.' }
+    const found = this.storage.findByTokenHash(hashToken(token))
+    if (!found) return { ok: false, status: 403, code: 'forbidden', message: 'This token opens no room.' }
+    return this.authenticate(found.roomId, token)
   }
 }

@@ -13,6 +13,7 @@ export class SqliteStorage implements Storage {
     | 'insertToken'
     | 'getRoom'
     | 'findSeat'
+    | 'findByTokenHash'
     | 'appendUpdate'
     | 'latestSnapshot'
     | 'updatesAfter'
@@ -35,19 +36,16 @@ export class SqliteStorage implements Storage {
     this.stmt = {
       insertRoom: p('INSERT INTO rooms (id, title, created_at) VALUES (?, ?, ?)'),
       insertToken: p('INSERT INTO room_tokens (room_id, seat, token_hash) VALUES (?, ?, ?)'),
-      getRoom: p('SELECT id, title, created_at AS createdAt FROM rooms WHERE id = ?'),
+      getRoom: p('SELECT id, title, created_at AS createdAt, roles_swapped AS rolesSwapped FROM rooms WHERE id = ?'),
+      findByTokenHash: p('SELECT room_id AS roomId, seat FROM room_tokens WHERE token_hash = ?'),
       findSeat: p('SELECT seat FROM room_tokens WHERE room_id = ? AND token_hash = ?'),
       appendUpdate: p('INSERT INTO room_updates (room_id, seq, ts, author, bytes) VALUES (?, ?, ?, ?, ?)'),
       latestSnapshot: p(
         'SELECT upto_seq AS uptoSeq, state FROM room_snapshots WHERE room_id = ? ORDER BY upto_seq DESC LIMIT 1'
       ),
-      updatesAfter: p(
-        'SELECT seq, ts, author, bytes FROM room_updates WHERE room_id = ? AND seq > ? ORDER BY seq'
-      ),
+      updatesAfter: p('SELECT seq, ts, author, bytes FROM room_updates WHERE room_id = ? AND seq > ? ORDER BY seq'),
       lastSeq: p('SELECT COALESCE(MAX(seq), 0) AS seq FROM room_updates WHERE room_id = ?'),
-      insertSnapshot: p(
-        'INSERT OR REPLACE INTO room_snapshots (room_id, upto_seq, ts, state) VALUES (?, ?, ?, ?)'
-      ),
+      insertSnapshot: p('INSERT OR REPLACE INTO room_snapshots (room_id, upto_seq, ts, state) VALUES (?, ?, ?, ?)'),
     }
   }
 
@@ -64,7 +62,17 @@ export class SqliteStorage implements Storage {
   }
 
   getRoom(roomId: string): RoomRow | null {
-    return (this.stmt.getRoom.get(roomId) as RoomRow | undefined) ?? null
+    const row = this.stmt.getRoom.get(roomId) as (Omit<RoomRow, 'rolesSwapped'> & { rolesSwapped: number }) | undefined
+    return row ? { ...row, rolesSwapped: row.rolesSwapped === 1 } : null
+  }
+
+  findByTokenHash(tokenHash: string): { roomId: string; seat: Role } | null {
+    return (this.stmt.findByTokenHash.get(tokenHash) as { roomId: string; seat: Role } | undefined) ?? null
+  }
+
+  /** The open database, for stores that share it (the interview tables). */
+  get database(): DatabaseSync {
+    return this.db
   }
 
   findSeat(roomId: string, tokenHash: string): Role | null {

@@ -4,6 +4,8 @@ export interface RoomRow {
   id: string
   title: string
   createdAt: number
+  /** Peer mocks: the interviewer and candidate links have traded roles. */
+  rolesSwapped?: boolean
 }
 
 /** One accepted board update, as kept in the room log. */
@@ -35,6 +37,8 @@ export interface Storage {
   getRoom(roomId: string): RoomRow | null
   /** The seat (the role the link was made for) whose token hashes to `tokenHash`, if any. */
   findSeat(roomId: string, tokenHash: string): Role | null
+  /** The room and seat of a token hash, whatever the room (token hashes are unique). */
+  findByTokenHash(tokenHash: string): { roomId: string; seat: Role } | null
   appendUpdate(roomId: string, update: StoredUpdate): void
   loadRoomState(roomId: string): StoredRoomState
   saveSnapshot(roomId: string, uptoSeq: number, state: Uint8Array, ts: number): void

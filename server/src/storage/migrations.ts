@@ -33,6 +33,58 @@ const MIGRATIONS: string[] = [
     PRIMARY KEY (room_id, upto_seq)
   ) WITHOUT ROWID;
   `,
+  // 2: the interview — state, the room's own prompts, private notes, scorecards, feedback,
+  // and the event log that the review timeline reads.
+  `
+  ALTER TABLE rooms ADD COLUMN roles_swapped INTEGER NOT NULL DEFAULT 0;
+  CREATE TABLE interview_state (
+    room_id TEXT PRIMARY KEY REFERENCES rooms(id) ON DELETE CASCADE,
+    state TEXT NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE TABLE custom_prompts (
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    prompt TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (room_id, id)
+  );
+  CREATE TABLE notes (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    author_seat TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    session_ms INTEGER,
+    shape_id TEXT,
+    text TEXT NOT NULL
+  );
+  CREATE INDEX notes_by_room ON notes (room_id, author_seat, id);
+  CREATE TABLE scorecards (
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    author_seat TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    scorecard TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (room_id, author_seat, round)
+  );
+  CREATE TABLE feedback (
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    author_seat TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    markdown TEXT NOT NULL,
+    published_at INTEGER NOT NULL,
+    PRIMARY KEY (room_id, author_seat, round)
+  );
+  CREATE TABLE events (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    ts INTEGER NOT NULL,
+    type TEXT NOT NULL,
+    data TEXT NOT NULL
+  );
+  CREATE INDEX events_by_room ON events (room_id, ts);
+  `,
 ]
 
 export function migrate(db: DatabaseSync): void {

@@ -29,7 +29,9 @@ export interface SyncRelayOptions {
 
 function truncateReason(reason: string): string {
   const bytes = Buffer.from(reason)
-  return bytes.byteLength <= MAX_CLOSE_REASON_BYTES ? reason : bytes.subarray(0, MAX_CLOSE_REASON_BYTES - 3).toString() + '...'
+  return bytes.byteLength <= MAX_CLOSE_REASON_BYTES
+    ? reason
+    : bytes.subarray(0, MAX_CLOSE_REASON_BYTES - 3).toString() + '...'
 }
 
 function toBytes(data: RawData): Uint8Array {
@@ -129,7 +131,10 @@ export class SyncRelay {
       }
       const frame = toBytes(data)
       if (frame.byteLength > config.maxFrameBytes) {
-        conn.close(CloseCode.MessageTooBig, `frame of ${frame.byteLength} bytes exceeds the limit of ${config.maxFrameBytes}`)
+        conn.close(
+          CloseCode.MessageTooBig,
+          `frame of ${frame.byteLength} bytes exceeds the limit of ${config.maxFrameBytes}`
+        )
         return
       }
       try {

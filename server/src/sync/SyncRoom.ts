@@ -166,7 +166,8 @@ export class SyncRoom {
       const message = (error as Error).message
       // Nothing integrated and nothing parked as pending: the doc is as it was, so only the
       // sender's frame was bad. Otherwise memory no longer matches storage.
-      const untouched = !effective.length && this.doc.store.pendingStructs === pendingStructs && this.doc.store.pendingDs === pendingDs
+      const untouched =
+        !effective.length && this.doc.store.pendingStructs === pendingStructs && this.doc.store.pendingDs === pendingDs
       if (untouched) throw new MalformedMessageError(`update could not be applied: ${message}`)
       throw new RoomStateError(`update failed to apply: ${message}`)
     } finally {

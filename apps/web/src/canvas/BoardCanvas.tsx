@@ -20,7 +20,15 @@ declare global {
   }
 }
 
-export function BoardCanvas({ board, online, onEditor }: { board: Board; online: boolean; onEditor?: (editor: Editor | null) => void }) {
+export function BoardCanvas({
+  board,
+  online,
+  onEditor,
+}: {
+  board: Board
+  online: boolean
+  onEditor?: (editor: Editor | null) => void
+}) {
   useEffect(() => {
     board.setOnline(online)
   }, [board, online])

@@ -56,7 +56,10 @@ export function createBoard({ doc, awareness, role, userId, name, color }: Creat
     userPreferences: preferences,
     setUserPreferences: (next) => preferences.set({ ...next, id: userId }),
   })
-  const presenceUser = atom('presence user', UserRecordType.create({ id: createUserId(userId), name, color, imageUrl: '' }))
+  const presenceUser = atom(
+    'presence user',
+    UserRecordType.create({ id: createUserId(userId), name, color, imageUrl: '' })
+  )
 
   const warn = (what: string) => (id: unknown, error: unknown) =>
     console.warn(`[board] skipped ${what} ${String(id)}: ${(error as Error)?.message ?? String(error)}`)
@@ -65,7 +68,10 @@ export function createBoard({ doc, awareness, role, userId, name, color }: Creat
     store,
     awareness,
     user: presenceUser,
-    decorate: (presence: TLInstancePresence, state) => ({ ...presence, userName: cursorLabel(presence.userName, state.role) }),
+    decorate: (presence: TLInstancePresence, state) => ({
+      ...presence,
+      userName: cursorLabel(presence.userName, state.role),
+    }),
     onInvalidPresence: warn('presence of client'),
   })
 

@@ -32,13 +32,19 @@ export function Landing() {
     <main className="screen landing">
       <div className="card wide">
         <h1>Loopboard</h1>
-        <p className="lead">A shared whiteboard room for system-design interviews: draw together, live, from three links.</p>
+        <p className="lead">
+          A shared whiteboard room for system-design interviews: draw together, live, from three links.
+        </p>
         {room ? (
           <section aria-labelledby="links-heading">
             <h2 id="links-heading">“{room.title}” is ready</h2>
             {(['interviewer', 'candidate', 'observer'] as const).map((role) => (
               <div key={role} className="link-row">
-                <CopyField id={`link-${role}`} label={`${role[0]!.toUpperCase()}${role.slice(1)} link`} value={room.links[role]} />
+                <CopyField
+                  id={`link-${role}`}
+                  label={`${role[0]!.toUpperCase()}${role.slice(1)} link`}
+                  value={room.links[role]}
+                />
                 <p className="muted">{DESCRIPTIONS[role]}</p>
               </div>
             ))}

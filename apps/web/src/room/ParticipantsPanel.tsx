@@ -27,10 +27,7 @@ export function ParticipantsPanel({ editor }: { editor: Editor | null }) {
   }
 
   return (
-    <aside className="participants" aria-label="Participants">
-      <h2>
-        In the room <span className="count">{participants.length}</span>
-      </h2>
+    <section className="participants" aria-label="Participants">
       {participants.length === 0 ? <p className="muted">Waiting for the presence link…</p> : null}
       <ul>
         {participants.map((p) => {
@@ -66,6 +63,6 @@ export function ParticipantsPanel({ editor }: { editor: Editor | null }) {
           )
         })}
       </ul>
-    </aside>
+    </section>
   )
 }

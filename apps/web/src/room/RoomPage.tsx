@@ -16,10 +16,18 @@ type Phase =
 function describe(error: unknown): { title: string; message: string; retry: boolean } {
   if (error instanceof ApiRequestError) {
     if (error.status === 404) {
-      return { title: 'Room not found', message: 'This room does not exist or was deleted. Check the link, or start a new interview.', retry: false }
+      return {
+        title: 'Room not found',
+        message: 'This room does not exist or was deleted. Check the link, or start a new interview.',
+        retry: false,
+      }
     }
     if (error.status === 401 || error.status === 403) {
-      return { title: 'This link does not open the room', message: 'The access token in the link is missing or wrong. Ask the interviewer for a fresh link.', retry: false }
+      return {
+        title: 'This link does not open the room',
+        message: 'The access token in the link is missing or wrong. Ask the interviewer for a fresh link.',
+        retry: false,
+      }
     }
     return { title: 'The server refused to open the room', message: error.message, retry: true }
   }
@@ -77,10 +85,14 @@ export function RoomPage({ link }: { link: RoomLink }) {
         <p>{phase.message}</p>
         <p className="actions">
           {phase.retry ? (
-            <button type="button" className="primary" onClick={() => {
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
                 setPhase({ kind: 'loading' })
                 setAttempt((n) => n + 1)
-              }}>
+              }}
+            >
               Try again
             </button>
           ) : null}
@@ -101,5 +113,12 @@ export function RoomPage({ link }: { link: RoomLink }) {
       />
     )
   }
-  return <RoomView session={phase.session} token={link.token!} name={name} />
+  return (
+    <RoomView
+      session={phase.session}
+      token={link.token}
+      name={name}
+      onSessionChanged={() => setAttempt((n) => n + 1)}
+    />
+  )
 }

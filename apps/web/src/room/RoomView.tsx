@@ -1,18 +1,34 @@
 import type { RoomSession } from '@loopboard/protocol'
-import { useEffect, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { Editor } from 'tldraw'
 import { BoardCanvas } from '../canvas/BoardCanvas.tsx'
 import { createBoard, type Board } from '../canvas/createBoard.ts'
-import { connectRoom } from './connectRoom.ts'
+import { connectRoom, type RoomConnection } from './connectRoom.ts'
 import { ConnectionBadge } from './ConnectionBadge.tsx'
 import { colorFor, tabUserId } from './identity.ts'
-import { ParticipantsPanel } from './ParticipantsPanel.tsx'
+import { PhaseTimer } from '../interview/PhaseTimer.tsx'
+import { Sidebar } from './Sidebar.tsx'
 import { overallConnection, useRoomStore } from './roomStore.ts'
 
-export function RoomView({ session, token, name }: { session: RoomSession; token: string; name: string }) {
+export function RoomView({
+  session,
+  token,
+  name,
+  onSessionChanged,
+}: {
+  session: RoomSession
+  token: string
+  name: string
+  onSessionChanged: () => void
+}) {
   const [board, setBoard] = useState<Board | null>(null)
+  const [connection, setConnection] = useState<RoomConnection | null>(null)
   const [editor, setEditor] = useState<Editor | null>(null)
-  const [showPeople, setShowPeople] = useState(true)
+  const [showSidebar, setShowSidebar] = useState(true)
+  const sessionChanged = useRef(onSessionChanged)
+  useEffect(() => {
+    sessionChanged.current = onSessionChanged
+  })
   const boardState = useRoomStore((s) => s.board)
   const presenceState = useRoomStore((s) => s.presence)
   const presenceError = useRoomStore((s) => s.presenceError)
@@ -21,17 +37,33 @@ export function RoomView({ session, token, name }: { session: RoomSession; token
   useEffect(() => {
     const userId = tabUserId()
     const color = colorFor(userId)
-    const connection = connectRoom({ session, token, name, userId, color })
+    const connection = connectRoom({
+      session,
+      token,
+      name,
+      userId,
+      color,
+      onSessionChanged: () => sessionChanged.current(),
+    })
+    setConnection(connection)
     let created: Board | null = null
     let cancelled = false
     void connection.ready.then(() => {
       if (cancelled) return
-      created = createBoard({ doc: connection.doc, awareness: connection.provider.awareness, role: session.role, userId, name, color })
+      created = createBoard({
+        doc: connection.doc,
+        awareness: connection.provider.awareness,
+        role: session.role,
+        userId,
+        name,
+        color,
+      })
       setBoard(created)
     })
     return () => {
       cancelled = true
       setBoard(null)
+      setConnection(null)
       created?.destroy()
       connection.destroy()
     }
@@ -48,11 +80,22 @@ export function RoomView({ session, token, name }: { session: RoomSession; token
         <span className={`role role-${session.role}`} data-testid="my-role">
           {session.role}
         </span>
-        {readOnly ? <span className="badge muted" title="Observers watch and listen; the board is read-only for them.">Read-only</span> : null}
+        {readOnly ? (
+          <span className="badge muted" title="Observers watch and listen; the board is read-only for them.">
+            Read-only
+          </span>
+        ) : null}
         <span className="spacer" />
+        <PhaseTimer />
         <ConnectionBadge state={overallConnection(boardState, presenceState)} />
-        <button type="button" className="small" aria-expanded={showPeople} aria-controls="participants" onClick={() => setShowPeople((v) => !v)}>
-          People
+        <button
+          type="button"
+          className="small"
+          aria-expanded={showSidebar}
+          aria-controls="sidebar"
+          onClick={() => setShowSidebar((v) => !v)}
+        >
+          {showSidebar ? 'Hide panel' : 'Show panel'}
         </button>
       </header>
       {presenceError ? (
@@ -75,9 +118,9 @@ export function RoomView({ session, token, name }: { session: RoomSession; token
             </div>
           )}
         </div>
-        {showPeople ? (
-          <div id="participants">
-            <ParticipantsPanel editor={editor} />
+        {showSidebar && connection ? (
+          <div id="sidebar">
+            <Sidebar role={session.role} editor={editor} doc={connection.doc} />
           </div>
         ) : null}
       </div>

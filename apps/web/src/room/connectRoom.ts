@@ -9,6 +9,7 @@ import { io, type Socket } from 'socket.io-client'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { attachInterviewClient } from '../interview/interviewClient.ts'
 import { useRoomStore, type ConnectionState } from './roomStore.ts'
 
 /** How long to wait for the server's first sync before opening the board from local data. */
@@ -30,6 +31,8 @@ export interface ConnectRoomOptions {
   name: string
   userId: string
   color: string
+  /** The server changed who plays which role (peer mocks): re-read the session. */
+  onSessionChanged: () => void
 }
 
 function wsBase(): string {
@@ -41,7 +44,14 @@ function wsBase(): string {
  * the y-websocket link to the relay, and the socket.io presence link. Connection states
  * go to the room store.
  */
-export function connectRoom({ session, token, name, userId, color }: ConnectRoomOptions): RoomConnection {
+export function connectRoom({
+  session,
+  token,
+  name,
+  userId,
+  color,
+  onSessionChanged,
+}: ConnectRoomOptions): RoomConnection {
   const { roomId } = session
   const store = useRoomStore.getState()
   const doc = new Y.Doc()
@@ -92,6 +102,7 @@ export function connectRoom({ session, token, name, userId, color }: ConnectRoom
   socket.on(SocketEvent.PresenceLeft, (p) => useRoomStore.getState().notify(`${p.name} left`))
   socket.on(SocketEvent.PresenceSnapshot, ({ participants }) => useRoomStore.getState().set({ participants }))
   socket.on(SocketEvent.PayloadError, ({ message }) => console.warn(`[presence] ${message}`))
+  const detachInterview = attachInterviewClient(socket, onSessionChanged)
 
   let hiddenTimer: ReturnType<typeof setTimeout> | null = null
   const onVisibility = () => {
@@ -157,6 +168,7 @@ export function connectRoom({ session, token, name, userId, color }: ConnectRoom
       window.removeEventListener('online', onNetworkChange)
       window.removeEventListener('offline', onNetworkChange)
       if (hiddenTimer) clearTimeout(hiddenTimer)
+      detachInterview()
       socket.disconnect()
       provider.destroy()
       void local.destroy()

@@ -1,0 +1,89 @@
+import { formatClock, MAX_NOTE_LENGTH, type Note } from '@loopboard/protocol'
+import { useState, type FormEvent, type KeyboardEvent } from 'react'
+import type { Editor, TLShapeId } from 'tldraw'
+import { useInterviewStore } from './interviewStore.ts'
+import { useCommand } from './useCommand.ts'
+
+function stamp(note: Note): string {
+  return note.sessionMs === null ? 'before start' : formatClock(note.sessionMs)
+}
+
+/** Private notes: stamped with the session time, optionally tied to the selected shape. */
+export function NotesPanel({ editor }: { editor: Editor | null }) {
+  const notes = useInterviewStore((s) => s.notes)
+  const commands = useInterviewStore((s) => s.commands)
+  const [text, setText] = useState('')
+  const [attach, setAttach] = useState(true)
+  const { busy, error, run } = useCommand()
+
+  const submit = async (event?: FormEvent) => {
+    event?.preventDefault()
+    if (!text.trim()) return
+    const shapeId = attach ? (editor?.getSelectedShapeIds()[0] ?? null) : null
+    if (await run(() => commands!.addNote(text, shapeId))) setText('')
+  }
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void submit()
+  }
+  const show = (note: Note) => {
+    if (!editor || !note.shapeId) return
+    const id = note.shapeId as TLShapeId
+    if (!editor.getShape(id)) return
+    editor.select(id)
+    editor.zoomToSelection({ animation: { duration: 300 } })
+  }
+
+  return (
+    <div className="notes-panel">
+      <p className="muted small-print">Private: only you, the interviewer, can see these notes.</p>
+      <form onSubmit={submit}>
+        <label htmlFor="note-text">New note</label>
+        <textarea
+          id="note-text"
+          rows={3}
+          value={text}
+          maxLength={MAX_NOTE_LENGTH}
+          onChange={(e) => setText(e.target.value)}
+          onKeyDown={onKeyDown}
+          placeholder="What you noticed… (Ctrl+Enter to add)"
+        />
+        <div className="row">
+          <label className="check">
+            <input type="checkbox" checked={attach} onChange={(e) => setAttach(e.target.checked)} /> Attach the selected
+            shape
+          </label>
+          <button type="submit" className="primary small" disabled={busy || !text.trim()}>
+            Add note
+          </button>
+        </div>
+        {error ? (
+          <p className="error" role="alert">
+            {error}
+          </p>
+        ) : null}
+      </form>
+      <ul className="notes" aria-label="Your notes">
+        {[...notes].reverse().map((note) => (
+          <li key={note.id} data-testid="note">
+            <button
+              type="button"
+              className="note"
+              onClick={() => show(note)}
+              disabled={!note.shapeId}
+              title={note.shapeId ? 'Select and zoom to the shape' : undefined}
+            >
+              <span className="stamp">{stamp(note)}</span>
+              {note.shapeId ? (
+                <span className="shape-link" aria-label="attached to a shape">
+                  ◆
+                </span>
+              ) : null}
+              <span className="text">{note.text}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
+      {notes.length === 0 ? <p className="muted">No notes yet.</p> : null}
+    </div>
+  )
+}

@@ -1,0 +1,120 @@
+import { RECOMMENDATIONS, type InterviewerView, type Scorecard } from '@loopboard/protocol'
+import { useState } from 'react'
+import { useInterviewStore } from './interviewStore.ts'
+import { emptyScorecard, RECOMMENDATION_LABELS, SCORE_LABELS, scorecardMarkdown } from './scorecardMarkdown.ts'
+import { useCommand } from './useCommand.ts'
+
+function download(filename: string, text: string) {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/markdown' }))
+  const a = Object.assign(document.createElement('a'), { href: url, download: filename })
+  a.click()
+  setTimeout(() => URL.revokeObjectURL(url), 1000)
+}
+
+/** Rubric scores 1–4 with comments, a recommendation; export as Markdown, publish to the candidate. */
+export function ScorecardPanel({ view, candidateName }: { view: InterviewerView; candidateName?: string }) {
+  const saved = useInterviewStore((s) => s.scorecard)
+  const feedback = useInterviewStore((s) => s.feedback)
+  const commands = useInterviewStore((s) => s.commands)
+  const prompt = view.guidance
+  const [draft, setDraft] = useState<Scorecard | null>(null)
+  const save = useCommand()
+  const publish = useCommand()
+  if (!prompt) return <p className="muted">Choose a prompt first: its rubric makes the scorecard.</p>
+
+  const card: Scorecard = draft ?? saved ?? emptyScorecard(prompt.rubric)
+  const edit = (next: Scorecard) => setDraft(next)
+  const setScore = (id: string, patch: Partial<Scorecard['scores'][string]>) =>
+    edit({ ...card, scores: { ...card.scores, [id]: { score: null, comment: '', ...card.scores[id], ...patch } } })
+  const markdown = scorecardMarkdown(prompt, card, candidateName)
+
+  return (
+    <div className="scorecard">
+      {prompt.rubric.map((d) => {
+        const entry = card.scores[d.id] ?? { score: null, comment: '' }
+        return (
+          <fieldset key={d.id} className="dimension">
+            <legend>{d.title}</legend>
+            <p className="muted small-print">{d.description}</p>
+            <div className="scores" role="radiogroup" aria-label={`${d.title} score`}>
+              {[1, 2, 3, 4].map((n) => (
+                <label key={n} className={entry.score === n ? 'selected' : ''}>
+                  <input
+                    type="radio"
+                    name={`score-${d.id}`}
+                    value={n}
+                    checked={entry.score === n}
+                    onChange={() => setScore(d.id, { score: n })}
+                  />
+                  {n} <span className="muted">{SCORE_LABELS[n]}</span>
+                </label>
+              ))}
+            </div>
+            <textarea
+              aria-label={`${d.title} comment`}
+              rows={2}
+              value={entry.comment}
+              onChange={(e) => setScore(d.id, { comment: e.target.value })}
+              placeholder="Evidence for the score"
+            />
+          </fieldset>
+        )
+      })}
+      <label htmlFor="recommendation">Overall recommendation</label>
+      <select
+        id="recommendation"
+        value={card.recommendation ?? ''}
+        onChange={(e) => edit({ ...card, recommendation: (e.target.value || null) as Scorecard['recommendation'] })}
+      >
+        <option value="">Not decided</option>
+        {RECOMMENDATIONS.map((r) => (
+          <option key={r} value={r}>
+            {RECOMMENDATION_LABELS[r]}
+          </option>
+        ))}
+      </select>
+      <label htmlFor="summary">Summary</label>
+      <textarea
+        id="summary"
+        rows={3}
+        value={card.summary}
+        onChange={(e) => edit({ ...card, summary: e.target.value })}
+      />
+      <p className="actions">
+        <button
+          type="button"
+          className="primary"
+          disabled={save.busy || !draft}
+          onClick={() => void save.run(() => commands!.saveScorecard(card)).then((ok) => ok && setDraft(null))}
+        >
+          {draft ? 'Save scorecard' : 'Saved'}
+        </button>
+        <button type="button" onClick={() => download(`feedback-${prompt.id}.md`, markdown)}>
+          Export Markdown
+        </button>
+        <button
+          type="button"
+          disabled={publish.busy}
+          onClick={() => void publish.run(() => commands!.publishFeedback(markdown))}
+        >
+          {feedback ? 'Publish again' : 'Publish feedback to candidate'}
+        </button>
+      </p>
+      {save.error ? (
+        <p className="error" role="alert">
+          {save.error}
+        </p>
+      ) : null}
+      {publish.error ? (
+        <p className="error" role="alert">
+          {publish.error}
+        </p>
+      ) : null}
+      {feedback ? (
+        <p className="muted" role="status">
+          Published {new Date(feedback.publishedAt).toLocaleTimeString()}; the candidate sees it from their link.
+        </p>
+      ) : null}
+    </div>
+  )
+}

@@ -1,0 +1,8 @@
+import type { InterviewClientToServer, InterviewServerToClient } from './interview.ts'
+import type { PresenceClientToServer, PresenceServerToClient } from './presence.ts'
+
+/** Every socket.io event the server emits, with its payload. */
+export interface ServerToClientEvents extends PresenceServerToClient, InterviewServerToClient {}
+
+/** Every socket.io event a client may emit, with its payload and acknowledgement. */
+export interface ClientToServerEvents extends PresenceClientToServer, InterviewClientToServer {}

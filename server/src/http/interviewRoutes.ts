@@ -1,0 +1,59 @@
+import { AddNoteSchema, ApiErrorCode, Role } from '@loopboard/protocol'
+import { PROMPTS, toPublicPrompt } from '@loopboard/prompts'
+import { Hono } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import { z } from 'zod'
+import type { InterviewService } from '../interview/InterviewService.ts'
+import type { RoomService } from '../rooms/RoomService.ts'
+import { apiError, bearerToken } from './errors.ts'
+
+/** Notes are at most a few kilobytes; a larger body is refused before it is read. */
+const MAX_NOTE_BODY_BYTES = 16 * 1024
+
+/** `GET /api/prompts` (public) and `GET /api/prompts/:id` (interviewer token). */
+export function promptRoutes(rooms: RoomService, interview: InterviewService) {
+  const app = new Hono()
+  app.get('/', (c) => c.json({ prompts: PROMPTS.map(toPublicPrompt) }))
+  app.get('/:promptId', (c) => {
+    const auth = rooms.authenticateAnywhere(bearerToken(c))
+    if (!auth.ok) return apiError(c, auth.status === 404 ? 403 : auth.status, auth.code, auth.message)
+    if (auth.role !== Role.Interviewer) {
+      return apiError(c, 403, ApiErrorCode.Forbidden, 'Only the interviewer can read a prompt’s guidance.')
+    }
+    const prompt = interview.prompt(auth.room.id, c.req.param('promptId'))
+    if (!prompt) return apiError(c, 404, ApiErrorCode.NotFound, `No prompt "${c.req.param('promptId')}".`)
+    return c.json({ prompt })
+  })
+  return app
+}
+
+/** `GET|POST /api/rooms/:roomId/notes` with the interviewer's token. */
+export function noteRoutes(rooms: RoomService, interview: InterviewService) {
+  const app = new Hono<{ Variables: { seat: Role } }>()
+  app.use('/:roomId/notes', async (c, next) => {
+    const auth = rooms.authenticate(c.req.param('roomId'), bearerToken(c))
+    if (!auth.ok) return apiError(c, auth.status, auth.code, auth.message)
+    if (auth.role !== Role.Interviewer) {
+      return apiError(c, 403, ApiErrorCode.Forbidden, 'Notes are private to the interviewer.')
+    }
+    c.set('seat', auth.seat)
+    await next()
+  })
+  app.get('/:roomId/notes', (c) => c.json({ notes: interview.notes(c.req.param('roomId'), c.get('seat')) }))
+  app.post(
+    '/:roomId/notes',
+    bodyLimit({
+      maxSize: MAX_NOTE_BODY_BYTES,
+      onError: (c) => apiError(c, 413, ApiErrorCode.PayloadTooLarge, `Body over ${MAX_NOTE_BODY_BYTES} bytes.`),
+    }),
+    async (c) => {
+      const body: unknown = await c.req.json().catch(() => undefined)
+      if (body === undefined) return apiError(c, 400, ApiErrorCode.BadRequest, 'Body is not valid JSON.')
+      const parsed = AddNoteSchema.safeParse(body)
+      if (!parsed.success) return apiError(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
+      const note = interview.addNote(c.req.param('roomId'), c.get('seat'), parsed.data.text, parsed.data.shapeId)
+      return c.json({ note }, 201)
+    }
+  )
+  return app
+}

@@ -1,0 +1,208 @@
+import {
+  InterviewStatus,
+  Role,
+  type ControlAction,
+  type CustomPromptInputSchema,
+  type Feedback,
+  type InterviewerView,
+  type InterviewView,
+  type Note,
+  type Scorecard,
+  MAX_CUSTOM_PROMPTS,
+} from '@loopboard/protocol'
+import { getPrompt, toPublicPrompt, type Prompt } from '@loopboard/prompts'
+import type { z } from 'zod'
+import type { RoomService } from '../rooms/RoomService.ts'
+import type { InterviewStore } from '../storage/InterviewStore.ts'
+import { buildCustomPrompt } from './customPrompt.ts'
+import {
+  applyControl,
+  applyRevealHint,
+  applySetPrompt,
+  CommandError,
+  initialInterviewState,
+  sessionMs,
+  type InterviewState,
+} from './interviewState.ts'
+
+/** What changed, so the socket layer knows whom to tell. */
+export type InterviewChange =
+  | { kind: 'state' }
+  | { kind: 'notes'; seat: Role }
+  | { kind: 'scorecard'; seat: Role }
+  | { kind: 'feedback'; seat: Role }
+  | { kind: 'roles-swapped' }
+
+export interface InterviewServiceOptions {
+  store: InterviewStore
+  rooms: RoomService
+  now?: () => number
+  onChange?: (roomId: string, change: InterviewChange) => void
+}
+
+/**
+ * The interview of every room: prompt, phases, clock, hints, notes, scorecards, feedback.
+ * It checks what a command may do in the current state; *who* may send it is checked by the
+ * callers (socket handlers and HTTP routes), which know the sender's role.
+ */
+export class InterviewService {
+  private store: InterviewStore
+  private rooms: RoomService
+  private now: () => number
+  private onChange: (roomId: string, change: InterviewChange) => void
+  private states = new Map<string, InterviewState>()
+
+  constructor(options: InterviewServiceOptions) {
+    this.store = options.store
+    this.rooms = options.rooms
+    this.now = options.now ?? Date.now
+    this.onChange = options.onChange ?? (() => {})
+  }
+
+  /** Set after construction when the broadcaster needs the service itself. */
+  setOnChange(onChange: (roomId: string, change: InterviewChange) => void): void {
+    this.onChange = onChange
+  }
+
+  state(roomId: string): InterviewState {
+    let state = this.states.get(roomId)
+    if (!state) {
+      const stored = this.store.loadState(roomId) as InterviewState | null
+      state = stored ?? initialInterviewState()
+      this.states.set(roomId, state)
+    }
+    return state
+  }
+
+  /** A prompt from the bank or this room's own prompts. */
+  prompt(roomId: string, promptId: string | null): Prompt | null {
+    if (!promptId) return null
+    return getPrompt(promptId) ?? this.store.customPrompts(roomId).find((p) => p.id === promptId) ?? null
+  }
+
+  /** The view for a role. Only the interviewer's carries guidance; unrevealed hints never leave. */
+  view(roomId: string, role: Role): InterviewView | InterviewerView {
+    const state = this.state(roomId)
+    const prompt = this.prompt(roomId, state.promptId)
+    const base: InterviewView = {
+      round: state.round,
+      status: state.status,
+      phaseIndex: state.phaseIndex,
+      phaseElapsedMs: state.phaseElapsedMs,
+      phaseResumedAt: state.phaseResumedAt,
+      sessionStartedAt: state.sessionStartedAt,
+      serverNow: this.now(),
+      prompt: prompt ? toPublicPrompt(prompt) : null,
+      revealedHints: prompt ? prompt.hints.slice(0, state.hintsRevealed) : [],
+    }
+    if (role !== Role.Interviewer) return base
+    return { ...base, guidance: prompt, customPrompts: this.store.customPrompts(roomId).map(toPublicPrompt) }
+  }
+
+  setPrompt(roomId: string, promptId: string): void {
+    const prompt = this.prompt(roomId, promptId)
+    if (!prompt) throw new CommandError(`No prompt "${promptId}".`)
+    const state = this.state(roomId)
+    this.commit(roomId, applySetPrompt(state, promptId, prompt.phases.length), {
+      type: 'prompt-set',
+      data: { promptId, title: prompt.title },
+    })
+  }
+
+  addCustomPrompt(roomId: string, input: z.output<typeof CustomPromptInputSchema>): Prompt {
+    if (this.store.customPrompts(roomId).length >= MAX_CUSTOM_PROMPTS) {
+      throw new CommandError(`A room holds at most ${MAX_CUSTOM_PROMPTS} prompts of its own.`)
+    }
+    const prompt = buildCustomPrompt(input)
+    this.store.addCustomPrompt(roomId, prompt, this.now())
+    this.onChange(roomId, { kind: 'state' })
+    return prompt
+  }
+
+  control(roomId: string, action: ControlAction): void {
+    const state = this.state(roomId)
+    const prompt = this.prompt(roomId, state.promptId)
+    const next = applyControl(state, action, prompt?.phases.length ?? 1, this.now())
+    this.commit(roomId, next, {
+      type: `interview-${action}`,
+      data: { phaseIndex: next.phaseIndex, phase: prompt?.phases[next.phaseIndex]?.title ?? null },
+    })
+  }
+
+  revealHint(roomId: string): void {
+    const state = this.state(roomId)
+    const prompt = this.prompt(roomId, state.promptId)
+    const next = applyRevealHint(state, prompt?.hints.length ?? 0)
+    this.commit(roomId, next, { type: 'hint-revealed', data: { hintIndex: next.hintsRevealed - 1 } })
+  }
+
+  /** Peer mocks: the two links trade roles and a new round begins, with no prompt yet. */
+  swapRoles(roomId: string): void {
+    const room = this.rooms.get(roomId)
+    if (!room) throw new CommandError('No such room.')
+    const state = this.state(roomId)
+    if (state.status === InterviewStatus.Running || state.status === InterviewStatus.Paused) {
+      throw new CommandError('Finish the current interview before swapping roles.')
+    }
+    this.store.setRolesSwapped(roomId, !room.rolesSwapped)
+    this.commit(roomId, initialInterviewState(state.round + 1), {
+      type: 'roles-swapped',
+      data: { round: state.round + 1 },
+    })
+    this.onChange(roomId, { kind: 'roles-swapped' })
+  }
+
+  addNote(roomId: string, seat: Role, text: string, shapeId: string | null): Note {
+    const state = this.state(roomId)
+    const now = this.now()
+    const note = this.store.addNote(roomId, seat, {
+      text,
+      createdAt: now,
+      sessionMs: sessionMs(state, now),
+      shapeId,
+      round: state.round,
+    })
+    // The timeline records that a note was written, never what it says.
+    this.store.appendEvent(roomId, { ts: now, type: 'note-written', data: { noteId: note.id, shapeId } })
+    this.onChange(roomId, { kind: 'notes', seat })
+    return note
+  }
+
+  notes(roomId: string, seat: Role): Note[] {
+    return this.store.notes(roomId, seat)
+  }
+
+  saveScorecard(roomId: string, seat: Role, scorecard: Scorecard): void {
+    this.store.saveScorecard(roomId, seat, this.state(roomId).round, scorecard, this.now())
+    this.onChange(roomId, { kind: 'scorecard', seat })
+  }
+
+  scorecard(roomId: string, seat: Role): Scorecard | null {
+    return this.store.scorecard(roomId, seat, this.state(roomId).round)
+  }
+
+  publishFeedback(roomId: string, seat: Role, markdown: string): Feedback {
+    const feedback: Feedback = { markdown, publishedAt: this.now(), round: this.state(roomId).round }
+    this.store.publishFeedback(roomId, seat, feedback)
+    this.store.appendEvent(roomId, {
+      ts: feedback.publishedAt,
+      type: 'feedback-published',
+      data: { round: feedback.round },
+    })
+    this.onChange(roomId, { kind: 'feedback', seat })
+    return feedback
+  }
+
+  /** Feedback written by `authorSeat` in the current round. */
+  feedback(roomId: string, authorSeat: Role): Feedback | null {
+    return this.store.feedback(roomId, authorSeat, this.state(roomId).round)
+  }
+
+  private commit(roomId: string, next: InterviewState, event: { type: string; data: Record<string, unknown> }): void {
+    const now = this.now()
+    this.states.set(roomId, next)
+    this.store.saveState(roomId, next, now)
+    this.store.appendEvent(roomId, { ts: now, ...event })
+    this.onChange(roomId, { kind: 'state' })
+  }
+}

@@ -1,0 +1,150 @@
+import {
+  AddNoteSchema,
+  AddPromptSchema,
+  ControlSchema,
+  EmptySchema,
+  InterviewEvent,
+  PublishFeedbackSchema,
+  Role,
+  ScorecardSchema,
+  SetPromptSchema,
+  SocketEvent,
+  type CommandAck,
+} from '@loopboard/protocol'
+import { z } from 'zod'
+import type { Logger } from '../logger.ts'
+import type { PresenceHub, RoomSocket } from '../presence/PresenceHub.ts'
+import { roleOfSeat } from '../rooms/RoomService.ts'
+import { CommandError } from './interviewState.ts'
+import type { InterviewChange, InterviewService } from './InterviewService.ts'
+
+/** The seat that plays `role` now (seats and roles trade places in a swapped room). */
+function seatOf(role: Role, rolesSwapped: boolean): Role {
+  return roleOfSeat(role, rolesSwapped)
+}
+
+/**
+ * Interview commands over socket.io. Each payload is validated against its schema; commands
+ * that change the interview are refused unless the sender's *current* role is interviewer.
+ * Private data (guidance, notes, scorecards) is emitted only to interviewer sockets.
+ */
+export function attachInterview(hub: PresenceHub, service: InterviewService, logger: Logger): void {
+  const rolesSwapped = (roomId: string) => hub.roomsService.get(roomId)?.rolesSwapped ?? false
+
+  /** Everything a socket should hold for its current role. */
+  const sendAll = (socket: RoomSocket) => {
+    const { roomId, seat, participant } = socket.data
+    socket.emit(InterviewEvent.State, service.view(roomId, participant.role))
+    if (participant.role === Role.Interviewer) {
+      socket.emit(InterviewEvent.Notes, { notes: service.notes(roomId, seat) })
+      socket.emit(InterviewEvent.Scorecard, { scorecard: service.scorecard(roomId, seat) })
+      socket.emit(InterviewEvent.Feedback, { feedback: service.feedback(roomId, seat) })
+    } else if (participant.role === Role.Candidate) {
+      socket.emit(InterviewEvent.Feedback, {
+        feedback: service.feedback(roomId, seatOf(Role.Interviewer, rolesSwapped(roomId))),
+      })
+    }
+  }
+
+  service.setOnChange((roomId: string, change: InterviewChange) => {
+    const sockets = hub.socketsIn(roomId)
+    switch (change.kind) {
+      case 'state':
+        for (const socket of sockets)
+          socket.emit(InterviewEvent.State, service.view(roomId, socket.data.participant.role))
+        return
+      case 'notes':
+        for (const socket of sockets) {
+          if (socket.data.seat === change.seat && socket.data.participant.role === Role.Interviewer) {
+            socket.emit(InterviewEvent.Notes, { notes: service.notes(roomId, change.seat) })
+          }
+        }
+        return
+      case 'scorecard':
+        for (const socket of sockets) {
+          if (socket.data.seat === change.seat && socket.data.participant.role === Role.Interviewer) {
+            socket.emit(InterviewEvent.Scorecard, { scorecard: service.scorecard(roomId, change.seat) })
+          }
+        }
+        return
+      case 'feedback': {
+        const feedback = service.feedback(roomId, change.seat)
+        for (const socket of sockets) {
+          const { role } = socket.data.participant
+          if (role === Role.Candidate || (role === Role.Interviewer && socket.data.seat === change.seat)) {
+            socket.emit(InterviewEvent.Feedback, { feedback })
+          }
+        }
+        return
+      }
+      case 'roles-swapped':
+        hub.refreshRoles(roomId)
+        for (const socket of hub.socketsIn(roomId)) {
+          socket.emit(InterviewEvent.SessionChanged, { reason: 'roles-swapped' })
+          sendAll(socket)
+        }
+        return
+    }
+  })
+
+  hub.onConnection((socket) => {
+    const { roomId } = socket.data
+
+    /** Register a command: validate, check the role, run, acknowledge. */
+    const command = <S extends z.ZodType>(
+      event: string,
+      schema: S,
+      interviewerOnly: boolean,
+      run: (input: z.output<S>) => object | void
+    ) => {
+      socket.on(
+        event as never,
+        ((payload: unknown, ack: unknown) => {
+          const reply = typeof ack === 'function' ? (ack as (a: CommandAck) => void) : () => {}
+          const parsed = schema.safeParse(payload ?? {})
+          if (!parsed.success) {
+            const message = `invalid ${event} payload: ${z.prettifyError(parsed.error)}`
+            socket.emit(SocketEvent.PayloadError, { event, message })
+            return reply({ ok: false, error: message })
+          }
+          if (interviewerOnly && socket.data.participant.role !== Role.Interviewer) {
+            return reply({
+              ok: false,
+              error: `Only the interviewer can do that (you are the ${socket.data.participant.role}).`,
+            })
+          }
+          try {
+            const result = run(parsed.data)
+            reply({ ok: true, ...(result ?? {}) })
+          } catch (error) {
+            if (error instanceof CommandError) return reply({ ok: false, error: error.message })
+            logger.error('interview command failed', { room: roomId, event, error })
+            reply({ ok: false, error: 'The server could not do that; try again.' })
+          }
+        }) as never
+      )
+    }
+
+    command(InterviewEvent.SetPrompt, SetPromptSchema, true, ({ promptId }) => service.setPrompt(roomId, promptId))
+    command(InterviewEvent.AddPrompt, AddPromptSchema, true, ({ prompt }) => ({
+      promptId: service.addCustomPrompt(roomId, prompt).id,
+    }))
+    command(InterviewEvent.Control, ControlSchema, true, ({ action }) => service.control(roomId, action))
+    command(InterviewEvent.RevealHint, EmptySchema, true, () => service.revealHint(roomId))
+    command(InterviewEvent.SwapRoles, EmptySchema, true, () => service.swapRoles(roomId))
+    command(InterviewEvent.AddNote, AddNoteSchema, true, ({ text, shapeId }) => ({
+      note: service.addNote(roomId, socket.data.seat, text, shapeId),
+    }))
+    command(InterviewEvent.SaveScorecard, ScorecardSchema, true, (scorecard) =>
+      service.saveScorecard(roomId, socket.data.seat, scorecard)
+    )
+    command(InterviewEvent.PublishFeedback, PublishFeedbackSchema, true, ({ markdown }) => {
+      service.publishFeedback(roomId, socket.data.seat, markdown)
+    })
+    socket.on(InterviewEvent.TimeSync, (_payload, ack) => {
+      if (typeof ack === 'function') ack({ serverNow: Date.now() })
+    })
+
+    sendAll(socket)
+  })
+}

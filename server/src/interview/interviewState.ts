@@ -1,0 +1,105 @@
+import { ControlAction, InterviewStatus, phaseElapsedMs } from '@loopboard/protocol'
+
+/** The interview of one room: which prompt, which phase, the clock, how many hints are out. */
+export interface InterviewState {
+  /** 1 for the first interview; a role swap starts round 2, and so on. */
+  round: number
+  promptId: string | null
+  status: InterviewStatus
+  phaseIndex: number
+  phaseElapsedMs: number
+  phaseResumedAt: number | null
+  sessionStartedAt: number | null
+  hintsRevealed: number
+}
+
+export function initialInterviewState(round = 1): InterviewState {
+  return {
+    round,
+    promptId: null,
+    status: InterviewStatus.NotStarted,
+    phaseIndex: 0,
+    phaseElapsedMs: 0,
+    phaseResumedAt: null,
+    sessionStartedAt: null,
+    hintsRevealed: 0,
+  }
+}
+
+/** A command that cannot apply now; the message goes back to the interviewer. */
+export class CommandError extends Error {
+  override name = 'CommandError'
+}
+
+/** Freeze the running clock into `phaseElapsedMs`. */
+function settle(state: InterviewState, now: number): InterviewState {
+  return { ...state, phaseElapsedMs: phaseElapsedMs(state, now), phaseResumedAt: null }
+}
+
+/** Move to `phaseIndex` with a fresh phase clock that runs if the interview is running. */
+function enterPhase(state: InterviewState, phaseIndex: number, now: number): InterviewState {
+  const running = state.status === InterviewStatus.Running
+  return { ...state, phaseIndex, phaseElapsedMs: 0, phaseResumedAt: running ? now : null }
+}
+
+/**
+ * Apply a phase/timer command. Pure: the server passes its clock in. Throws
+ * {@link CommandError} when the command does not fit the current state.
+ */
+export function applyControl(
+  state: InterviewState,
+  action: ControlAction,
+  phaseCount: number,
+  now: number
+): InterviewState {
+  const { status } = state
+  const live = status === InterviewStatus.Running || status === InterviewStatus.Paused
+  switch (action) {
+    case ControlAction.Start:
+      if (!state.promptId) throw new CommandError('Choose a prompt before starting.')
+      if (status !== InterviewStatus.NotStarted) throw new CommandError('The interview has already started.')
+      return {
+        ...state,
+        status: InterviewStatus.Running,
+        sessionStartedAt: now,
+        phaseIndex: 0,
+        phaseElapsedMs: 0,
+        phaseResumedAt: now,
+      }
+    case ControlAction.Pause:
+      if (status !== InterviewStatus.Running) throw new CommandError('The interview is not running.')
+      return { ...settle(state, now), status: InterviewStatus.Paused }
+    case ControlAction.Resume:
+      if (status !== InterviewStatus.Paused) throw new CommandError('The interview is not paused.')
+      return { ...state, status: InterviewStatus.Running, phaseResumedAt: now }
+    case ControlAction.NextPhase:
+      if (!live) throw new CommandError('Start the interview first.')
+      if (state.phaseIndex >= phaseCount - 1)
+        throw new CommandError('This is the last phase; finish the interview instead.')
+      return enterPhase(state, state.phaseIndex + 1, now)
+    case ControlAction.PreviousPhase:
+      if (!live) throw new CommandError('Start the interview first.')
+      if (state.phaseIndex === 0) throw new CommandError('This is the first phase.')
+      return enterPhase(state, state.phaseIndex - 1, now)
+    case ControlAction.Finish:
+      if (!live) throw new CommandError('The interview is not running.')
+      return { ...settle(state, now), status: InterviewStatus.Finished }
+  }
+}
+
+/** Choose a prompt, before or during the session. A new prompt starts its hints from none. */
+export function applySetPrompt(state: InterviewState, promptId: string, phaseCount: number): InterviewState {
+  if (state.promptId === promptId) return state
+  return { ...state, promptId, hintsRevealed: 0, phaseIndex: Math.min(state.phaseIndex, phaseCount - 1) }
+}
+
+export function applyRevealHint(state: InterviewState, hintCount: number): InterviewState {
+  if (!state.promptId) throw new CommandError('Choose a prompt first.')
+  if (state.hintsRevealed >= hintCount) throw new CommandError('Every hint is already revealed.')
+  return { ...state, hintsRevealed: state.hintsRevealed + 1 }
+}
+
+/** Time since the session started, for stamping notes; null before the start. */
+export function sessionMs(state: InterviewState, now: number): number | null {
+  return state.sessionStartedAt === null ? null : Math.max(0, now - state.sessionStartedAt)
+}

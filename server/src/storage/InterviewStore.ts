@@ -1,0 +1,26 @@
+import type { Feedback, Note, Role, Scorecard } from '@loopboard/protocol'
+import type { Prompt } from '@loopboard/prompts'
+
+/** One interview event for the room's timeline (phase changes, hints, notes written, …). */
+export interface StoredEvent {
+  ts: number
+  type: string
+  data: Record<string, unknown>
+}
+
+/** The interview's private and public data. Synchronous, like {@link Storage}. */
+export interface InterviewStore {
+  loadState(roomId: string): unknown
+  saveState(roomId: string, state: unknown, now: number): void
+  setRolesSwapped(roomId: string, swapped: boolean): void
+  addCustomPrompt(roomId: string, prompt: Prompt, now: number): void
+  customPrompts(roomId: string): Prompt[]
+  addNote(roomId: string, authorSeat: Role, note: Omit<Note, 'id'>): Note
+  notes(roomId: string, authorSeat: Role): Note[]
+  saveScorecard(roomId: string, authorSeat: Role, round: number, scorecard: Scorecard, now: number): void
+  scorecard(roomId: string, authorSeat: Role, round: number): Scorecard | null
+  publishFeedback(roomId: string, authorSeat: Role, feedback: Feedback): void
+  feedback(roomId: string, authorSeat: Role, round: number): Feedback | null
+  appendEvent(roomId: string, event: StoredEvent): void
+  events(roomId: string): StoredEvent[]
+}

@@ -1,0 +1,107 @@
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import type { Feedback, Note, Role, Scorecard } from '@loopboard/protocol'
+import type { Prompt } from '@loopboard/prompts'
+import type { InterviewStore, StoredEvent } from './InterviewStore.ts'
+
+/** The interview tables of the embedded SQLite database (migration 2). */
+export class SqliteInterviewStore implements InterviewStore {
+  private s: Record<string, StatementSync>
+
+  constructor(db: DatabaseSync) {
+    const p = (sql: string) => db.prepare(sql)
+    this.s = {
+      loadState: p('SELECT state FROM interview_state WHERE room_id = ?'),
+      saveState: p(
+        'INSERT INTO interview_state (room_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (room_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at'
+      ),
+      setSwapped: p('UPDATE rooms SET roles_swapped = ? WHERE id = ?'),
+      addPrompt: p('INSERT INTO custom_prompts (room_id, id, prompt, created_at) VALUES (?, ?, ?, ?)'),
+      prompts: p('SELECT prompt FROM custom_prompts WHERE room_id = ? ORDER BY created_at, id'),
+      addNote: p(
+        'INSERT INTO notes (room_id, author_seat, round, created_at, session_ms, shape_id, text) VALUES (?, ?, ?, ?, ?, ?, ?)'
+      ),
+      notes: p(
+        'SELECT id, text, created_at AS createdAt, session_ms AS sessionMs, shape_id AS shapeId, round FROM notes WHERE room_id = ? AND author_seat = ? ORDER BY id'
+      ),
+      saveScorecard: p(
+        'INSERT INTO scorecards (room_id, author_seat, round, scorecard, updated_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (room_id, author_seat, round) DO UPDATE SET scorecard = excluded.scorecard, updated_at = excluded.updated_at'
+      ),
+      scorecard: p('SELECT scorecard FROM scorecards WHERE room_id = ? AND author_seat = ? AND round = ?'),
+      publish: p(
+        'INSERT INTO feedback (room_id, author_seat, round, markdown, published_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (room_id, author_seat, round) DO UPDATE SET markdown = excluded.markdown, published_at = excluded.published_at'
+      ),
+      feedback: p(
+        'SELECT markdown, published_at AS publishedAt, round FROM feedback WHERE room_id = ? AND author_seat = ? AND round = ?'
+      ),
+      appendEvent: p('INSERT INTO events (room_id, ts, type, data) VALUES (?, ?, ?, ?)'),
+      events: p('SELECT ts, type, data FROM events WHERE room_id = ? ORDER BY ts, id'),
+    }
+  }
+
+  loadState(roomId: string): unknown {
+    const row = this.s.loadState!.get(roomId) as { state: string } | undefined
+    return row ? JSON.parse(row.state) : null
+  }
+
+  saveState(roomId: string, state: unknown, now: number): void {
+    this.s.saveState!.run(roomId, JSON.stringify(state), now)
+  }
+
+  setRolesSwapped(roomId: string, swapped: boolean): void {
+    this.s.setSwapped!.run(swapped ? 1 : 0, roomId)
+  }
+
+  addCustomPrompt(roomId: string, prompt: Prompt, now: number): void {
+    this.s.addPrompt!.run(roomId, prompt.id, JSON.stringify(prompt), now)
+  }
+
+  customPrompts(roomId: string): Prompt[] {
+    return (this.s.prompts!.all(roomId) as Array<{ prompt: string }>).map((r) => JSON.parse(r.prompt) as Prompt)
+  }
+
+  addNote(roomId: string, authorSeat: Role, note: Omit<Note, 'id'>): Note {
+    const { lastInsertRowid } = this.s.addNote!.run(
+      roomId,
+      authorSeat,
+      note.round,
+      note.createdAt,
+      note.sessionMs,
+      note.shapeId,
+      note.text
+    )
+    return { id: Number(lastInsertRowid), ...note }
+  }
+
+  notes(roomId: string, authorSeat: Role): Note[] {
+    return this.s.notes!.all(roomId, authorSeat) as unknown as Note[]
+  }
+
+  saveScorecard(roomId: string, authorSeat: Role, round: number, scorecard: Scorecard, now: number): void {
+    this.s.saveScorecard!.run(roomId, authorSeat, round, JSON.stringify(scorecard), now)
+  }
+
+  scorecard(roomId: string, authorSeat: Role, round: number): Scorecard | null {
+    const row = this.s.scorecard!.get(roomId, authorSeat, round) as { scorecard: string } | undefined
+    return row ? (JSON.parse(row.scorecard) as Scorecard) : null
+  }
+
+  publishFeedback(roomId: string, authorSeat: Role, feedback: Feedback): void {
+    this.s.publish!.run(roomId, authorSeat, feedback.round, feedback.markdown, feedback.publishedAt)
+  }
+
+  feedback(roomId: string, authorSeat: Role, round: number): Feedback | null {
+    return (this.s.feedback!.get(roomId, authorSeat, round) as Feedback | undefined) ?? null
+  }
+
+  appendEvent(roomId: string, event: StoredEvent): void {
+    this.s.appendEvent!.run(roomId, event.ts, event.type, JSON.stringify(event.data))
+  }
+
+  events(roomId: string): StoredEvent[] {
+    return (this.s.events!.all(roomId) as Array<{ ts: number; type: string; data: string }>).map((r) => ({
+      ts: r.ts,
+      type: r.type,
+      data: JSON.parse(r.data) as Record<string, unknown>,
+    }))
+  }
+}
