@@ -9,6 +9,12 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
   '--no-first-run',
   '--disable-quic',
+  // Audio: fake microphone (a beep), no permission prompt, loopback ICE candidates (this
+  // machine may have no other interface), and playback without a user gesture.
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+  '--autoplay-policy=no-user-gesture-required',
 ]
 
 export default defineConfig({

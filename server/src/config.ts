@@ -1,5 +1,5 @@
 import { resolve } from 'node:path'
-import { DEFAULT_MAX_FRAME_BYTES } from '@loopboard/protocol'
+import { DEFAULT_MAX_FRAME_BYTES, MAX_AUDIO_TOKEN_TTL_S, type IceServer } from '@loopboard/protocol'
 import { z } from 'zod'
 
 const int = (min: number) => z.coerce.number().int().min(min)
@@ -15,7 +15,42 @@ const EnvSchema = z.object({
   SNAPSHOT_EVERY_UPDATES: int(1).default(500),
   ROOM_IDLE_UNLOAD_MS: int(0).default(30_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LIVEKIT_URL: z.url().optional(),
+  LIVEKIT_API_KEY: z.string().min(1).optional(),
+  LIVEKIT_API_SECRET: z.string().min(1).optional(),
+  AUDIO_TOKEN_TTL_SECONDS: int(60).max(MAX_AUDIO_TOKEN_TTL_S).default(600),
+  ICE_SERVERS: z
+    .string()
+    .transform((raw, ctx) => {
+      try {
+        return IceServersSchema.parse(JSON.parse(raw))
+      } catch (error) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `ICE_SERVERS must be a JSON array of {urls, username?, credential?}: ${(error as Error).message}`,
+        })
+        return z.NEVER
+      }
+    })
+    .optional(),
 })
+
+const IceServersSchema = z.array(
+  z
+    .object({
+      urls: z.union([z.string(), z.array(z.string())]),
+      username: z.string().optional(),
+      credential: z.string().optional(),
+    })
+    .strict()
+)
+
+/** LiveKit, when configured: all three variables or none. */
+export interface LiveKitConfig {
+  url: string
+  apiKey: string
+  apiSecret: string
+}
 
 export interface Config {
   port: number
@@ -29,6 +64,11 @@ export interface Config {
   snapshotEveryUpdates: number
   roomIdleUnloadMs: number
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
+  /** Audio through LiveKit when set; otherwise peer-to-peer audio signalled over socket.io. */
+  livekit: LiveKitConfig | null
+  audioTokenTtlSeconds: number
+  /** ICE servers for peer-to-peer audio (none by default: same machine or LAN only). */
+  iceServers: IceServer[]
 }
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..')
@@ -45,6 +85,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new Error(`Invalid configuration:\n${z.prettifyError(parsed.error)}`)
   }
   const e = parsed.data
+  const livekitVars = [e.LIVEKIT_URL, e.LIVEKIT_API_KEY, e.LIVEKIT_API_SECRET]
+  if (livekitVars.some(Boolean) && !livekitVars.every(Boolean)) {
+    throw new Error(
+      'Invalid configuration:\nLIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together: set all three, or none for peer-to-peer audio.'
+    )
+  }
   return {
     port: e.PORT,
     host: e.HOST,
@@ -55,6 +101,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     snapshotEveryUpdates: e.SNAPSHOT_EVERY_UPDATES,
     roomIdleUnloadMs: e.ROOM_IDLE_UNLOAD_MS,
     logLevel: e.LOG_LEVEL,
+    livekit: e.LIVEKIT_URL
+      ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! }
+      : null,
+    audioTokenTtlSeconds: e.AUDIO_TOKEN_TTL_SECONDS,
+    iceServers: e.ICE_SERVERS ?? [],
   }
 }
 

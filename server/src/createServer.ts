@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
 import type { Config } from './config.ts'
+import { attachP2PSignalling } from './audio/p2pSignalling.ts'
 import { createApp } from './http/createApp.ts'
 import { attachInterview } from './interview/interviewSocket.ts'
 import { InterviewService } from './interview/InterviewService.ts'
@@ -51,6 +52,7 @@ export async function startServer(
   })
   const presence = new PresenceHub(httpServer, { rooms, logger })
   attachInterview(presence, interview, logger)
+  attachP2PSignalling(presence, logger)
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject)

@@ -1,8 +1,9 @@
+import type { AudioClientToServer, AudioServerToClient } from './audio.ts'
 import type { InterviewClientToServer, InterviewServerToClient } from './interview.ts'
 import type { PresenceClientToServer, PresenceServerToClient } from './presence.ts'
 
 /** Every socket.io event the server emits, with its payload. */
-export interface ServerToClientEvents extends PresenceServerToClient, InterviewServerToClient {}
+export interface ServerToClientEvents extends PresenceServerToClient, InterviewServerToClient, AudioServerToClient {}
 
 /** Every socket.io event a client may emit, with its payload and acknowledgement. */
-export interface ClientToServerEvents extends PresenceClientToServer, InterviewClientToServer {}
+export interface ClientToServerEvents extends PresenceClientToServer, InterviewClientToServer, AudioClientToServer {}

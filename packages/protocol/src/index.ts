@@ -62,3 +62,14 @@ export {
   type Recommendation,
   type Scorecard,
 } from './interview.ts'
+export {
+  AudioEvent,
+  AudioSignalSchema,
+  AudioTokenRequestSchema,
+  MAX_AUDIO_TOKEN_TTL_S,
+  type AudioPeer,
+  type AudioSignal,
+  type AudioTokenRequest,
+  type AudioTokenResponse,
+  type IceServer,
+} from './audio.ts'

@@ -8,12 +8,13 @@ import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
+import { audioRoutes } from './audioRoutes.ts'
 import { apiError } from './errors.ts'
 import { noteRoutes, promptRoutes } from './interviewRoutes.ts'
 import { roomRoutes } from './roomRoutes.ts'
 
 export interface AppOptions {
-  config: Pick<Config, 'publicUrl' | 'staticDir'>
+  config: Pick<Config, 'publicUrl' | 'staticDir' | 'livekit' | 'audioTokenTtlSeconds' | 'iceServers'>
   rooms: RoomService
   interview: InterviewService
   logger: Logger
@@ -35,6 +36,7 @@ export function createApp({ config, rooms, interview, logger }: AppOptions) {
   app.get('/healthz', (c) => c.json({ ok: true }))
   app.route('/api/rooms', roomRoutes(rooms, config.publicUrl))
   app.route('/api/rooms', noteRoutes(rooms, interview))
+  app.route('/api/rooms', audioRoutes(rooms, config))
   app.route('/api/prompts', promptRoutes(rooms, interview))
   app.all('/api/*', (c) => apiError(c, 404, ApiErrorCode.NotFound, `No API route ${c.req.method} ${c.req.path}.`))
 

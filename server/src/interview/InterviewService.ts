@@ -103,10 +103,9 @@ export class InterviewService {
     const prompt = this.prompt(roomId, promptId)
     if (!prompt) throw new CommandError(`No prompt "${promptId}".`)
     const state = this.state(roomId)
-    this.commit(roomId, applySetPrompt(state, promptId, prompt.phases.length), {
-      type: 'prompt-set',
-      data: { promptId, title: prompt.title },
-    })
+    const next = applySetPrompt(state, promptId, prompt.phases.length)
+    if (next === state) return // already the room's prompt: nothing to record or send
+    this.commit(roomId, next, { type: 'prompt-set', data: { promptId, title: prompt.title } })
   }
 
   addCustomPrompt(roomId: string, input: z.output<typeof CustomPromptInputSchema>): Prompt {

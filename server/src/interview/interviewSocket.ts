@@ -99,7 +99,9 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     ) => {
       socket.on(
         event as never,
-        ((payload: unknown, ack: unknown) => {
+        ((first: unknown, second: unknown) => {
+          // `emitWithAck(event)` with no payload hands us the callback first.
+          const [payload, ack] = typeof first === 'function' ? [undefined, first] : [first, second]
           const reply = typeof ack === 'function' ? (ack as (a: CommandAck) => void) : () => {}
           const parsed = schema.safeParse(payload ?? {})
           if (!parsed.success) {

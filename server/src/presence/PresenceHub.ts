@@ -31,8 +31,12 @@ export type ConnectionHook = (socket: RoomSocket) => void
 /** socket.io rooms are namespaced so later features can add their own. */
 const channel = (roomId: string) => `room:${roomId}`
 
-/** Largest socket.io message accepted (bytes). Presence payloads are tiny. */
-const MAX_SOCKET_MESSAGE_BYTES = 64 * 1024
+/**
+ * Largest socket.io message accepted (bytes); a larger one closes the socket. Presence payloads
+ * are tiny, but interview commands are not: the largest scorecard the schema allows (20
+ * dimensions × MAX_COMMENT_LENGTH characters, plus the summary) is ~500 KB of JSON at worst.
+ */
+const MAX_SOCKET_MESSAGE_BYTES = 512 * 1024
 
 export interface PresenceHubOptions {
   rooms: RoomService

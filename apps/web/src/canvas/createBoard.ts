@@ -33,9 +33,12 @@ export interface CreateBoardOptions {
   color: string
 }
 
-/** The cursor label: display name and the role the server vouches for. */
-export function cursorLabel(name: string, role: unknown): string {
-  return typeof role === 'string' ? `${name} · ${role}` : name
+/** The cursor label: display name, the role the server vouches for, and whether they speak. */
+export function cursorLabel(name: string, role: unknown, audio?: unknown): string {
+  const base = typeof role === 'string' ? `${name} · ${role}` : name
+  const a = audio as { joined?: boolean; muted?: boolean; speaking?: boolean } | undefined
+  if (!a?.joined) return base
+  return `${base} ${a.speaking ? '🔊' : a.muted ? '🔇' : ''}`.trimEnd()
 }
 
 /**

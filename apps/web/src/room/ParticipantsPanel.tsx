@@ -18,6 +18,7 @@ export function ParticipantsPanel({ editor }: { editor: Editor | null }) {
   const participants = useRoomStore((s) => s.participants)
   const you = useRoomStore((s) => s.you)
   const following = useFollowing(editor)
+  const peerAudio = useRoomStore((s) => s.peerAudio)
 
   const toggleFollow = (p: Participant) => {
     if (!editor) return
@@ -33,9 +34,21 @@ export function ParticipantsPanel({ editor }: { editor: Editor | null }) {
         {participants.map((p) => {
           const isYou = p.id === you?.id
           const isFollowed = following === createUserId(p.userId)
+          const audio = peerAudio[p.userId]
           return (
-            <li key={p.id} className="participant" data-role={p.role} data-status={p.status} data-testid="participant">
-              <span className="avatar" style={{ background: colorFor(p.userId) }} aria-hidden="true">
+            <li
+              key={p.id}
+              className="participant"
+              data-role={p.role}
+              data-status={p.status}
+              data-speaking={audio?.speaking ? 'true' : 'false'}
+              data-testid="participant"
+            >
+              <span
+                className={`avatar ${audio?.speaking ? 'speaking' : ''}`}
+                style={{ background: colorFor(p.userId) }}
+                aria-hidden="true"
+              >
                 {p.name.slice(0, 1).toUpperCase()}
               </span>
               <span className="who">
@@ -46,6 +59,14 @@ export function ParticipantsPanel({ editor }: { editor: Editor | null }) {
                 <span className="meta">
                   <span className={`role role-${p.role}`}>{p.role}</span>
                   <span className={`status status-${p.status}`}>{p.status}</span>
+                  {audio?.joined ? (
+                    <span
+                      className="audio-flag"
+                      aria-label={audio.speaking ? 'speaking' : audio.muted ? 'muted' : 'in audio'}
+                    >
+                      {audio.speaking ? '🔊 speaking' : audio.muted ? '🔇 muted' : '🎙'}
+                    </span>
+                  ) : null}
                 </span>
               </span>
               {!isYou && editor ? (

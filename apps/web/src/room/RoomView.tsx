@@ -6,6 +6,8 @@ import { createBoard, type Board } from '../canvas/createBoard.ts'
 import { connectRoom, type RoomConnection } from './connectRoom.ts'
 import { ConnectionBadge } from './ConnectionBadge.tsx'
 import { colorFor, tabUserId } from './identity.ts'
+import { AudioControl } from '../audio/AudioControl.tsx'
+import { AudioSession } from '../audio/AudioSession.ts'
 import { PhaseTimer } from '../interview/PhaseTimer.tsx'
 import { Sidebar } from './Sidebar.tsx'
 import { overallConnection, useRoomStore } from './roomStore.ts'
@@ -23,6 +25,7 @@ export function RoomView({
 }) {
   const [board, setBoard] = useState<Board | null>(null)
   const [connection, setConnection] = useState<RoomConnection | null>(null)
+  const [audio, setAudio] = useState<AudioSession | null>(null)
   const [editor, setEditor] = useState<Editor | null>(null)
   const [showSidebar, setShowSidebar] = useState(true)
   const sessionChanged = useRef(onSessionChanged)
@@ -46,6 +49,16 @@ export function RoomView({
       onSessionChanged: () => sessionChanged.current(),
     })
     setConnection(connection)
+    const audioSession = new AudioSession({
+      roomId: session.roomId,
+      token,
+      userId,
+      name,
+      role: session.role,
+      socket: connection.socket,
+      awareness: connection.provider.awareness,
+    })
+    setAudio(audioSession)
     let created: Board | null = null
     let cancelled = false
     void connection.ready.then(() => {
@@ -64,6 +77,8 @@ export function RoomView({
       cancelled = true
       setBoard(null)
       setConnection(null)
+      setAudio(null)
+      void audioSession.destroy()
       created?.destroy()
       connection.destroy()
     }
@@ -87,6 +102,7 @@ export function RoomView({
         ) : null}
         <span className="spacer" />
         <PhaseTimer />
+        <AudioControl session={audio} canSpeak={!readOnly} />
         <ConnectionBadge state={overallConnection(boardState, presenceState)} />
         <button
           type="button"

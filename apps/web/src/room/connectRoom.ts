@@ -9,6 +9,7 @@ import { io, type Socket } from 'socket.io-client'
 import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
+import { AUDIO_FIELD, type PeerAudio } from '../audio/audioStore.ts'
 import { attachInterviewClient } from '../interview/interviewClient.ts'
 import { useRoomStore, type ConnectionState } from './roomStore.ts'
 
@@ -20,6 +21,8 @@ const AWAY_AFTER_HIDDEN_MS = 30_000
 export interface RoomConnection {
   doc: Y.Doc
   provider: WebsocketProvider
+  /** The room's socket.io link (presence, interview, peer-to-peer audio signalling). */
+  socket: Socket<ServerToClientEvents, ClientToServerEvents>
   /** Resolves once the board can be shown: local copy loaded and server synced (or unreachable). */
   ready: Promise<void>
   destroy(): void
@@ -62,6 +65,17 @@ export function connectRoom({
     disableBc: true,
   })
   provider.awareness.setLocalStateField('user', { name, userId, color })
+  // Peers' audio state (joined, muted, speaking) rides awareness; the panel and cursors show it.
+  const onAwareness = () => {
+    const peerAudio: Record<string, PeerAudio> = {}
+    for (const state of provider.awareness.getStates().values()) {
+      const user = state.user as { userId?: unknown } | undefined
+      const audio = state[AUDIO_FIELD] as PeerAudio | undefined
+      if (typeof user?.userId === 'string' && audio) peerAudio[user.userId] = audio
+    }
+    useRoomStore.getState().set({ peerAudio })
+  }
+  provider.awareness.on('change', onAwareness)
 
   let everSynced = false
   const boardState = (): ConnectionState => {
@@ -160,6 +174,7 @@ export function connectRoom({
   return {
     doc,
     provider,
+    socket,
     ready,
     destroy() {
       window.removeEventListener('pagehide', onPageHide)
@@ -169,6 +184,7 @@ export function connectRoom({
       window.removeEventListener('offline', onNetworkChange)
       if (hiddenTimer) clearTimeout(hiddenTimer)
       detachInterview()
+      provider.awareness.off('change', onAwareness)
       socket.disconnect()
       provider.destroy()
       void local.destroy()

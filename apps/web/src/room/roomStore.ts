@@ -1,4 +1,5 @@
 import type { Participant, RoomSession } from '@loopboard/protocol'
+import type { PeerAudio } from '../audio/audioStore.ts'
 import { create } from 'zustand'
 
 /**
@@ -19,6 +20,8 @@ export interface RoomState {
   presence: ConnectionState
   /** Last presence-channel problem worth showing (e.g. a refused handshake). */
   presenceError: string | null
+  /** Audio state of everyone in the room, by user id (from awareness). */
+  peerAudio: Record<string, PeerAudio>
   /** Short-lived announcements (joins and leaves), newest last. */
   notices: Notice[]
   set: (patch: Partial<Omit<RoomState, 'set' | 'reset' | 'notify'>>) => void
@@ -46,6 +49,7 @@ const initial = {
   presence: 'connecting' as ConnectionState,
   presenceError: null,
   notices: [] as Notice[],
+  peerAudio: {} as Record<string, PeerAudio>,
 }
 
 export const useRoomStore = create<RoomState>()((set) => ({

@@ -1,0 +1,70 @@
+import { AudioEvent, AudioSignalSchema, EmptySchema, Role, SocketEvent, type AudioPeer } from '@loopboard/protocol'
+import { z } from 'zod'
+import type { Logger } from '../logger.ts'
+import type { PresenceHub, RoomSocket } from '../presence/PresenceHub.ts'
+
+/** An SDP that would send audio: any media section that is sendrecv or sendonly. */
+function sendsMedia(sdp: string): boolean {
+  return /^a=(sendrecv|sendonly)\s*$/m.test(sdp)
+}
+
+/**
+ * Signalling for the peer-to-peer audio mesh (used when no LiveKit is configured): who is in
+ * the call, and offers, answers and ICE candidates relayed between two sockets of one room.
+ * The observer listens only: a description from an observer that would send media is refused.
+ */
+export function attachP2PSignalling(hub: PresenceHub, logger: Logger): void {
+  const calls = new Map<string, Map<string, AudioPeer>>()
+
+  const leave = (socket: RoomSocket) => {
+    const call = calls.get(socket.data.roomId)
+    if (!call?.delete(socket.id)) return
+    if (call.size === 0) calls.delete(socket.data.roomId)
+    for (const peer of call.values())
+      hub.io.sockets.sockets.get(peer.socketId)?.emit(AudioEvent.PeerLeft, { socketId: socket.id })
+  }
+
+  hub.onConnection((socket) => {
+    const { roomId } = socket.data
+    const refuse = (event: string, message: string, ack: unknown) => {
+      socket.emit(SocketEvent.PayloadError, { event, message })
+      if (typeof ack === 'function') ack({ ok: false, error: message })
+    }
+
+    socket.on(AudioEvent.Join, (payload, ack) => {
+      const parsed = EmptySchema.safeParse(payload ?? {})
+      if (!parsed.success) return refuse(AudioEvent.Join, z.prettifyError(parsed.error), ack)
+      let call = calls.get(roomId)
+      if (!call) calls.set(roomId, (call = new Map()))
+      const { userId, name, role } = socket.data.participant
+      const me: AudioPeer = { socketId: socket.id, userId, name, role }
+      const others = [...call.values()].filter((p) => p.socketId !== socket.id)
+      call.set(socket.id, me)
+      for (const peer of others) hub.io.sockets.sockets.get(peer.socketId)?.emit(AudioEvent.PeerJoined, me)
+      if (typeof ack === 'function') ack({ ok: true, peers: others })
+    })
+
+    socket.on(AudioEvent.Leave, (_payload, ack) => {
+      leave(socket)
+      if (typeof ack === 'function') ack({ ok: true })
+    })
+
+    socket.on(AudioEvent.Signal, (payload, ack) => {
+      const parsed = AudioSignalSchema.safeParse(payload)
+      if (!parsed.success)
+        return refuse(AudioEvent.Signal, `invalid ${AudioEvent.Signal} payload: ${z.prettifyError(parsed.error)}`, ack)
+      const call = calls.get(roomId)
+      const { to, description, candidate } = parsed.data
+      if (!call?.has(socket.id)) return refuse(AudioEvent.Signal, 'Join the audio before signalling.', ack)
+      if (!call.has(to)) return refuse(AudioEvent.Signal, 'That participant is not in the audio.', ack)
+      if (socket.data.participant.role === Role.Observer && description && sendsMedia(description.sdp)) {
+        logger.warn('refused sending audio description from observer', { room: roomId })
+        return refuse(AudioEvent.Signal, 'Observers listen only: they cannot send audio.', ack)
+      }
+      hub.io.sockets.sockets.get(to)?.emit(AudioEvent.Signal, { from: socket.id, description, candidate })
+      if (typeof ack === 'function') ack({ ok: true })
+    })
+
+    socket.on('disconnect', () => leave(socket))
+  })
+}

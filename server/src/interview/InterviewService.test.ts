@@ -1,0 +1,316 @@
+import {
+  ControlAction,
+  CustomPromptInputSchema,
+  MAX_CUSTOM_PROMPTS,
+  Role,
+  type CustomPromptInput,
+  type InterviewerView,
+} from '@loopboard/protocol'
+import { PublicPromptSchema, getPrompt, toPublicPrompt } from '@loopboard/prompts'
+import { afterEach, describe, expect, it } from 'vitest'
+import { RoomService } from '../rooms/RoomService.ts'
+import { SqliteInterviewStore } from '../storage/SqliteInterviewStore.ts'
+import { SqliteStorage } from '../storage/SqliteStorage.ts'
+import { buildCustomPrompt } from './customPrompt.ts'
+import { CommandError } from './interviewState.ts'
+import { InterviewService, type InterviewChange } from './InterviewService.ts'
+
+const SPOTIFY = getPrompt('design-spotify')!
+
+const open: SqliteStorage[] = []
+afterEach(() => {
+  for (const storage of open.splice(0)) storage.close()
+})
+
+/** A service on an in-memory database, wired as createServer wires it, with a clock the test moves. */
+function setup() {
+  const storage = new SqliteStorage(':memory:')
+  open.push(storage)
+  const rooms = new RoomService(storage)
+  const store = new SqliteInterviewStore(storage.database)
+  const clock = { now: 1_000_000 }
+  const changes: Array<{ roomId: string; change: InterviewChange }> = []
+  const service = new InterviewService({
+    store,
+    rooms,
+    now: () => clock.now,
+    onChange: (roomId, change) => changes.push({ roomId, change }),
+  })
+  const roomId = rooms.create('Test room').room.id
+  return { storage, rooms, store, clock, changes, service, roomId }
+}
+
+const input = (fields: CustomPromptInput) => CustomPromptInputSchema.parse(fields)
+
+describe('custom prompts', () => {
+  it('splits every allowed duration into five phases that add up to it', () => {
+    for (let minutes = 15; minutes <= 90; minutes++) {
+      const prompt = buildCustomPrompt(input({ title: 'T', statement: 'S', durationMinutes: minutes }))
+      expect(prompt.durationMinutes).toBe(minutes)
+      expect(prompt.phases).toHaveLength(5)
+      expect(
+        prompt.phases.reduce((sum, p) => sum + p.minutes, 0),
+        `${minutes} minutes`
+      ).toBe(minutes)
+      for (const phase of prompt.phases) {
+        expect(Number.isInteger(phase.minutes)).toBe(true)
+        expect(phase.minutes).toBeGreaterThanOrEqual(1)
+        expect(phase.goals.length).toBeGreaterThan(0)
+      }
+      expect(new Set(prompt.phases.map((p) => p.id)).size).toBe(5)
+    }
+    const phases = buildCustomPrompt(input({ title: 'T', statement: 'S' })).phases
+    expect(phases.map((p) => [p.id, p.minutes])).toEqual([
+      ['clarify', 6],
+      ['estimate', 4],
+      ['high-level', 13],
+      ['deep-dive', 18],
+      ['wrap-up', 4],
+    ])
+  })
+
+  it('keeps the hints in order, turns guidance into the strong answer, and brings the default rubric', () => {
+    const hints = ['first nudge', 'second nudge', 'near answer']
+    const prompt = buildCustomPrompt(
+      input({ title: '  Lyrics  ', statement: 'Show lyrics.', hints, guidance: 'Pre-fetch with the manifest.' })
+    )
+    expect(prompt).toMatchObject({
+      title: 'Lyrics',
+      statement: 'Show lyrics.',
+      track: 'backend',
+      difficulty: 'medium',
+      tags: ['Custom'],
+      durationMinutes: 45,
+      hints,
+      strongAnswer: ['Pre-fetch with the manifest.'],
+      clarifyingQuestions: [],
+      estimates: [],
+      deepDives: [],
+    })
+    expect(prompt.id).toMatch(/^custom-[0-9a-f]{8}$/)
+    expect(prompt.rubric.map((d) => d.id)).toEqual(['requirements', 'high-level-design', 'deep-dive', 'communication'])
+    for (const d of prompt.rubric) expect(d.description.length).toBeGreaterThan(0)
+    expect(PublicPromptSchema.parse(toPublicPrompt(prompt))).toMatchObject({ hintCount: 3 })
+
+    const plain = buildCustomPrompt(input({ title: 'T', statement: 'S', tags: ['Queues'], track: 'ml' }))
+    expect(plain).toMatchObject({ tags: ['Queues'], track: 'ml', hints: [], strongAnswer: [] })
+    expect(plain.id).not.toBe(prompt.id)
+  })
+
+  it('holds up to 20 per room, lists them to the interviewer only, and keeps them to their room', () => {
+    const { service, rooms, roomId, changes, clock } = setup()
+    const otherRoom = rooms.create(undefined).room.id
+    const ids: string[] = []
+    for (let i = 0; i < MAX_CUSTOM_PROMPTS; i++) {
+      clock.now += 1
+      ids.push(service.addCustomPrompt(roomId, input({ title: `Prompt ${i}`, statement: 'S' })).id)
+    }
+    expect(MAX_CUSTOM_PROMPTS).toBe(20)
+    expect(new Set(ids).size).toBe(20)
+    expect(() => service.addCustomPrompt(roomId, input({ title: 'One too many', statement: 'S' }))).toThrow(
+      new CommandError('A room holds at most 20 prompts of its own.')
+    )
+    expect(changes.filter((c) => c.roomId === roomId)).toHaveLength(20)
+
+    const mine = service.view(roomId, Role.Interviewer) as InterviewerView
+    expect(mine.customPrompts.map((p) => p.id)).toEqual(ids)
+    expect(mine.customPrompts[0]).toEqual(toPublicPrompt(service.prompt(roomId, ids[0]!)!))
+    for (const role of [Role.Candidate, Role.Observer])
+      expect(service.view(roomId, role)).not.toHaveProperty('customPrompts')
+
+    // Another room has none, cannot pick them, and may still add its own.
+    expect((service.view(otherRoom, Role.Interviewer) as InterviewerView).customPrompts).toEqual([])
+    expect(() => service.setPrompt(otherRoom, ids[0]!)).toThrow(`No prompt "${ids[0]}".`)
+    expect(service.prompt(otherRoom, ids[0]!)).toBeNull()
+    service.addCustomPrompt(otherRoom, input({ title: 'Theirs', statement: 'S' }))
+
+    service.setPrompt(roomId, ids[3]!)
+    expect(service.view(roomId, Role.Candidate).prompt).toMatchObject({ id: ids[3], title: 'Prompt 3' })
+  })
+})
+
+describe('views by role', () => {
+  it('gives guidance to the interviewer only, and only the revealed hints to everyone', () => {
+    const { service, roomId, clock } = setup()
+    service.setPrompt(roomId, SPOTIFY.id)
+    service.revealHint(roomId)
+    service.revealHint(roomId)
+    clock.now += 5
+
+    const base = {
+      round: 1,
+      status: 'not-started',
+      phaseIndex: 0,
+      phaseElapsedMs: 0,
+      phaseResumedAt: null,
+      sessionStartedAt: null,
+      serverNow: clock.now,
+      prompt: toPublicPrompt(SPOTIFY),
+      revealedHints: SPOTIFY.hints.slice(0, 2),
+    }
+    expect(service.view(roomId, Role.Candidate)).toEqual(base)
+    expect(service.view(roomId, Role.Observer)).toEqual(base)
+    expect(service.view(roomId, Role.Interviewer)).toEqual({ ...base, guidance: SPOTIFY, customPrompts: [] })
+    const candidateJson = JSON.stringify(service.view(roomId, Role.Candidate))
+    for (const hint of SPOTIFY.hints.slice(2)) expect(candidateJson).not.toContain(JSON.stringify(hint).slice(1, -1))
+  })
+
+  it('has no prompt and no hints before one is chosen', () => {
+    const { service, roomId } = setup()
+    expect(service.view(roomId, Role.Candidate)).toMatchObject({ prompt: null, revealedHints: [] })
+    expect(service.view(roomId, Role.Interviewer)).toMatchObject({ guidance: null, customPrompts: [] })
+  })
+})
+
+describe('the timeline', () => {
+  it('records an event for each command, with server time, and never a note’s text', () => {
+    const { service, store, roomId, clock, changes } = setup()
+    const step = () => (clock.now += 1_000)
+
+    service.setPrompt(roomId, SPOTIFY.id)
+    step()
+    service.control(roomId, ControlAction.Start)
+    step()
+    service.control(roomId, ControlAction.Pause)
+    step()
+    service.control(roomId, ControlAction.Resume)
+    step()
+    service.control(roomId, ControlAction.NextPhase)
+    step()
+    service.revealHint(roomId)
+    step()
+    const note = service.addNote(roomId, Role.Interviewer, 'SECRET NOTE TEXT', 'shape:box')
+    step()
+    service.control(roomId, ControlAction.PreviousPhase)
+    step()
+    service.control(roomId, ControlAction.Finish)
+    step()
+    service.publishFeedback(roomId, Role.Interviewer, 'Good job')
+    step()
+    service.swapRoles(roomId)
+
+    const t0 = 1_000_000
+    const events = store.events(roomId)
+    expect(events).toEqual([
+      { ts: t0, type: 'prompt-set', data: { promptId: SPOTIFY.id, title: SPOTIFY.title } },
+      { ts: t0 + 1_000, type: 'interview-start', data: { phaseIndex: 0, phase: SPOTIFY.phases[0]!.title } },
+      { ts: t0 + 2_000, type: 'interview-pause', data: { phaseIndex: 0, phase: SPOTIFY.phases[0]!.title } },
+      { ts: t0 + 3_000, type: 'interview-resume', data: { phaseIndex: 0, phase: SPOTIFY.phases[0]!.title } },
+      { ts: t0 + 4_000, type: 'interview-next-phase', data: { phaseIndex: 1, phase: SPOTIFY.phases[1]!.title } },
+      { ts: t0 + 5_000, type: 'hint-revealed', data: { hintIndex: 0 } },
+      { ts: t0 + 6_000, type: 'note-written', data: { noteId: note.id, shapeId: 'shape:box' } },
+      { ts: t0 + 7_000, type: 'interview-previous-phase', data: { phaseIndex: 0, phase: SPOTIFY.phases[0]!.title } },
+      { ts: t0 + 8_000, type: 'interview-finish', data: { phaseIndex: 0, phase: SPOTIFY.phases[0]!.title } },
+      { ts: t0 + 9_000, type: 'feedback-published', data: { round: 1 } },
+      { ts: t0 + 10_000, type: 'roles-swapped', data: { round: 2 } },
+    ])
+    expect(JSON.stringify(events)).not.toContain('SECRET')
+    expect(JSON.stringify(events)).not.toContain('Good job')
+
+    expect(changes.map((c) => c.change)).toEqual([
+      ...Array.from({ length: 6 }, () => ({ kind: 'state' })),
+      { kind: 'notes', seat: Role.Interviewer },
+      { kind: 'state' },
+      { kind: 'state' },
+      { kind: 'feedback', seat: Role.Interviewer },
+      { kind: 'state' },
+      { kind: 'roles-swapped' },
+    ])
+  })
+
+  it('records nothing and announces nothing for a refused command', () => {
+    const { service, store, roomId, changes } = setup()
+    expect(() => service.control(roomId, ControlAction.Start)).toThrow('Choose a prompt before starting.')
+    expect(() => service.revealHint(roomId)).toThrow('Choose a prompt first.')
+    expect(() => service.setPrompt(roomId, 'no-such-prompt')).toThrow(CommandError)
+    service.setPrompt(roomId, SPOTIFY.id)
+    for (let i = 0; i < SPOTIFY.hints.length; i++) service.revealHint(roomId)
+    const events = store.events(roomId).length
+    const announced = changes.length
+    const state = service.state(roomId)
+    expect(() => service.revealHint(roomId)).toThrow('Every hint is already revealed.')
+    expect(() => service.control(roomId, ControlAction.Pause)).toThrow(CommandError)
+    expect(store.events(roomId)).toHaveLength(events)
+    expect(changes).toHaveLength(announced)
+    expect(service.state(roomId)).toBe(state)
+  })
+
+  it('keeps the revealed hints when the same prompt is chosen again, and resets them for another', () => {
+    const { service, roomId } = setup()
+    service.setPrompt(roomId, SPOTIFY.id)
+    service.revealHint(roomId)
+    service.setPrompt(roomId, SPOTIFY.id)
+    expect(service.state(roomId).hintsRevealed).toBe(1)
+    service.setPrompt(roomId, 'audio-streaming-service')
+    expect(service.state(roomId)).toMatchObject({ promptId: 'audio-streaming-service', hintsRevealed: 0 })
+  })
+})
+
+describe('notes, scorecards, feedback', () => {
+  it('stamps notes with the session time once started, and keeps each seat’s notes apart', () => {
+    const { service, roomId, clock } = setup()
+    const early = service.addNote(roomId, Role.Interviewer, 'before', null)
+    expect(early).toMatchObject({ text: 'before', sessionMs: null, shapeId: null, round: 1, createdAt: clock.now })
+    service.setPrompt(roomId, SPOTIFY.id)
+    service.control(roomId, ControlAction.Start)
+    clock.now += 90_000
+    const later = service.addNote(roomId, Role.Interviewer, 'after', 'shape:a')
+    expect(later).toMatchObject({ sessionMs: 90_000, shapeId: 'shape:a' })
+    expect(service.notes(roomId, Role.Interviewer)).toEqual([early, later])
+    expect(service.notes(roomId, Role.Candidate)).toEqual([])
+  })
+
+  it('starts a new round on swap: state reset, roles traded, scorecard and feedback per round', () => {
+    const { service, rooms, roomId } = setup()
+    service.setPrompt(roomId, SPOTIFY.id)
+    service.control(roomId, ControlAction.Start)
+    expect(() => service.swapRoles(roomId)).toThrow('Finish the current interview before swapping roles.')
+    service.control(roomId, ControlAction.Pause)
+    expect(() => service.swapRoles(roomId)).toThrow('Finish the current interview before swapping roles.')
+    service.control(roomId, ControlAction.Finish)
+    const scorecard = {
+      scores: { communication: { score: 3, comment: '' } },
+      recommendation: 'yes' as const,
+      summary: '',
+    }
+    service.saveScorecard(roomId, Role.Interviewer, scorecard)
+    service.publishFeedback(roomId, Role.Interviewer, 'Round 1 feedback')
+    expect(service.scorecard(roomId, Role.Interviewer)).toEqual(scorecard)
+    expect(service.feedback(roomId, Role.Interviewer)).toMatchObject({ markdown: 'Round 1 feedback', round: 1 })
+
+    service.swapRoles(roomId)
+    expect(rooms.get(roomId)?.rolesSwapped).toBe(true)
+    expect(rooms.authenticate(roomId, null)).toMatchObject({ ok: false, status: 401 })
+    expect(service.state(roomId)).toMatchObject({
+      round: 2,
+      promptId: null,
+      status: 'not-started',
+      hintsRevealed: 0,
+      sessionStartedAt: null,
+    })
+    expect(service.scorecard(roomId, Role.Interviewer)).toBeNull()
+    expect(service.feedback(roomId, Role.Interviewer)).toBeNull()
+    service.swapRoles(roomId)
+    expect(rooms.get(roomId)?.rolesSwapped).toBe(false)
+    expect(service.state(roomId).round).toBe(3)
+    expect(() => service.swapRoles('no-such-room')).toThrow('No such room.')
+  })
+
+  it('reads its state back from the store, as after a restart', () => {
+    const { storage, rooms, store, service, roomId, clock } = setup()
+    service.setPrompt(roomId, SPOTIFY.id)
+    service.control(roomId, ControlAction.Start)
+    service.control(roomId, ControlAction.NextPhase)
+    service.revealHint(roomId)
+    const own = service.addCustomPrompt(roomId, input({ title: 'Own', statement: 'S' }))
+    const fresh = new InterviewService({
+      store: new SqliteInterviewStore(storage.database),
+      rooms,
+      now: () => clock.now,
+    })
+    expect(fresh.state(roomId)).toEqual(service.state(roomId))
+    expect(fresh.view(roomId, Role.Interviewer)).toEqual(service.view(roomId, Role.Interviewer))
+    expect(fresh.prompt(roomId, own.id)).toEqual(own)
+    expect(store.customPrompts(roomId)).toEqual([own])
+  })
+})
