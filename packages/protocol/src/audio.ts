@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { DisplayNameSchema } from './presence.ts'
-import { RoleSchema } from './roles.ts'
+import type { RoleSchema } from './roles.ts'
 
 /** Longest audio-token life the server hands out; clients fetch a fresh one to reconnect. */
 export const MAX_AUDIO_TOKEN_TTL_S = 15 * 60
