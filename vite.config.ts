@@ -24,7 +24,7 @@ function serviceWorker(): Plugin {
       this.emitFile({
         type: 'asset',
         fileName: 'sw.js',
-        source: template.replace('__CACHE_VERSION__', version).replace('__PRECACHE_MANIFEST__', JSON.stringify(files)),
+        source: template.replaceAll('__CACHE_VERSION__', version).replaceAll('__PRECACHE_MANIFEST__', JSON.stringify(files)),
       })
     },
   }

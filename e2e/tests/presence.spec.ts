@@ -7,6 +7,7 @@ test('participants, cursors with name and role, following, and leaving', async (
   await candidate.ready()
 
   await expect(interviewer.page.getByRole('list', { name: 'Room activity' })).toContainText('Cam joined as candidate')
+  await interviewer.page.getByRole('tab', { name: /People/ }).click()
   const people = interviewer.page.getByTestId('participant')
   await expect(people).toHaveCount(2)
   await expect(people.filter({ hasText: 'Cam' })).toHaveAttribute('data-role', 'candidate')

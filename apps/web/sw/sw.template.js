@@ -1,8 +1,8 @@
-/* global __PRECACHE_MANIFEST__ */
 // Loopboard service worker: keeps the app shell and its assets so a room reopens offline.
 // Built by vite.config.ts, which fills in the asset list and a version of this build.
 // Network first for pages (always fresh when online), cache first for hashed assets.
 const VERSION = '__CACHE_VERSION__'
+// eslint-disable-next-line no-undef -- filled in at build time by vite.config.ts
 const PRECACHE = __PRECACHE_MANIFEST__
 const CACHE = `loopboard-shell-${VERSION}`
 const SHELL = '/index.html'
