@@ -42,7 +42,7 @@ export async function startServer(
   const storage = new SqliteStorage(join(config.dataDir, DATABASE_FILE))
   const rooms = new RoomService(storage)
   const interview = new InterviewService({ store: new SqliteInterviewStore(storage.database), rooms })
-  const app = createApp({ config, rooms, interview, logger })
+  const app = createApp({ config, rooms, interview, storage, logger })
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
   const relay = new SyncRelay({ config, storage, rooms, logger })
   httpServer.on('upgrade', (req, socket, head) => {

@@ -8,15 +8,17 @@ import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
+import type { Storage } from '../storage/Storage.ts'
 import { audioRoutes } from './audioRoutes.ts'
 import { apiError } from './errors.ts'
-import { noteRoutes, promptRoutes } from './interviewRoutes.ts'
+import { noteRoutes, promptRoutes, timelineRoutes } from './interviewRoutes.ts'
 import { roomRoutes } from './roomRoutes.ts'
 
 export interface AppOptions {
   config: Pick<Config, 'publicUrl' | 'staticDir' | 'livekit' | 'audioTokenTtlSeconds' | 'iceServers'>
   rooms: RoomService
   interview: InterviewService
+  storage: Storage
   logger: Logger
 }
 
@@ -24,7 +26,7 @@ const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Loopboard</t
 <p>The client is not built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and reload.</p>`
 
 /** The HTTP API and the built client, as one Hono app. */
-export function createApp({ config, rooms, interview, logger }: AppOptions) {
+export function createApp({ config, rooms, interview, storage, logger }: AppOptions) {
   const app = new Hono()
 
   app.use('*', async (c, next) => {
@@ -37,6 +39,7 @@ export function createApp({ config, rooms, interview, logger }: AppOptions) {
   app.route('/api/rooms', roomRoutes(rooms, config.publicUrl))
   app.route('/api/rooms', noteRoutes(rooms, interview))
   app.route('/api/rooms', audioRoutes(rooms, config))
+  app.route('/api/rooms', timelineRoutes(rooms, interview, storage))
   app.route('/api/prompts', promptRoutes(rooms, interview))
   app.all('/api/*', (c) => apiError(c, 404, ApiErrorCode.NotFound, `No API route ${c.req.method} ${c.req.path}.`))
 

@@ -1,10 +1,12 @@
 import { AddNoteSchema, ApiErrorCode, Role } from '@loopboard/protocol'
 import { PROMPTS, toPublicPrompt } from '@loopboard/prompts'
+import { toBase64, type Timeline } from '@loopboard/recording'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
+import type { Storage } from '../storage/Storage.ts'
 import { apiError, bearerToken } from './errors.ts'
 
 /** Notes are at most a few kilobytes; a larger body is refused before it is read. */
@@ -55,5 +57,35 @@ export function noteRoutes(rooms: RoomService, interview: InterviewService) {
       return c.json({ note }, 201)
     }
   )
+  return app
+}
+
+/**
+ * `GET /api/rooms/:roomId/timeline` with the interviewer's token: the session as one ordered
+ * timeline — interview events and every board update (server time, author role, Yjs update in
+ * base64). Other roles get 403.
+ */
+export function timelineRoutes(rooms: RoomService, interview: InterviewService, storage: Storage) {
+  const app = new Hono()
+  app.get('/:roomId/timeline', (c) => {
+    const auth = rooms.authenticate(c.req.param('roomId'), bearerToken(c))
+    if (!auth.ok) return apiError(c, auth.status, auth.code, auth.message)
+    if (auth.role !== Role.Interviewer) {
+      return apiError(c, 403, ApiErrorCode.Forbidden, 'Only the interviewer can read the session timeline.')
+    }
+    const roomId = auth.room.id
+    const updates = storage.readUpdates(roomId).map((u) => ({ ts: u.ts, author: u.author, update: toBase64(u.update) }))
+    const events = interview.events(roomId)
+    const times = [...updates.map((u) => u.ts), ...events.map((e) => e.ts)]
+    return c.json<Timeline>({
+      roomId,
+      title: auth.room.title,
+      startedAt: times.length ? Math.min(...times) : null,
+      endedAt: times.length ? Math.max(...times) : null,
+      events,
+      updates,
+      audio: [],
+    })
+  })
   return app
 }

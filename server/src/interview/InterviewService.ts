@@ -13,7 +13,7 @@ import {
 import { getPrompt, toPublicPrompt, type Prompt } from '@loopboard/prompts'
 import type { z } from 'zod'
 import type { RoomService } from '../rooms/RoomService.ts'
-import type { InterviewStore } from '../storage/InterviewStore.ts'
+import type { InterviewStore, StoredEvent } from '../storage/InterviewStore.ts'
 import { buildCustomPrompt } from './customPrompt.ts'
 import {
   applyControl,
@@ -190,6 +190,16 @@ export class InterviewService {
     })
     this.onChange(roomId, { kind: 'feedback', seat })
     return feedback
+  }
+
+  /** The room's interview events, oldest first (for the session timeline). */
+  events(roomId: string): StoredEvent[] {
+    return this.store.events(roomId)
+  }
+
+  /** Record something that happened in the room (joins, leaves…) on its timeline. */
+  record(roomId: string, type: string, data: Record<string, unknown>): void {
+    this.store.appendEvent(roomId, { ts: this.now(), type, data })
   }
 
   /** Feedback written by `authorSeat` in the current round. */

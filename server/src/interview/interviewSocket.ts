@@ -147,6 +147,12 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
       if (typeof ack === 'function') ack({ serverNow: Date.now() })
     })
 
+    // Joins and leaves go on the session timeline (reconnect gaps show as a leave and a join).
+    const { participant } = socket.data
+    const who = { userId: participant.userId, name: participant.name, role: participant.role }
+    service.record(roomId, 'joined', who)
+    socket.on('disconnect', () => service.record(roomId, 'left', who))
+
     sendAll(socket)
   })
 }

@@ -1,0 +1,77 @@
+import * as Y from 'yjs'
+
+/** One board update of the room log, in the order the server accepted it. */
+export interface LoggedUpdate {
+  /** Server time, ms since the epoch. */
+  ts: number
+  update: Uint8Array
+}
+
+/** Take a checkpoint of the whole doc every this many updates, so a seek replays at most that many. */
+export const CHECKPOINT_EVERY = 200
+
+interface Checkpoint {
+  /** Updates [0, index) are in `state`. */
+  index: number
+  state: Uint8Array
+}
+
+/**
+ * Rebuilds the board as it was at any moment of a session from its update log. Checkpoints
+ * (full states every {@link CHECKPOINT_EVERY} updates, built once up front) bound the cost of a
+ * seek: the nearest checkpoint before `t` plus the updates after it.
+ */
+export class Replayer {
+  readonly updates: readonly LoggedUpdate[]
+  private checkpoints: Checkpoint[] = [{ index: 0, state: new Uint8Array() }]
+
+  constructor(updates: readonly LoggedUpdate[], checkpointEvery = CHECKPOINT_EVERY) {
+    for (let i = 1; i < updates.length; i++) {
+      if (updates[i]!.ts < updates[i - 1]!.ts) throw new Error(`update ${i} is older than the one before it`)
+    }
+    this.updates = updates
+    const doc = new Y.Doc({ gc: false })
+    for (let i = 0; i < updates.length; i++) {
+      Y.applyUpdate(doc, updates[i]!.update)
+      if ((i + 1) % checkpointEvery === 0) this.checkpoints.push({ index: i + 1, state: Y.encodeStateAsUpdate(doc) })
+    }
+    doc.destroy()
+  }
+
+  get start(): number {
+    return this.updates[0]?.ts ?? 0
+  }
+
+  get end(): number {
+    return this.updates[this.updates.length - 1]?.ts ?? 0
+  }
+
+  /** How many updates had been accepted by server time `t` (inclusive). */
+  countAt(t: number): number {
+    let lo = 0
+    let hi = this.updates.length
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1
+      if (this.updates[mid]!.ts <= t) lo = mid + 1
+      else hi = mid
+    }
+    return lo
+  }
+
+  /** The state of the board at server time `t`, as one Yjs update. */
+  stateAt(t: number): Uint8Array {
+    const count = this.countAt(t)
+    let checkpoint = this.checkpoints[0]!
+    for (const c of this.checkpoints) if (c.index <= count) checkpoint = c
+    const parts = [checkpoint.state, ...this.updates.slice(checkpoint.index, count).map((u) => u.update)]
+    return Y.mergeUpdates(parts.filter((p) => p.length > 0))
+  }
+
+  /** A fresh Y.Doc holding the board at server time `t`. */
+  docAt(t: number): Y.Doc {
+    const doc = new Y.Doc()
+    const state = this.stateAt(t)
+    if (state.length) Y.applyUpdate(doc, state)
+    return doc
+  }
+}
