@@ -73,3 +73,15 @@ export {
   type AudioTokenResponse,
   type IceServer,
 } from './audio.ts'
+export {
+  AUDIO_CHUNK_MS,
+  ConsentSchema,
+  CreateTrackSchema,
+  MAX_AUDIO_CHUNK_BYTES,
+  MAX_CHUNKS_PER_TRACK,
+  RecordingEvent,
+  type AudioTrackInfo,
+  type CreateTrack,
+  type RecordingState,
+  type SessionSummary,
+} from './recording.ts'
