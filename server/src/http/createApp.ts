@@ -12,6 +12,7 @@ import type { Storage } from '../storage/Storage.ts'
 import { audioRoutes } from './audioRoutes.ts'
 import { apiError } from './errors.ts'
 import { noteRoutes, promptRoutes, timelineRoutes } from './interviewRoutes.ts'
+import { reviewRoutes } from './reviewRoutes.ts'
 import { roomRoutes } from './roomRoutes.ts'
 
 export interface AppOptions {
@@ -40,6 +41,7 @@ export function createApp({ config, rooms, interview, storage, logger }: AppOpti
   app.route('/api/rooms', noteRoutes(rooms, interview))
   app.route('/api/rooms', audioRoutes(rooms, config))
   app.route('/api/rooms', timelineRoutes(rooms, interview, storage))
+  app.route('/api/rooms', reviewRoutes(rooms, interview))
   app.route('/api/prompts', promptRoutes(rooms, interview))
   app.all('/api/*', (c) => apiError(c, 404, ApiErrorCode.NotFound, `No API route ${c.req.method} ${c.req.path}.`))
 

@@ -115,6 +115,11 @@ export class AudioSession {
     this.watchLocal()
   }
 
+  /** The microphone being sent, for recording; null when not joined or listening only. */
+  localStream(): MediaStream | null {
+    return this.transport?.localStream() ?? null
+  }
+
   async setOutput(deviceId: string): Promise<void> {
     useAudioStore.getState().set({ outputId: deviceId })
     for (const player of this.players.values()) await this.applySink(player)
@@ -145,11 +150,9 @@ export class AudioSession {
         if (!this.active || this.transport !== transport) return
         if (state === 'disconnected')
           return this.fail(new Error(reason ? `Audio disconnected (${reason}).` : 'Audio disconnected.'))
-        useAudioStore
-          .getState()
-          .set({
-            status: state === 'connected' ? 'connected' : state === 'reconnecting' ? 'reconnecting' : 'connecting',
-          })
+        useAudioStore.getState().set({
+          status: state === 'connected' ? 'connected' : state === 'reconnecting' ? 'reconnecting' : 'connecting',
+        })
       })
       const { listenOnly, inputId, muted } = useAudioStore.getState()
       await transport.join({ publish: !listenOnly, deviceId: inputId ?? undefined })
@@ -239,6 +242,7 @@ export class AudioSession {
     this.stopSpeaking?.()
     this.stopSpeaking = null
     const stream = this.transport?.localStream()
+    useAudioStore.getState().set({ localTrackId: stream?.getAudioTracks()[0]?.id ?? null })
     if (!stream) return
     this.stopSpeaking = watchSpeaking(stream, (speaking) => {
       const { muted } = useAudioStore.getState()
@@ -277,6 +281,7 @@ export class AudioSession {
   private async teardown() {
     this.stopSpeaking?.()
     this.stopSpeaking = null
+    useAudioStore.getState().set({ localTrackId: null })
     const transport = this.transport
     this.transport = null
     if (transport) await transport.leave().catch(() => {})

@@ -17,6 +17,8 @@ export interface AudioState {
   listenOnly: boolean
   /** Our own microphone is picking up speech. */
   speaking: boolean
+  /** Id of the microphone track being sent, or null; changes when the transport is rebuilt. */
+  localTrackId: string | null
   inputs: MediaDeviceInfo[]
   outputs: MediaDeviceInfo[]
   inputId: string | null
@@ -35,6 +37,7 @@ const initial = {
   muted: false,
   listenOnly: false,
   speaking: false,
+  localTrackId: null,
   inputs: [] as MediaDeviceInfo[],
   outputs: [] as MediaDeviceInfo[],
   inputId: null,

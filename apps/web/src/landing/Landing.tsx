@@ -2,6 +2,8 @@ import { MAX_TITLE_LENGTH, type CreateRoomResponse } from '@loopboard/protocol'
 import { useState, type FormEvent } from 'react'
 import { createRoom } from '../lib/api.ts'
 import { CopyField } from './CopyField.tsx'
+import { rememberSession } from './sessions.ts'
+import { SessionsList } from './SessionsList.tsx'
 
 const DESCRIPTIONS = {
   interviewer: 'Runs the session. Keep this one to yourself.',
@@ -20,7 +22,14 @@ export function Landing() {
     setBusy(true)
     setError(null)
     try {
-      setRoom(await createRoom(title.trim() || undefined))
+      const created = await createRoom(title.trim() || undefined)
+      rememberSession({
+        roomId: created.roomId,
+        title: created.title,
+        link: created.links.interviewer,
+        createdAt: Date.now(),
+      })
+      setRoom(created)
     } catch (e) {
       setError((e as Error).message)
     } finally {
@@ -77,6 +86,7 @@ export function Landing() {
             ) : null}
           </form>
         )}
+        <SessionsList />
       </div>
     </main>
   )

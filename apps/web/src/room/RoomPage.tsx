@@ -6,6 +6,7 @@ import { NamePrompt } from './NamePrompt.tsx'
 import { cleanName, rememberedName, rememberName } from './identity.ts'
 import type { RoomLink } from './roomLink.ts'
 import { RoomView } from './RoomView.tsx'
+import { rememberSession } from '../landing/sessions.ts'
 import { cacheSession, cachedSession } from './sessionCache.ts'
 
 type Phase =
@@ -50,6 +51,10 @@ export function RoomPage({ link }: { link: RoomLink }) {
       (session) => {
         if (cancelled) return
         cacheSession(session, token)
+        if (session.role === 'interviewer') {
+          const link = `${location.origin}/r/${encodeURIComponent(session.roomId)}#token=${encodeURIComponent(token)}`
+          rememberSession({ roomId: session.roomId, title: session.title, link, createdAt: session.createdAt })
+        }
         setPhase({ kind: 'ready', session, offline: false })
       },
       (error: unknown) => {

@@ -9,6 +9,8 @@ import { colorFor, tabUserId } from './identity.ts'
 import { AudioControl } from '../audio/AudioControl.tsx'
 import { AudioSession } from '../audio/AudioSession.ts'
 import { PhaseTimer } from '../interview/PhaseTimer.tsx'
+import { RecordingBar } from '../recording/RecordingBar.tsx'
+import { useRecording } from '../recording/useRecording.ts'
 import { Sidebar } from './Sidebar.tsx'
 import { overallConnection, useRoomStore } from './roomStore.ts'
 
@@ -26,6 +28,8 @@ export function RoomView({
   const [board, setBoard] = useState<Board | null>(null)
   const [connection, setConnection] = useState<RoomConnection | null>(null)
   const [audio, setAudio] = useState<AudioSession | null>(null)
+  const [userId] = useState(tabUserId)
+  const recording = useRecording({ connection, audio, session, token, name, userId })
   const [editor, setEditor] = useState<Editor | null>(null)
   const [showSidebar, setShowSidebar] = useState(true)
   const sessionChanged = useRef(onSessionChanged)
@@ -38,7 +42,6 @@ export function RoomView({
   const notices = useRoomStore((s) => s.notices)
 
   useEffect(() => {
-    const userId = tabUserId()
     const color = colorFor(userId)
     const connection = connectRoom({
       session,
@@ -82,7 +85,7 @@ export function RoomView({
       created?.destroy()
       connection.destroy()
     }
-  }, [session, token, name])
+  }, [session, token, name, userId])
 
   const readOnly = session.role === 'observer'
   return (
@@ -101,6 +104,7 @@ export function RoomView({
           </span>
         ) : null}
         <span className="spacer" />
+        <RecordingBar commands={recording} role={session.role} roomId={session.roomId} userId={userId} />
         <PhaseTimer />
         <AudioControl session={audio} canSpeak={!readOnly} />
         <ConnectionBadge state={overallConnection(boardState, presenceState)} />
