@@ -10,15 +10,9 @@ export interface RecordingCommands {
   consent(consent: boolean): Promise<string | null>
 }
 
-/** Wire the room socket's recording events to the store; commands resolve to an error or null. */
-export function attachRecordingClient(socket: RoomSocket): { commands: RecordingCommands; detach: () => void } {
-  const onState = (state: Parameters<ServerToClientEvents[typeof RecordingEvent.State]>[0]) =>
-    useRecordingStore.getState().set({ state })
-  socket.on(RecordingEvent.State, onState)
-  const send = (
-    event: typeof RecordingEvent.Start | typeof RecordingEvent.Stop | typeof RecordingEvent.Consent,
-    payload: object
-  ) =>
+/** The recording commands over a room socket; each resolves to an error message or null. */
+export function recordingCommands(socket: RoomSocket): RecordingCommands {
+  const send = (event: string, payload: object) =>
     new Promise<string | null>((resolve) => {
       const emitter = socket.timeout(8_000) as unknown as {
         emit: (e: string, p: object, cb: (err: Error | null, ack?: { ok: boolean; error?: string }) => void) => void
@@ -28,14 +22,19 @@ export function attachRecordingClient(socket: RoomSocket): { commands: Recording
       )
     })
   return {
-    commands: {
-      start: () => send(RecordingEvent.Start, {}),
-      stop: () => send(RecordingEvent.Stop, {}),
-      consent: (consent) => send(RecordingEvent.Consent, { consent }),
-    },
-    detach: () => {
-      socket.off(RecordingEvent.State, onState)
-      useRecordingStore.getState().reset()
-    },
+    start: () => send(RecordingEvent.Start, {}),
+    stop: () => send(RecordingEvent.Stop, {}),
+    consent: (consent) => send(RecordingEvent.Consent, { consent }),
+  }
+}
+
+/** Mirror the room's recording state into the store. @returns a function that stops listening. */
+export function listenRecording(socket: RoomSocket): () => void {
+  const onState = (state: Parameters<ServerToClientEvents[typeof RecordingEvent.State]>[0]) =>
+    useRecordingStore.getState().set({ state })
+  socket.on(RecordingEvent.State, onState)
+  return () => {
+    socket.off(RecordingEvent.State, onState)
+    useRecordingStore.getState().reset()
   }
 }

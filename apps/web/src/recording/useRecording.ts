@@ -1,11 +1,11 @@
 import { Role, type RoomSession } from '@loopboard/protocol'
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef } from 'react'
 import type { AudioSession } from '../audio/AudioSession.ts'
 import { useAudioStore } from '../audio/audioStore.ts'
 import { useInterviewStore } from '../interview/interviewStore.ts'
 import type { RoomConnection } from '../room/connectRoom.ts'
 import { MicRecorder } from './MicRecorder.ts'
-import { attachRecordingClient, type RecordingCommands } from './recordingClient.ts'
+import { listenRecording, recordingCommands, type RecordingCommands } from './recordingClient.ts'
 import { useRecordingStore } from './recordingStore.ts'
 
 interface Options {
@@ -22,21 +22,13 @@ interface Options {
  * is recording, this participant agreed, and their microphone is live in the audio.
  */
 export function useRecording({ connection, audio, session, token, name, userId }: Options): RecordingCommands | null {
-  const [commands, setCommands] = useState<RecordingCommands | null>(null)
   const recording = useRecordingStore((s) => s.state.recording)
   const consented = useRecordingStore((s) => s.state.consented.includes(userId))
   const trackId = useAudioStore((s) => s.localTrackId)
   const recorder = useRef<MicRecorder | null>(null)
+  const commands = useMemo(() => (connection ? recordingCommands(connection.socket) : null), [connection])
 
-  useEffect(() => {
-    if (!connection) return
-    const { commands, detach } = attachRecordingClient(connection.socket)
-    setCommands(commands)
-    return () => {
-      setCommands(null)
-      detach()
-    }
-  }, [connection])
+  useEffect(() => (connection ? listenRecording(connection.socket) : undefined), [connection])
 
   const shouldRecord = recording && consented && !!trackId && session.role !== Role.Observer
   useEffect(() => {
