@@ -3,9 +3,18 @@ import { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import type { PresenceHub, RoomSocket } from '../presence/PresenceHub.ts'
 
-/** An SDP that would send audio: any media section that is sendrecv or sendonly. */
+const DIRECTION = /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m
+
+/**
+ * An SDP that would send audio: any media section that is sendrecv or sendonly, explicitly or
+ * by default (RFC 4566 §6: a section with no direction of its own nor at session level is
+ * sendrecv). Data-channel sections (m=application) carry no direction.
+ */
 function sendsMedia(sdp: string): boolean {
-  return /^a=(sendrecv|sendonly)\s*$/m.test(sdp)
+  if (/^a=(sendrecv|sendonly)\s*$/m.test(sdp)) return true
+  const [session = '', ...media] = sdp.split(/^(?=m=)/m)
+  if (DIRECTION.test(session)) return false
+  return media.some((section) => !section.startsWith('m=application') && !DIRECTION.test(section))
 }
 
 /**
