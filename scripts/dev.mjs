@@ -11,7 +11,6 @@ const children = [
     'server',
     [
       process.execPath,
-      '--env-file-if-exists=.env',
       '--watch-path=server/src',
       '--watch-path=packages',
       'server/src/main.ts',

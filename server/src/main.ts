@@ -1,6 +1,10 @@
+import { existsSync } from 'node:fs'
 import { loadConfig } from './config.ts'
 import { startServer } from './createServer.ts'
 import { createLogger } from './logger.ts'
+
+// A .env file in the working directory, if any; variables already set in the environment win.
+if (existsSync('.env')) process.loadEnvFile('.env')
 
 let config
 try {
