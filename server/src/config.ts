@@ -19,6 +19,7 @@ const EnvSchema = z.object({
   LIVEKIT_API_KEY: z.string().min(1).optional(),
   LIVEKIT_API_SECRET: z.string().min(1).optional(),
   AUDIO_TOKEN_TTL_SECONDS: int(60).max(MAX_AUDIO_TOKEN_TTL_S).default(600),
+  RETENTION_DAYS: int(0).default(0),
   ICE_SERVERS: z
     .string()
     .transform((raw, ctx) => {
@@ -69,6 +70,8 @@ export interface Config {
   audioTokenTtlSeconds: number
   /** ICE servers for peer-to-peer audio (none by default: same machine or LAN only). */
   iceServers: IceServer[]
+  /** Delete rooms (and their recordings) idle for longer than this many days; 0 keeps them forever. */
+  retentionDays: number
 }
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..')
@@ -106,6 +109,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : null,
     audioTokenTtlSeconds: e.AUDIO_TOKEN_TTL_SECONDS,
     iceServers: e.ICE_SERVERS ?? [],
+    retentionDays: e.RETENTION_DAYS,
   }
 }
 

@@ -9,6 +9,10 @@ import { attachInterview } from './interview/interviewSocket.ts'
 import { InterviewService } from './interview/InterviewService.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { PresenceHub } from './presence/PresenceHub.ts'
+import { AudioFiles } from './recording/AudioFiles.ts'
+import { attachRecording } from './recording/recordingSocket.ts'
+import { RecordingService } from './recording/RecordingService.ts'
+import { RecordingStore } from './recording/RecordingStore.ts'
 import { RoomService } from './rooms/RoomService.ts'
 import { SqliteInterviewStore } from './storage/SqliteInterviewStore.ts'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
@@ -25,12 +29,15 @@ export interface LoopboardServer {
   interview: InterviewService
   relay: SyncRelay
   presence: PresenceHub
+  recordings: RecordingService
   logger: Logger
   /** Snapshot rooms, close every socket, stop listening, close storage. */
   close(): Promise<void>
 }
 
 export const DATABASE_FILE = 'loopboard.db'
+/** Audio tracks live under `<DATA_DIR>/recordings/<roomId>/<trackId>/`. */
+export const RECORDINGS_DIR = 'recordings'
 
 const SOCKET_IO_PATH = '/socket.io/'
 
@@ -41,8 +48,17 @@ export async function startServer(
 ): Promise<LoopboardServer> {
   const storage = new SqliteStorage(join(config.dataDir, DATABASE_FILE))
   const rooms = new RoomService(storage)
-  const interview = new InterviewService({ store: new SqliteInterviewStore(storage.database), rooms })
-  const app = createApp({ config, rooms, interview, storage, logger })
+  const interviewStore = new SqliteInterviewStore(storage.database)
+  const interview = new InterviewService({ store: interviewStore, rooms })
+  const recordings = new RecordingService({
+    store: new RecordingStore(storage.database),
+    files: new AudioFiles(join(config.dataDir, RECORDINGS_DIR)),
+    events: interviewStore,
+    interview,
+    logger,
+    retentionDays: config.retentionDays,
+  })
+  const app = createApp({ config, rooms, interview, storage, logger, recordings })
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
   const relay = new SyncRelay({ config, storage, rooms, logger })
   httpServer.on('upgrade', (req, socket, head) => {
@@ -53,6 +69,14 @@ export async function startServer(
   const presence = new PresenceHub(httpServer, { rooms, logger })
   attachInterview(presence, interview, logger)
   attachP2PSignalling(presence, logger)
+  attachRecording(presence, recordings, logger)
+  // A deleted room's live connections go first: /yjs closes with 4404, socket.io disconnects.
+  recordings.onRoomDeleted((roomId) => {
+    relay.dropRoom(roomId)
+    for (const socket of presence.socketsIn(roomId)) socket.disconnect(true)
+  })
+  recordings.setLiveCheck((roomId) => presence.socketsIn(roomId).length > 0)
+  await recordings.startRetention()
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject)
@@ -68,11 +92,12 @@ export async function startServer(
   let closing: Promise<void> | null = null
   const close = () =>
     (closing ??= (async () => {
+      await recordings.close()
       relay.close()
       await presence.close()
       httpServer.closeAllConnections()
       storage.close()
     })())
 
-  return { url, port, httpServer, storage, rooms, interview, relay, presence, logger, close }
+  return { url, port, httpServer, storage, rooms, interview, relay, presence, recordings, logger, close }
 }

@@ -1,11 +1,14 @@
 import { Landing } from './landing/Landing.tsx'
 import { MessageScreen } from './room/MessageScreen.tsx'
-import { parseRoomLink } from './room/roomLink.ts'
+import { parseReviewLink, parseRoomLink } from './room/roomLink.ts'
 import { RoomPage } from './room/RoomPage.tsx'
+import { ReviewPage } from './review/ReviewPage.tsx'
 
 export function App() {
   const url = new URL(window.location.href)
   if (url.pathname === '/') return <Landing />
+  const review = parseReviewLink(url)
+  if (review) return <ReviewPage link={review} />
   const link = parseRoomLink(url)
   if (link) return <RoomPage link={link} />
   return (

@@ -14,6 +14,11 @@ export interface RecordingState {
   startedAt: number | null
   /** userIds of participants who agreed to have their audio recorded in this room. */
   consented: string[]
+  /**
+   * userIds of participants who said no in this room (so a client asks only once). Sent by the
+   * server; optional only so older payloads still type-check.
+   */
+  declined?: string[]
 }
 
 export const RecordingEvent = {

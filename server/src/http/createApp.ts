@@ -7,11 +7,13 @@ import { Hono } from 'hono'
 import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import type { InterviewService } from '../interview/InterviewService.ts'
+import type { RecordingService } from '../recording/RecordingService.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
-import type { Storage } from '../storage/Storage.ts'
+import type { RoomRow, Storage } from '../storage/Storage.ts'
 import { audioRoutes } from './audioRoutes.ts'
 import { apiError } from './errors.ts'
-import { noteRoutes, promptRoutes, timelineRoutes } from './interviewRoutes.ts'
+import { buildTimeline, noteRoutes, promptRoutes, timelineRoutes } from './interviewRoutes.ts'
+import { recordingRoutes } from './recordingRoutes.ts'
 import { reviewRoutes } from './reviewRoutes.ts'
 import { roomRoutes } from './roomRoutes.ts'
 
@@ -21,14 +23,17 @@ export interface AppOptions {
   interview: InterviewService
   storage: Storage
   logger: Logger
+  /** Recording, audio tracks, summary, archive and deletion; those routes are absent without it. */
+  recordings?: RecordingService
 }
 
 const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Loopboard</title>
 <p>The client is not built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and reload.</p>`
 
 /** The HTTP API and the built client, as one Hono app. */
-export function createApp({ config, rooms, interview, storage, logger }: AppOptions) {
+export function createApp({ config, rooms, interview, storage, logger, recordings }: AppOptions) {
   const app = new Hono()
+  const audioTracks = recordings ? (roomId: string) => recordings.audioTracks(roomId) : undefined
 
   app.use('*', async (c, next) => {
     await next()
@@ -40,8 +45,12 @@ export function createApp({ config, rooms, interview, storage, logger }: AppOpti
   app.route('/api/rooms', roomRoutes(rooms, config.publicUrl))
   app.route('/api/rooms', noteRoutes(rooms, interview))
   app.route('/api/rooms', audioRoutes(rooms, config))
-  app.route('/api/rooms', timelineRoutes(rooms, interview, storage))
+  app.route('/api/rooms', timelineRoutes(rooms, interview, storage, audioTracks))
   app.route('/api/rooms', reviewRoutes(rooms, interview))
+  if (recordings) {
+    const timeline = (room: RoomRow) => buildTimeline(room, interview, storage, audioTracks)
+    app.route('/api/rooms', recordingRoutes({ rooms, recordings, timeline, logger }))
+  }
   app.route('/api/prompts', promptRoutes(rooms, interview))
   app.all('/api/*', (c) => apiError(c, 404, ApiErrorCode.NotFound, `No API route ${c.req.method} ${c.req.path}.`))
 

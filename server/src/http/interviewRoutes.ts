@@ -1,12 +1,12 @@
 import { AddNoteSchema, ApiErrorCode, Role } from '@loopboard/protocol'
 import { PROMPTS, toPublicPrompt } from '@loopboard/prompts'
-import { toBase64, type Timeline } from '@loopboard/recording'
+import { toBase64, type Timeline, type TimelineAudioTrack } from '@loopboard/recording'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
-import type { Storage } from '../storage/Storage.ts'
+import type { RoomRow, Storage } from '../storage/Storage.ts'
 import { apiError, bearerToken } from './errors.ts'
 
 /** Notes are at most a few kilobytes; a larger body is refused before it is read. */
@@ -60,12 +60,50 @@ export function noteRoutes(rooms: RoomService, interview: InterviewService) {
   return app
 }
 
+/** Where a room's recorded audio tracks come from (the recording service). */
+export type AudioTrackSource = (roomId: string) => TimelineAudioTrack[]
+
 /**
- * `GET /api/rooms/:roomId/timeline` with the interviewer's token: the session as one ordered
- * timeline — interview events and every board update (server time, author role, Yjs update in
- * base64). Other roles get 403.
+ * The session as one ordered timeline — interview events, every board update (server time,
+ * author role, Yjs update in base64) and the recorded audio tracks.
  */
-export function timelineRoutes(rooms: RoomService, interview: InterviewService, storage: Storage) {
+export function buildTimeline(
+  room: RoomRow,
+  interview: InterviewService,
+  storage: Storage,
+  audioTracks: AudioTrackSource = () => []
+): Timeline {
+  const roomId = room.id
+  const updates = storage.readUpdates(roomId).map((u) => ({ ts: u.ts, author: u.author, update: toBase64(u.update) }))
+  const events = interview.events(roomId)
+  // A loop, not Math.min(...times): a long session has more updates than a call has arguments.
+  let startedAt: number | null = null
+  let endedAt: number | null = null
+  for (const { ts } of [...updates, ...events]) {
+    if (startedAt === null || ts < startedAt) startedAt = ts
+    if (endedAt === null || ts > endedAt) endedAt = ts
+  }
+  return {
+    roomId,
+    title: room.title,
+    startedAt,
+    endedAt,
+    events,
+    updates,
+    audio: audioTracks(roomId),
+  }
+}
+
+/**
+ * `GET /api/rooms/:roomId/timeline` with the interviewer's token: {@link buildTimeline}.
+ * Other roles get 403.
+ */
+export function timelineRoutes(
+  rooms: RoomService,
+  interview: InterviewService,
+  storage: Storage,
+  audioTracks?: AudioTrackSource
+) {
   const app = new Hono()
   app.get('/:roomId/timeline', (c) => {
     const auth = rooms.authenticate(c.req.param('roomId'), bearerToken(c))
@@ -73,19 +111,7 @@ export function timelineRoutes(rooms: RoomService, interview: InterviewService, 
     if (auth.role !== Role.Interviewer) {
       return apiError(c, 403, ApiErrorCode.Forbidden, 'Only the interviewer can read the session timeline.')
     }
-    const roomId = auth.room.id
-    const updates = storage.readUpdates(roomId).map((u) => ({ ts: u.ts, author: u.author, update: toBase64(u.update) }))
-    const events = interview.events(roomId)
-    const times = [...updates.map((u) => u.ts), ...events.map((e) => e.ts)]
-    return c.json<Timeline>({
-      roomId,
-      title: auth.room.title,
-      startedAt: times.length ? Math.min(...times) : null,
-      endedAt: times.length ? Math.max(...times) : null,
-      events,
-      updates,
-      audio: [],
-    })
+    return c.json<Timeline>(buildTimeline(auth.room, interview, storage, audioTracks))
   })
   return app
 }

@@ -85,6 +85,49 @@ const MIGRATIONS: string[] = [
   );
   CREATE INDEX events_by_room ON events (room_id, ts);
   `,
+  // 3: recording — the room's recording periods, who agreed to be recorded, and the audio
+  // tracks each browser uploads in chunks (the bytes live in files under DATA_DIR/recordings).
+  `
+  CREATE TABLE recordings (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    started_at INTEGER NOT NULL,
+    stopped_at INTEGER
+  );
+  CREATE INDEX recordings_by_room ON recordings (room_id, id);
+  CREATE TABLE recording_consent (
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    consent INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (room_id, user_id)
+  ) WITHOUT ROWID;
+  CREATE TABLE audio_tracks (
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    id TEXT NOT NULL,
+    recording_id INTEGER NOT NULL REFERENCES recordings(id) ON DELETE CASCADE,
+    user_id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    role TEXT NOT NULL,
+    seat TEXT NOT NULL,
+    mime_type TEXT NOT NULL,
+    started_at INTEGER NOT NULL,
+    PRIMARY KEY (room_id, id)
+  ) WITHOUT ROWID;
+  CREATE INDEX audio_tracks_by_recording ON audio_tracks (recording_id);
+  CREATE TABLE audio_chunks (
+    room_id TEXT NOT NULL,
+    track_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    started_at INTEGER NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    bytes INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    received_at INTEGER NOT NULL,
+    PRIMARY KEY (room_id, track_id, seq),
+    FOREIGN KEY (room_id, track_id) REFERENCES audio_tracks (room_id, id) ON DELETE CASCADE
+  ) WITHOUT ROWID;
+  `,
 ]
 
 export function migrate(db: DatabaseSync): void {

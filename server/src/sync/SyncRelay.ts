@@ -178,6 +178,19 @@ export class SyncRelay {
     room.destroy(CLOSE_INTERNAL_ERROR, reason)
   }
 
+  /** The room was deleted: close its sockets with 4404 and forget it, without a snapshot. */
+  dropRoom(roomId: string): void {
+    const timer = this.unloadTimers.get(roomId)
+    if (timer) {
+      clearTimeout(timer)
+      this.unloadTimers.delete(roomId)
+    }
+    const room = this.rooms.get(roomId)
+    if (!room) return
+    this.rooms.delete(roomId)
+    room.destroy(CloseCode.RoomGone, 'room deleted')
+  }
+
   private ping() {
     for (const ws of this.wss.clients) {
       if (this.alive.get(ws) === false) {

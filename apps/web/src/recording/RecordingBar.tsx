@@ -26,7 +26,7 @@ export function RecordingBar({
   const consented = state.consented.includes(userId)
   const canSpeak = role !== Role.Observer
   const run = async (action: () => Promise<string | null>) => setError(await action())
-  const ask = state.recording && canSpeak && !consented && !declined
+  const ask = state.recording && canSpeak && !consented && !declined && !state.declined?.includes(userId)
 
   return (
     <div className="recording" data-testid="recording" data-recording={state.recording} data-recorder={recorder}>

@@ -22,3 +22,20 @@ export function parseRoomLink(url: URL): RoomLink | null {
   }
   return { roomId: decodeURIComponent(match[1]!), token: pick('token'), name: pick('name') }
 }
+
+/** What a review link carries: `/r/<roomId>/review#token=<interviewer token>`. */
+export interface ReviewLink {
+  roomId: string
+  token: string | null
+}
+
+const REVIEW_PATH = /^\/r\/([^/]+)\/review\/?$/
+
+/** Read a review link; the token is taken from the fragment or the query, like a room link's. */
+export function parseReviewLink(url: URL): ReviewLink | null {
+  const match = REVIEW_PATH.exec(url.pathname)
+  if (!match) return null
+  const fragment = new URLSearchParams(url.hash.replace(/^#/, ''))
+  const token = (url.searchParams.get('token') ?? fragment.get('token'))?.trim()
+  return { roomId: decodeURIComponent(match[1]!), token: token || null }
+}

@@ -1,0 +1,86 @@
+import type { TimelineEvent } from '@loopboard/recording'
+
+export type MarkerKind =
+  'phase' | 'prompt' | 'hint' | 'note' | 'presence' | 'recording' | 'roles' | 'feedback' | 'other'
+
+/** One event as a tick on the seek slider and a row in the events list. */
+export interface Marker {
+  /** Index in the timeline's events, for React keys. */
+  key: string
+  /** Server time. */
+  ts: number
+  /** Time since the session start. */
+  offset: number
+  type: string
+  kind: MarkerKind
+  label: string
+}
+
+const str = (value: unknown): string | null => (typeof value === 'string' && value.trim() ? value.trim() : null)
+const num = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? value : null)
+
+function who(data: Record<string, unknown>): string {
+  const name = str(data.name) ?? 'Someone'
+  const role = str(data.role)
+  return role ? `${name} (${role})` : name
+}
+
+/** What an event looks like on the timeline: its kind (for colour) and a short label. */
+export function describeEvent(event: Pick<TimelineEvent, 'type' | 'data'>): { kind: MarkerKind; label: string } {
+  const { data } = event
+  const phase = str(data.phase)
+  const index = num(data.phaseIndex)
+  const phaseName = phase ?? (index !== null ? `phase ${index + 1}` : null)
+  switch (event.type) {
+    case 'interview-start':
+      return { kind: 'phase', label: phaseName ? `Interview started · ${phaseName}` : 'Interview started' }
+    case 'interview-next-phase':
+      return { kind: 'phase', label: `Next phase${phaseName ? ` · ${phaseName}` : ''}` }
+    case 'interview-previous-phase':
+      return { kind: 'phase', label: `Back to a phase${phaseName ? ` · ${phaseName}` : ''}` }
+    case 'interview-pause':
+      return { kind: 'phase', label: 'Interview paused' }
+    case 'interview-resume':
+      return { kind: 'phase', label: 'Interview resumed' }
+    case 'interview-finish':
+      return { kind: 'phase', label: 'Interview finished' }
+    case 'prompt-set':
+      return { kind: 'prompt', label: `Prompt set${str(data.title) ? ` · ${str(data.title)}` : ''}` }
+    case 'hint-revealed': {
+      const hint = num(data.hintIndex)
+      return { kind: 'hint', label: hint !== null ? `Hint ${hint + 1} revealed` : 'Hint revealed' }
+    }
+    case 'note-written':
+      return { kind: 'note', label: data.shapeId ? 'Note written (on a shape)' : 'Note written' }
+    case 'joined':
+      return { kind: 'presence', label: `${who(data)} joined` }
+    case 'left':
+      return { kind: 'presence', label: `${who(data)} left` }
+    case 'recording-started':
+      return { kind: 'recording', label: `Recording started${str(data.name) ? ` by ${str(data.name)}` : ''}` }
+    case 'recording-stopped':
+      return { kind: 'recording', label: `Recording stopped${str(data.name) ? ` by ${str(data.name)}` : ''}` }
+    case 'roles-swapped': {
+      const round = num(data.round)
+      return { kind: 'roles', label: `Roles swapped${round !== null ? ` · round ${round}` : ''}` }
+    }
+    case 'feedback-published':
+      return { kind: 'feedback', label: 'Feedback published' }
+    default:
+      return { kind: 'other', label: event.type.replace(/[-_]+/g, ' ') }
+  }
+}
+
+/** Every event as a marker, oldest first, with its offset from the session start. */
+export function deriveMarkers(events: readonly TimelineEvent[], start: number): Marker[] {
+  return events
+    .map((event, i) => ({ event, i }))
+    .sort((a, b) => a.event.ts - b.event.ts || a.i - b.i)
+    .map(({ event, i }) => ({
+      key: `${i}`,
+      ts: event.ts,
+      offset: Math.max(0, event.ts - start),
+      type: event.type,
+      ...describeEvent(event),
+    }))
+}

@@ -1,0 +1,120 @@
+import type { Prompt } from '@loopboard/prompts'
+import type { Feedback, Note, Scorecard } from '@loopboard/protocol'
+import { ApiErrorSchema } from '@loopboard/protocol'
+import type { Replayer, Timeline } from '@loopboard/recording'
+import { ApiRequestError, NetworkError } from '../lib/api.ts'
+
+/** `GET /api/rooms/:id/review`: what the review shows beside the replay. */
+export interface ReviewData {
+  roomId: string
+  title: string
+  round: number
+  prompt: Prompt | null
+  scorecard: Scorecard | null
+  feedback: Feedback | null
+}
+
+/** Everything the review page shows, loaded once. */
+export interface LoadedReview {
+  timeline: Timeline
+  review: ReviewData
+  notes: Note[]
+  /** Built once from the board updates; rebuilds the board at any time. */
+  replayer: Replayer
+}
+
+/** A request with the interviewer's token; throws {@link NetworkError} or {@link ApiRequestError}. */
+async function send(path: string, token: string, init: RequestInit = {}): Promise<Response> {
+  let response: Response
+  try {
+    response = await fetch(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${token}` } })
+  } catch (error) {
+    throw new NetworkError(`Could not reach the server (${(error as Error).message}).`)
+  }
+  if (!response.ok) {
+    const body: unknown = await response.json().catch(() => null)
+    const parsed = ApiErrorSchema.safeParse(body)
+    if (parsed.success) throw new ApiRequestError(response.status, parsed.data.error.code, parsed.data.error.message)
+    throw new ApiRequestError(response.status, 'unknown', `The server answered ${response.status}.`)
+  }
+  return response
+}
+
+async function json<T>(path: string, token: string, check: (body: T) => boolean): Promise<T> {
+  const response = await send(path, token)
+  const body = (await response.json().catch(() => null)) as T | null
+  if (body === null || typeof body !== 'object' || !check(body)) {
+    throw new ApiRequestError(response.status, 'bad-response', `Unexpected answer from ${path}.`)
+  }
+  return body
+}
+
+const room = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`
+
+export function fetchTimeline(roomId: string, token: string): Promise<Timeline> {
+  return json<Timeline>(
+    `${room(roomId)}/timeline`,
+    token,
+    (t) => Array.isArray(t.events) && Array.isArray(t.updates) && Array.isArray(t.audio ?? [])
+  ).then((t) => ({ ...t, audio: t.audio ?? [] }))
+}
+
+export function fetchReview(roomId: string, token: string): Promise<ReviewData> {
+  return json<ReviewData>(`${room(roomId)}/review`, token, (r) => typeof r.title === 'string')
+}
+
+export async function fetchNotes(roomId: string, token: string): Promise<Note[]> {
+  const body = await json<{ notes: Note[] }>(`${room(roomId)}/notes`, token, (b) => Array.isArray(b.notes))
+  return body.notes
+}
+
+/** A file the server streams (an audio track, the archive), read whole as a Blob. */
+export async function fetchBlob(url: string, token: string): Promise<{ blob: Blob; filename: string | null }> {
+  const response = await send(url, token)
+  const disposition = response.headers.get('Content-Disposition') ?? ''
+  const match = /filename\*=UTF-8''([^;]+)|filename="?([^";]+)"?/i.exec(disposition)
+  const raw = match?.[1] ?? match?.[2]
+  let filename: string | null = null
+  if (raw) {
+    try {
+      filename = decodeURIComponent(raw)
+    } catch {
+      filename = raw
+    }
+  }
+  return { blob: await response.blob(), filename }
+}
+
+export function fetchArchive(roomId: string, token: string) {
+  return fetchBlob(`${room(roomId)}/archive`, token)
+}
+
+/** `DELETE /api/rooms/:id`: the room and everything it holds, for good. */
+export async function deleteRoom(roomId: string, token: string): Promise<void> {
+  await send(room(roomId), token, { method: 'DELETE' })
+}
+
+/** What went wrong, for a person: a 404 room is gone, a 403 link is not the interviewer's. */
+export function describeError(error: unknown): { title: string; message: string; retry: boolean } {
+  if (error instanceof ApiRequestError) {
+    if (error.status === 404) {
+      return {
+        title: 'Session not found',
+        message: 'This session does not exist any more: it was deleted, or the link is wrong.',
+        retry: false,
+      }
+    }
+    if (error.status === 401 || error.status === 403) {
+      return {
+        title: 'This is not the interviewer’s link',
+        message: 'Only the interviewer can review a session. Open the review from the interviewer’s own link.',
+        retry: false,
+      }
+    }
+    return { title: 'The server could not load the session', message: error.message, retry: true }
+  }
+  if (error instanceof NetworkError) {
+    return { title: 'Cannot reach the server', message: 'Check your connection and try again.', retry: true }
+  }
+  return { title: 'Something went wrong', message: (error as Error)?.message ?? String(error), retry: true }
+}

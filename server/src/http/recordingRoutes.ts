@@ -1,0 +1,291 @@
+import {
+  ApiErrorCode,
+  CreateTrackSchema,
+  MAX_AUDIO_CHUNK_BYTES,
+  MAX_CHUNKS_PER_TRACK,
+  Role,
+  type ApiError,
+  type AudioTrackInfo,
+  type SessionSummary,
+} from '@loopboard/protocol'
+import type { Timeline } from '@loopboard/recording'
+import { Hono, type Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
+import type { ContentfulStatusCode } from 'hono/utils/http-status'
+import { z } from 'zod'
+import type { Logger } from '../logger.ts'
+import { RecordingError, type RecordingService, type TrackAudio } from '../recording/RecordingService.ts'
+import type { AuthResult, RoomService } from '../rooms/RoomService.ts'
+import type { RoomRow } from '../storage/Storage.ts'
+import { apiError, bearerToken } from './errors.ts'
+
+/** `POST …/recordings` bodies are a few hundred bytes of JSON. */
+const MAX_TRACK_BODY_BYTES = 4 * 1024
+/** Longest a single chunk may claim to last (MediaRecorder slices are ~4 s; a throttled tab's can be longer). */
+export const MAX_CHUNK_DURATION_MS = 10 * 60 * 1000
+
+/** Error codes the recording API uses beyond the common ones. */
+export const RecordingErrorCode = {
+  Conflict: 'conflict',
+  UnsupportedMediaType: 'unsupported_media_type',
+  RangeNotSatisfiable: 'range_not_satisfiable',
+} as const
+
+type Code =
+  (typeof ApiErrorCode)[keyof typeof ApiErrorCode] | (typeof RecordingErrorCode)[keyof typeof RecordingErrorCode]
+
+function fail(c: Context, status: ContentfulStatusCode, code: Code, message: string) {
+  return c.json<ApiError>({ error: { code, message } }, status)
+}
+
+const CODE_OF_STATUS: Record<RecordingError['status'], Code> = {
+  400: ApiErrorCode.BadRequest,
+  403: ApiErrorCode.Forbidden,
+  404: ApiErrorCode.NotFound,
+  409: RecordingErrorCode.Conflict,
+}
+
+function refused(c: Context, error: unknown) {
+  if (error instanceof RecordingError) return fail(c, error.status, CODE_OF_STATUS[error.status], error.message)
+  throw error
+}
+
+type Authed = Extract<AuthResult, { ok: true }>
+
+/**
+ * Which byte range of `size` bytes a `Range` header asks for: null to send everything (no
+ * header, or one we ignore — several ranges, another unit, bad syntax), 'unsatisfiable' for 416.
+ */
+export function parseRange(
+  header: string | undefined,
+  size: number
+): { start: number; end: number } | null | 'unsatisfiable' {
+  if (!header) return null
+  const match = /^\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*$/i.exec(header)
+  if (!match || (match[1] === '' && match[2] === '')) return null
+  if (match[1] === '') {
+    const suffix = Number(match[2])
+    if (suffix === 0 || size === 0) return 'unsatisfiable'
+    return { start: Math.max(0, size - suffix), end: size - 1 }
+  }
+  const start = Number(match[1])
+  if (match[2] !== '' && Number(match[2]) < start) return null
+  if (start >= size) return 'unsatisfiable'
+  return { start, end: match[2] === '' ? size - 1 : Math.min(Number(match[2]), size - 1) }
+}
+
+/** A lazy byte source as a web stream: the next piece is read only when the socket wants it. */
+function toWebStream(
+  source: AsyncGenerator<Uint8Array>,
+  onError: (error: unknown) => void
+): ReadableStream<Uint8Array> {
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await source.next()
+        if (done) controller.close()
+        else controller.enqueue(value)
+      } catch (error) {
+        onError(error)
+        controller.error(error)
+      }
+    },
+    async cancel() {
+      await source.return(undefined)
+    },
+  })
+}
+
+/** An integer header within [min, max], or null. */
+function intHeader(c: Context, name: string, min: number, max: number): number | null {
+  const raw = c.req.header(name)?.trim()
+  if (!raw || !/^\d{1,16}$/.test(raw)) return null
+  const value = Number(raw)
+  return Number.isSafeInteger(value) && value >= min && value <= max ? value : null
+}
+
+export interface RecordingRoutesOptions {
+  rooms: RoomService
+  recordings: RecordingService
+  /** The timeline JSON, as `GET …/timeline` answers it (the archive holds the same). */
+  timeline: (room: RoomRow) => Timeline
+  logger: Logger
+}
+
+/**
+ * Recording and review over HTTP (Bearer capability tokens):
+ * - `POST /:roomId/recordings` (interviewer or candidate): announce an audio track.
+ * - `PUT /:roomId/recordings/:trackId/chunks/:seq` (the track's owner): upload one chunk.
+ * - `GET /:roomId/recordings/:trackId/audio` (interviewer): the whole track, `Range` supported.
+ * - `GET /:roomId/summary`, `GET /:roomId/archive`, `DELETE /:roomId` (interviewer).
+ */
+export function recordingRoutes({ rooms, recordings, timeline, logger }: RecordingRoutesOptions) {
+  const app = new Hono<{ Variables: { auth: Authed; seq: number; startedAt: number; durationMs: number } }>()
+
+  const authenticate = (c: Context): Authed | Response => {
+    const auth = rooms.authenticate(c.req.param('roomId') ?? '', bearerToken(c))
+    return auth.ok ? auth : apiError(c, auth.status, auth.code, auth.message)
+  }
+  const interviewer = (c: Context, what: string): Authed | Response => {
+    const auth = authenticate(c)
+    if (auth instanceof Response) return auth
+    if (auth.role !== Role.Interviewer) return fail(c, 403, ApiErrorCode.Forbidden, `Only the interviewer can ${what}.`)
+    return auth
+  }
+  const speaker = (c: Context): Authed | Response => {
+    const auth = authenticate(c)
+    if (auth instanceof Response) return auth
+    if (auth.role === Role.Observer) return fail(c, 403, ApiErrorCode.Forbidden, 'Observers are not recorded.')
+    return auth
+  }
+
+  app.post(
+    '/:roomId/recordings',
+    bodyLimit({
+      maxSize: MAX_TRACK_BODY_BYTES,
+      onError: (c) => fail(c, 413, ApiErrorCode.PayloadTooLarge, `Body over ${MAX_TRACK_BODY_BYTES} bytes.`),
+    }),
+    async (c) => {
+      const auth = speaker(c)
+      if (auth instanceof Response) return auth
+      const body: unknown = await c.req.json().catch(() => undefined)
+      if (body === undefined) return fail(c, 400, ApiErrorCode.BadRequest, 'Body is not valid JSON.')
+      const parsed = CreateTrackSchema.safeParse(body)
+      if (!parsed.success) return fail(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
+      try {
+        const { created, track } = recordings.createTrack(auth.room.id, auth, parsed.data)
+        return c.json<{ track: AudioTrackInfo }>({ track }, created ? 201 : 200)
+      } catch (error) {
+        return refused(c, error)
+      }
+    }
+  )
+
+  app.put(
+    '/:roomId/recordings/:trackId/chunks/:seq',
+    // Everything that can be told from the headers is checked before the body is read.
+    async (c, next) => {
+      const auth = speaker(c)
+      if (auth instanceof Response) return auth
+      const rawSeq = c.req.param('seq')
+      const seq = /^\d{1,9}$/.test(rawSeq) ? Number(rawSeq) : NaN
+      if (!(seq >= 0 && seq < MAX_CHUNKS_PER_TRACK)) {
+        return fail(c, 400, ApiErrorCode.BadRequest, `seq must be an integer from 0 to ${MAX_CHUNKS_PER_TRACK - 1}.`)
+      }
+      const track = recordings.track(auth.room.id, c.req.param('trackId'))
+      if (!track) return fail(c, 404, ApiErrorCode.NotFound, `No track "${c.req.param('trackId')}" in this room.`)
+      if (track.seat !== auth.seat)
+        return fail(c, 403, ApiErrorCode.Forbidden, 'This track belongs to another participant.')
+      const startedAt = intHeader(c, 'x-chunk-started-at', 0, Number.MAX_SAFE_INTEGER)
+      if (startedAt === null) {
+        return fail(c, 400, ApiErrorCode.BadRequest, 'X-Chunk-Started-At must be the server time (ms) the chunk began.')
+      }
+      const durationMs = intHeader(c, 'x-chunk-duration-ms', 0, MAX_CHUNK_DURATION_MS)
+      if (durationMs === null) {
+        return fail(
+          c,
+          400,
+          ApiErrorCode.BadRequest,
+          `X-Chunk-Duration-Ms must be an integer from 0 to ${MAX_CHUNK_DURATION_MS}.`
+        )
+      }
+      if (!/^audio\/[\w.+-]+\s*(;.*)?$/i.test(c.req.header('content-type') ?? '')) {
+        return fail(c, 415, RecordingErrorCode.UnsupportedMediaType, 'Content-Type must be audio/*.')
+      }
+      c.set('auth', auth)
+      c.set('seq', seq)
+      c.set('startedAt', startedAt)
+      c.set('durationMs', durationMs)
+      await next()
+    },
+    bodyLimit({
+      maxSize: MAX_AUDIO_CHUNK_BYTES,
+      onError: (c) => {
+        // The rest of the body is not read: the connection cannot be reused for another request.
+        c.header('Connection', 'close')
+        return fail(c, 413, ApiErrorCode.PayloadTooLarge, `A chunk is at most ${MAX_AUDIO_CHUNK_BYTES} bytes.`)
+      },
+    }),
+    async (c) => {
+      const bytes = new Uint8Array(await c.req.arrayBuffer())
+      if (bytes.byteLength === 0) return fail(c, 400, ApiErrorCode.BadRequest, 'The chunk is empty.')
+      const { room, seat } = c.get('auth')
+      try {
+        const { created, chunk } = await recordings.putChunk(
+          room.id,
+          c.req.param('trackId'),
+          seat,
+          { seq: c.get('seq'), startedAt: c.get('startedAt'), durationMs: c.get('durationMs') },
+          bytes
+        )
+        return c.json(
+          { chunk: { seq: chunk.seq, startedAt: chunk.startedAt, durationMs: chunk.durationMs, bytes: chunk.bytes } },
+          created ? 201 : 200
+        )
+      } catch (error) {
+        return refused(c, error)
+      }
+    }
+  )
+
+  const serveAudio = (c: Context, audio: TrackAudio) => {
+    const headers: Record<string, string> = {
+      'Content-Type': audio.track.mimeType,
+      'Accept-Ranges': 'bytes',
+      // The track grows while it is recorded, and it is private.
+      'Cache-Control': 'private, no-store',
+    }
+    const range = parseRange(c.req.header('range'), audio.size)
+    if (range === 'unsatisfiable') {
+      c.header('Content-Range', `bytes */${audio.size}`)
+      c.header('Accept-Ranges', 'bytes')
+      return fail(c, 416, RecordingErrorCode.RangeNotSatisfiable, `The track is ${audio.size} bytes long.`)
+    }
+    const { start, end } = range ?? { start: 0, end: audio.size - 1 }
+    headers['Content-Length'] = String(end - start + 1)
+    if (range) headers['Content-Range'] = `bytes ${start}-${end}/${audio.size}`
+    const onError = (error: unknown) =>
+      logger.error('reading a track failed', { room: audio.track.roomId, track: audio.track.id, error })
+    return new Response(toWebStream(recordings.read(audio, start, end), onError), {
+      status: range ? 206 : 200,
+      headers,
+    })
+  }
+
+  app.get('/:roomId/recordings/:trackId/audio', (c) => {
+    const auth = interviewer(c, 'listen to recordings')
+    if (auth instanceof Response) return auth
+    const audio = recordings.audio(auth.room.id, c.req.param('trackId'))
+    if (!audio) return fail(c, 404, ApiErrorCode.NotFound, `No track "${c.req.param('trackId')}" in this room.`)
+    return serveAudio(c, audio)
+  })
+
+  app.get('/:roomId/summary', (c) => {
+    const auth = interviewer(c, 'see the session summary')
+    if (auth instanceof Response) return auth
+    return c.json<SessionSummary>(recordings.summary(auth.room))
+  })
+
+  app.get('/:roomId/archive', (c) => {
+    const auth = interviewer(c, 'download the session')
+    if (auth instanceof Response) return auth
+    const zip = recordings.archive(auth.room.id, timeline(auth.room))
+    const onError = (error: unknown) => logger.error('writing an archive failed', { room: auth.room.id, error })
+    return new Response(toWebStream(zip, onError), {
+      headers: {
+        'Content-Type': 'application/zip',
+        'Content-Disposition': `attachment; filename="loopboard-${auth.room.id}.zip"`,
+        'Cache-Control': 'private, no-store',
+      },
+    })
+  })
+
+  app.delete('/:roomId', async (c) => {
+    const auth = interviewer(c, 'delete the session')
+    if (auth instanceof Response) return auth
+    await recordings.deleteRoom(auth.room.id)
+    return c.body(null, 204)
+  })
+
+  return app
+}

@@ -1,0 +1,452 @@
+import { createHash } from 'node:crypto'
+import type { AudioTrackInfo, CreateTrack, RecordingState, Role, SessionSummary } from '@loopboard/protocol'
+import type { Timeline } from '@loopboard/recording'
+import type { InterviewService } from '../interview/InterviewService.ts'
+import type { Logger } from '../logger.ts'
+import type { InterviewStore } from '../storage/InterviewStore.ts'
+import type { RoomRow } from '../storage/Storage.ts'
+import type { AudioFiles } from './AudioFiles.ts'
+import type { ChunkRow, RecordingStore, TrackRow, TrackTotals } from './RecordingStore.ts'
+import { zipStream, type ZipEntry } from './zipStream.ts'
+
+/**
+ * A chunk is accepted after `recording:stop` if it started no later than this after the stop:
+ * the client's estimate of server time is off by up to half a round trip, and the stop reaches
+ * it a moment after it happened; the chunk it flushes when it hears of it is still wanted.
+ */
+export const STOP_GRACE_MS = 5_000
+/** How often the retention sweep runs (it also runs once at start). */
+export const RETENTION_SWEEP_INTERVAL_MS = 60 * 60 * 1000
+const DAY_MS = 24 * 60 * 60 * 1000
+
+/** A refused recording request, with the HTTP status it maps to. */
+export class RecordingError extends Error {
+  readonly status: 400 | 403 | 404 | 409
+
+  constructor(status: 400 | 403 | 404 | 409, message: string) {
+    super(message)
+    this.status = status
+  }
+}
+
+export interface RecordingServiceOptions {
+  store: RecordingStore
+  files: AudioFiles
+  /** Where timeline events go (the interview's event log). */
+  events: Pick<InterviewStore, 'appendEvent'>
+  interview: InterviewService
+  logger: Logger
+  /** Delete rooms idle for longer than this many days; 0 keeps them forever. */
+  retentionDays: number
+  now?: () => number
+}
+
+export interface ChunkMeta {
+  seq: number
+  /** Server time the chunk's audio began (ms). */
+  startedAt: number
+  durationMs: number
+}
+
+/** The bytes of a track as one file: its chunks in seq order. */
+export interface TrackAudio {
+  track: TrackRow
+  chunks: ChunkRow[]
+  /** Sum of the chunks' sizes. */
+  size: number
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex')
+
+/** Where the interviewer's browser fetches a track (relative to the server's origin). */
+export const audioUrl = (roomId: string, trackId: string) =>
+  `/api/rooms/${encodeURIComponent(roomId)}/recordings/${encodeURIComponent(trackId)}/audio`
+
+/** `Ivy Lee` → `Ivy_Lee`: letters, digits, `.`, `_` and `-` only, so it is safe in a file name. */
+export function safeFileName(name: string): string {
+  const cleaned = name
+    .normalize('NFC')
+    .replace(/[^\p{L}\p{N}._-]+/gu, '_')
+    .replace(/^[._]+|_+$/g, '')
+    .slice(0, 40)
+  return cleaned || 'track'
+}
+
+/**
+ * Recording and review, per room: the recording state (start/stop by the interviewer, each
+ * participant's consent), audio tracks uploaded in chunks, serving them back, the session
+ * summary and archive, and deleting rooms — on request or by the retention sweep.
+ * *Who* may do what is checked by the callers, which know the sender's role.
+ */
+export class RecordingService {
+  private store: RecordingStore
+  private files: AudioFiles
+  private events: Pick<InterviewStore, 'appendEvent'>
+  private interview: InterviewService
+  private logger: Logger
+  private retentionDays: number
+  private now: () => number
+  private onChange: (roomId: string) => void = () => {}
+  private deleteHooks: Array<(roomId: string) => void> = []
+  private isLive: (roomId: string) => boolean = () => false
+  /** Uploads of the same chunk run one after the other. */
+  private locks = new Map<string, Promise<unknown>>()
+  private sweeper: NodeJS.Timeout | null = null
+  private sweeping: Promise<string[]> | null = null
+
+  constructor(options: RecordingServiceOptions) {
+    this.store = options.store
+    this.files = options.files
+    this.events = options.events
+    this.interview = options.interview
+    this.logger = options.logger
+    this.retentionDays = options.retentionDays
+    this.now = options.now ?? Date.now
+  }
+
+  /** Called with the room id whenever its {@link RecordingState} changes. */
+  setOnChange(onChange: (roomId: string) => void): void {
+    this.onChange = onChange
+  }
+
+  /** Run `hook` as a room is deleted, before its rows go (to close its live connections). */
+  onRoomDeleted(hook: (roomId: string) => void): void {
+    this.deleteHooks.push(hook)
+  }
+
+  /** The retention sweep leaves a room alone while this says someone is connected to it. */
+  setLiveCheck(isLive: (roomId: string) => boolean): void {
+    this.isLive = isLive
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Recording state
+  // -------------------------------------------------------------------------------------------
+
+  state(roomId: string): RecordingState {
+    const current = this.store.currentRecording(roomId)
+    const consents = this.store.consents(roomId)
+    return {
+      recording: current !== null,
+      startedAt: current?.startedAt ?? null,
+      consented: consents.filter((c) => c.consent).map((c) => c.userId),
+      declined: consents.filter((c) => !c.consent).map((c) => c.userId),
+    }
+  }
+
+  /** Start recording (the caller checked the sender is the interviewer). Idempotent. */
+  start(roomId: string, by: { userId: string; name: string }): void {
+    if (this.store.currentRecording(roomId)) return
+    const now = this.now()
+    this.store.startRecording(roomId, now)
+    this.events.appendEvent(roomId, { ts: now, type: 'recording-started', data: { userId: by.userId, name: by.name } })
+    this.onChange(roomId)
+  }
+
+  /** Stop recording. Idempotent. Chunks recorded before the stop are still accepted. */
+  stop(roomId: string, by: { userId: string; name: string }): void {
+    const now = this.now()
+    if (!this.store.stopRecording(roomId, now)) return
+    this.events.appendEvent(roomId, { ts: now, type: 'recording-stopped', data: { userId: by.userId, name: by.name } })
+    this.onChange(roomId)
+  }
+
+  /** `userId` agrees (or not) to have their own audio recorded in this room. */
+  setConsent(roomId: string, userId: string, consent: boolean): void {
+    if (this.store.consent(roomId, userId) === consent) return
+    const now = this.now()
+    this.store.setConsent(roomId, userId, consent, now)
+    this.events.appendEvent(roomId, { ts: now, type: 'recording-consent', data: { userId, consent } })
+    this.onChange(roomId)
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Tracks and chunks
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Announce a track. The same trackId again by the same link and userId is answered with the
+   * existing track (`created: false`); by anyone else it is a conflict.
+   */
+  createTrack(
+    roomId: string,
+    owner: { seat: Role; role: Role },
+    input: CreateTrack
+  ): { created: boolean; track: AudioTrackInfo } {
+    const existing = this.store.track(roomId, input.trackId)
+    if (existing) {
+      if (existing.seat !== owner.seat || existing.userId !== input.userId) {
+        throw new RecordingError(409, `Track "${input.trackId}" belongs to another participant.`)
+      }
+      return { created: false, track: this.info(existing) }
+    }
+    const current = this.store.currentRecording(roomId)
+    if (!current) throw new RecordingError(409, 'The room is not recording.')
+    if (this.store.consent(roomId, input.userId) !== true) {
+      throw new RecordingError(409, 'You have not agreed to be recorded in this room.')
+    }
+    const track: TrackRow = {
+      roomId,
+      id: input.trackId,
+      recordingId: current.id,
+      userId: input.userId,
+      name: input.name,
+      role: owner.role,
+      seat: owner.seat,
+      mimeType: input.mimeType,
+      startedAt: this.now(),
+    }
+    this.store.insertTrack(track)
+    return { created: true, track: this.info(track) }
+  }
+
+  track(roomId: string, trackId: string): TrackRow | null {
+    return this.store.track(roomId, trackId)
+  }
+
+  /**
+   * Store one chunk. Idempotent: the same bytes again → `created: false`; different bytes for
+   * a seq already stored → 409. Refused (409) when the chunk began after its recording stopped
+   * (beyond {@link STOP_GRACE_MS}) or its owner has withdrawn consent.
+   */
+  putChunk(
+    roomId: string,
+    trackId: string,
+    seat: Role,
+    meta: ChunkMeta,
+    bytes: Uint8Array
+  ): Promise<{ created: boolean; chunk: ChunkRow }> {
+    return this.serialize(`${roomId}/${trackId}/${meta.seq}`, async () => {
+      const track = this.store.track(roomId, trackId)
+      if (!track) throw new RecordingError(404, `No track "${trackId}" in this room.`)
+      if (track.seat !== seat) throw new RecordingError(403, 'This track belongs to another participant.')
+      const chunk: ChunkRow = {
+        seq: meta.seq,
+        startedAt: meta.startedAt,
+        durationMs: meta.durationMs,
+        bytes: bytes.byteLength,
+        sha256: sha256(bytes),
+      }
+      const stored = this.store.chunk(roomId, trackId, meta.seq)
+      if (stored) {
+        if (stored.sha256 === chunk.sha256 && stored.bytes === chunk.bytes) return { created: false, chunk: stored }
+        throw new RecordingError(409, `Chunk ${meta.seq} of this track was already uploaded with different bytes.`)
+      }
+      const recording = this.store.recording(track.recordingId)
+      if (recording?.stoppedAt != null && meta.startedAt > recording.stoppedAt + STOP_GRACE_MS) {
+        throw new RecordingError(409, 'Recording had stopped before this chunk was recorded.')
+      }
+      if (this.store.consent(roomId, track.userId) !== true) {
+        throw new RecordingError(409, 'You have withdrawn your agreement to be recorded.')
+      }
+      await this.files.write(roomId, trackId, meta.seq, bytes)
+      try {
+        this.store.insertChunk(roomId, trackId, chunk, this.now())
+      } catch (error) {
+        // The room (and so the track) may have been deleted while the file was written.
+        await this.files.removeChunk(roomId, trackId, meta.seq)
+        if (!this.store.track(roomId, trackId)) {
+          if (!this.store.roomExists(roomId)) await this.files.removeRoom(roomId)
+          throw new RecordingError(404, `No track "${trackId}" in this room.`)
+        }
+        throw error
+      }
+      return { created: true, chunk }
+    })
+  }
+
+  /** The room's tracks that have audio, as the timeline and review see them. */
+  audioTracks(roomId: string): AudioTrackInfo[] {
+    return this.store
+      .tracks(roomId)
+      .filter((t) => t.chunks > 0)
+      .map((t) => this.info(t))
+  }
+
+  /** A track's chunks and total size, or null if the room has no such track. */
+  audio(roomId: string, trackId: string): TrackAudio | null {
+    const track = this.store.track(roomId, trackId)
+    if (!track) return null
+    const chunks = this.store.chunks(roomId, trackId)
+    return { track, chunks, size: chunks.reduce((sum, c) => sum + c.bytes, 0) }
+  }
+
+  /** Bytes `start`…`end` (inclusive) of the track's chunks laid end to end, read lazily. */
+  async *read(audio: TrackAudio, start = 0, end = audio.size - 1): AsyncGenerator<Uint8Array> {
+    let offset = 0
+    for (const chunk of audio.chunks) {
+      const from = offset
+      offset += chunk.bytes
+      if (offset <= start) continue
+      if (from > end) return
+      const bytes = await this.files.read(audio.track.roomId, audio.track.id, chunk.seq)
+      if (bytes.byteLength !== chunk.bytes) {
+        throw new Error(
+          `chunk ${chunk.seq} of track ${audio.track.id} is ${bytes.byteLength} bytes on disk, not ${chunk.bytes}`
+        )
+      }
+      yield bytes.subarray(Math.max(0, start - from), Math.min(chunk.bytes, end - from + 1))
+    }
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sessions
+  // -------------------------------------------------------------------------------------------
+
+  summary(room: RoomRow): SessionSummary {
+    const { startedAt, endedAt } = this.store.activitySpan(room.id)
+    const state = this.interview.state(room.id)
+    return {
+      roomId: room.id,
+      title: room.title,
+      createdAt: room.createdAt,
+      startedAt,
+      endedAt,
+      promptTitle: this.interview.prompt(room.id, state.promptId)?.title ?? null,
+      audioTracks: this.audioTracks(room.id).length,
+    }
+  }
+
+  /** The archive of a session: `timeline.json`, `feedback.md` if any, every audio track. */
+  archive(roomId: string, timeline: Timeline): AsyncGenerator<Uint8Array> {
+    const entries: ZipEntry[] = [
+      {
+        name: 'timeline.json',
+        compress: true,
+        mtime: timeline.endedAt ?? this.now(),
+        content: () => [Buffer.from(JSON.stringify(timeline))],
+      },
+    ]
+    const feedback = this.store.feedback(roomId)
+    if (feedback.length) {
+      const markdown =
+        feedback.length === 1
+          ? feedback[0]!.markdown
+          : feedback.map((f) => `# Round ${f.round}\n\n${f.markdown.trim()}\n`).join('\n')
+      entries.push({
+        name: 'feedback.md',
+        compress: true,
+        mtime: Math.max(...feedback.map((f) => f.publishedAt)),
+        content: () => [Buffer.from(markdown)],
+      })
+    }
+    for (const track of this.store.tracks(roomId)) {
+      if (track.chunks === 0) continue
+      const ext = track.mimeType.startsWith('audio/ogg') ? 'ogg' : 'webm'
+      entries.push({
+        name: `audio/${safeFileName(track.name)}-${track.role}-${track.id}.${ext}`,
+        compress: false,
+        mtime: track.firstChunkAt ?? track.startedAt,
+        content: () => {
+          const audio = this.audio(roomId, track.id)
+          return audio ? this.read(audio) : []
+        },
+      })
+    }
+    return zipStream(entries)
+  }
+
+  /**
+   * Delete a room and everything it holds: live connections are closed (the delete hooks),
+   * then its rows (board log, snapshots, events, notes, scores, feedback, tracks…) and its
+   * audio files. False if there was no such room.
+   */
+  async deleteRoom(roomId: string): Promise<boolean> {
+    for (const hook of this.deleteHooks) {
+      try {
+        hook(roomId)
+      } catch (error) {
+        this.logger.error('closing a deleted room’s connections failed', { room: roomId, error })
+      }
+    }
+    const deleted = this.store.deleteRoom(roomId)
+    await this.files.removeRoom(roomId)
+    if (deleted) this.logger.info('room deleted', { room: roomId })
+    return deleted
+  }
+
+  /**
+   * Delete every room idle for longer than the retention period (none when it is 0), except
+   * rooms someone is connected to now; also remove audio directories of rooms that no longer
+   * exist. Returns the deleted room ids.
+   */
+  sweep(now = this.now()): Promise<string[]> {
+    return (this.sweeping ??= (async () => {
+      try {
+        const deleted: string[] = []
+        if (this.retentionDays > 0) {
+          for (const roomId of this.store.roomsInactiveSince(now - this.retentionDays * DAY_MS)) {
+            if (this.isLive(roomId)) continue
+            if (await this.deleteRoom(roomId)) deleted.push(roomId)
+          }
+          if (deleted.length) {
+            this.logger.info('retention sweep deleted rooms', { count: deleted.length, days: this.retentionDays })
+          }
+        }
+        for (const roomId of await this.files.roomIds()) {
+          if (!this.store.roomExists(roomId)) await this.files.removeRoom(roomId)
+        }
+        return deleted
+      } finally {
+        this.sweeping = null
+      }
+    })())
+  }
+
+  /** Sweep now, then every hour (when a retention period is set). A failed sweep is logged. */
+  async startRetention(): Promise<void> {
+    const sweep = () => this.sweep().catch((error: unknown) => this.logger.error('retention sweep failed', { error }))
+    if (this.retentionDays > 0 && !this.sweeper) {
+      this.sweeper = setInterval(() => void sweep(), RETENTION_SWEEP_INTERVAL_MS)
+      this.sweeper.unref()
+    }
+    await sweep()
+  }
+
+  /** Stop the retention timer and wait for a sweep in progress. */
+  async close(): Promise<void> {
+    if (this.sweeper) clearInterval(this.sweeper)
+    this.sweeper = null
+    await this.sweeping?.catch(() => {})
+    await Promise.allSettled([...this.locks.values()])
+  }
+
+  private info(track: TrackRow | TrackTotals): AudioTrackInfo {
+    const totals: TrackTotals = 'chunks' in track ? track : { ...track, ...this.totals(track.roomId, track.id) }
+    return {
+      id: totals.id,
+      userId: totals.userId,
+      name: totals.name,
+      role: totals.role,
+      mimeType: totals.mimeType,
+      startedAt: totals.firstChunkAt ?? totals.startedAt,
+      durationMs: totals.durationMs,
+      chunks: totals.chunks,
+      url: audioUrl(totals.roomId, totals.id),
+    }
+  }
+
+  private totals(
+    roomId: string,
+    trackId: string
+  ): Pick<TrackTotals, 'chunks' | 'durationMs' | 'bytes' | 'firstChunkAt'> {
+    const chunks = this.store.chunks(roomId, trackId)
+    return {
+      chunks: chunks.length,
+      durationMs: chunks.reduce((sum, c) => sum + c.durationMs, 0),
+      bytes: chunks.reduce((sum, c) => sum + c.bytes, 0),
+      firstChunkAt: chunks[0]?.startedAt ?? null,
+    }
+  }
+
+  private serialize<T>(key: string, run: () => Promise<T>): Promise<T> {
+    const previous = this.locks.get(key) ?? Promise.resolve()
+    const next = previous.catch(() => {}).then(run)
+    const settled = next.catch(() => {})
+    this.locks.set(key, settled)
+    void settled.then(() => {
+      if (this.locks.get(key) === settled) this.locks.delete(key)
+    })
+    return next
+  }
+}
