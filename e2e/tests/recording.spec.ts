@@ -26,7 +26,7 @@ test('record a session with consent, review it at two moments with its audio, th
   await interviewer.page.getByRole('button', { name: '● Record' }).click()
   for (const p of [interviewer, candidate]) {
     await expect(p.page.getByTestId('recording')).toHaveAttribute('data-recording', 'true')
-    await p.page.getByRole('button', { name: 'Record my audio' }).click()
+    await p.page.getByRole('button', { name: 'Record my audio', exact: true }).click()
     await expect(p.page.getByTestId('recording')).toHaveAttribute('data-recorder', 'recording', { timeout: 15_000 })
     await expect(p.page.getByRole('alertdialog')).toHaveCount(0)
   }
