@@ -84,6 +84,18 @@ export class SqliteStorage implements Storage {
     this.stmt.appendUpdate.run(roomId, u.seq, u.ts, u.author, u.update)
   }
 
+  appendUpdates(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): void {
+    if (!batch.length) return
+    this.db.exec('BEGIN')
+    try {
+      for (const { roomId, update: u } of batch) this.stmt.appendUpdate.run(roomId, u.seq, u.ts, u.author, u.update)
+      this.db.exec('COMMIT')
+    } catch (error) {
+      this.db.exec('ROLLBACK')
+      throw error
+    }
+  }
+
   loadRoomState(roomId: string): StoredRoomState {
     const snap = this.stmt.latestSnapshot.get(roomId) as { uptoSeq: number; state: Uint8Array } | undefined
     const snapshotSeq = snap?.uptoSeq ?? 0

@@ -40,6 +40,8 @@ export interface Storage {
   /** The room and seat of a token hash, whatever the room (token hashes are unique). */
   findByTokenHash(tokenHash: string): { roomId: string; seat: Role } | null
   appendUpdate(roomId: string, update: StoredUpdate): void
+  /** Append many updates (of any rooms) in one transaction: all are stored, or none. */
+  appendUpdates(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): void
   loadRoomState(roomId: string): StoredRoomState
   saveSnapshot(roomId: string, uptoSeq: number, state: Uint8Array, ts: number): void
   /** All updates of a room in order (history and tests). */

@@ -8,6 +8,7 @@ import type { RoomService } from '../rooms/RoomService.ts'
 import type { Storage } from '../storage/Storage.ts'
 import { MalformedMessageError } from './messages.ts'
 import { RoomStateError, SyncRoom, type SyncConnection } from './SyncRoom.ts'
+import { UpdateBatcher } from './UpdateBatcher.ts'
 
 /** Path prefix of the Yjs endpoint: `/yjs/<roomId>?token=…`. */
 export const YJS_PATH = '/yjs'
@@ -62,6 +63,7 @@ export class SyncRelay {
   /** Whether each socket answered the last ping. */
   private alive = new WeakMap<WebSocket, boolean>()
   private pinger: NodeJS.Timeout
+  private batcher: UpdateBatcher
 
   constructor(options: SyncRelayOptions) {
     this.options = options
@@ -69,6 +71,7 @@ export class SyncRelay {
     // closes with a reason; far larger frames are cut off by ws itself (also 1009).
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.config.maxFrameBytes + 64 * 1024 })
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS).unref()
+    this.batcher = new UpdateBatcher(options.storage)
   }
 
   /** Number of rooms held in memory. */
@@ -81,7 +84,17 @@ export class SyncRelay {
     let room = this.rooms.get(roomId)
     if (!room) {
       const { storage, logger, config } = this.options
-      room = new SyncRoom({ roomId, storage, logger, snapshotEveryUpdates: config.snapshotEveryUpdates })
+      room = new SyncRoom({
+        roomId,
+        storage,
+        logger,
+        snapshotEveryUpdates: config.snapshotEveryUpdates,
+        batcher: this.batcher,
+        onStorageFailure: (error) => {
+          logger.error('could not store updates; reloading room', { room: roomId, error })
+          this.evict(roomId, 'room reloading')
+        },
+      })
       this.rooms.set(roomId, room)
     }
     const timer = this.unloadTimers.get(roomId)
@@ -180,6 +193,8 @@ export class SyncRelay {
 
   /** The room was deleted: close its sockets with 4404 and forget it, without a snapshot. */
   dropRoom(roomId: string): void {
+    // Commit what is queued first, so the room's rows are all there to be deleted with it.
+    this.batcher.flush()
     const timer = this.unloadTimers.get(roomId)
     if (timer) {
       clearTimeout(timer)
@@ -205,6 +220,7 @@ export class SyncRelay {
   /** Snapshot every room and close every socket with 1001 (going away). */
   close(): void {
     clearInterval(this.pinger)
+    this.batcher.flush()
     for (const timer of this.unloadTimers.values()) clearTimeout(timer)
     this.unloadTimers.clear()
     for (const room of this.rooms.values()) {

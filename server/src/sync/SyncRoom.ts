@@ -3,6 +3,7 @@ import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwareness
 import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { Storage } from '../storage/Storage.ts'
+import type { UpdateBatcher } from './UpdateBatcher.ts'
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessFilter.ts'
 import {
   MalformedMessageError,
@@ -37,6 +38,13 @@ export interface SyncRoomOptions {
   logger: Logger
   snapshotEveryUpdates: number
   now?: () => number
+  /**
+   * Commit updates in batches (one transaction per event-loop turn) and broadcast each once it
+   * is stored. Without it, every update is stored and broadcast synchronously.
+   */
+  batcher?: UpdateBatcher
+  /** A batched commit failed: memory no longer matches storage (the relay drops the room). */
+  onStorageFailure?: (error: unknown) => void
 }
 
 /**
@@ -52,6 +60,8 @@ export class SyncRoom {
   private logger: Logger
   private snapshotEvery: number
   private now: () => number
+  private batcher: UpdateBatcher | undefined
+  private onStorageFailure: (error: unknown) => void
   private connections = new Set<SyncConnection>()
   private awarenessOwner = new Map<number, SyncConnection>()
   private ownedIds = new Map<SyncConnection, Set<number>>()
@@ -66,6 +76,8 @@ export class SyncRoom {
     this.logger = options.logger
     this.snapshotEvery = options.snapshotEveryUpdates
     this.now = options.now ?? Date.now
+    this.batcher = options.batcher
+    this.onStorageFailure = options.onStorageFailure ?? (() => {})
 
     const stored = this.storage.loadRoomState(this.roomId)
     this.doc = new Y.Doc({ gc: true })
@@ -174,10 +186,29 @@ export class SyncRoom {
       this.captured = null
     }
     for (const change of effective) {
-      this.persist(change, conn.role)
-      const out = encodeUpdate(change)
-      for (const other of this.connections) if (other !== conn) other.send(out)
+      const broadcast = () => {
+        const out = encodeUpdate(change)
+        for (const other of this.connections) if (other !== conn) other.send(out)
+      }
+      if (this.batcher) this.persistBatched(change, conn.role, broadcast)
+      else {
+        this.persist(change, conn.role)
+        broadcast()
+      }
     }
+  }
+
+  private persistBatched(update: Uint8Array, author: Role, broadcast: () => void): void {
+    const seq = ++this.lastSeq
+    this.batcher!.append(
+      this.roomId,
+      { seq, ts: this.now(), author, update },
+      () => {
+        broadcast()
+        if (seq - this.snapshotSeq >= this.snapshotEvery && seq === this.lastSeq) this.snapshot()
+      },
+      (error) => this.onStorageFailure(new RoomStateError(`could not store update ${seq}: ${(error as Error).message}`))
+    )
   }
 
   private persist(update: Uint8Array, author: Role): void {
