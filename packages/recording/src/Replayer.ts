@@ -8,7 +8,7 @@ export interface LoggedUpdate {
 }
 
 /** Take a checkpoint of the whole doc every this many updates, so a seek replays at most that many. */
-export const CHECKPOINT_EVERY = 200
+export const CHECKPOINT_EVERY = 100
 
 interface Checkpoint {
   /** Updates [0, index) are in `state`. */
@@ -30,7 +30,7 @@ export class Replayer {
       if (updates[i]!.ts < updates[i - 1]!.ts) throw new Error(`update ${i} is older than the one before it`)
     }
     this.updates = updates
-    const doc = new Y.Doc({ gc: false })
+    const doc = new Y.Doc()
     for (let i = 0; i < updates.length; i++) {
       Y.applyUpdate(doc, updates[i]!.update)
       if ((i + 1) % checkpointEvery === 0) this.checkpoints.push({ index: i + 1, state: Y.encodeStateAsUpdate(doc) })
@@ -61,17 +61,31 @@ export class Replayer {
   /** The state of the board at server time `t`, as one Yjs update. */
   stateAt(t: number): Uint8Array {
     const count = this.countAt(t)
-    let checkpoint = this.checkpoints[0]!
-    for (const c of this.checkpoints) if (c.index <= count) checkpoint = c
+    const checkpoint = this.checkpointBefore(count)
     const parts = [checkpoint.state, ...this.updates.slice(checkpoint.index, count).map((u) => u.update)]
     return Y.mergeUpdates(parts.filter((p) => p.length > 0))
   }
 
-  /** A fresh Y.Doc holding the board at server time `t`. */
+  /** A fresh Y.Doc holding the board at server time `t`: the nearest checkpoint, then the updates after it. */
   docAt(t: number): Y.Doc {
+    const count = this.countAt(t)
+    const checkpoint = this.checkpointBefore(count)
     const doc = new Y.Doc()
-    const state = this.stateAt(t)
-    if (state.length) Y.applyUpdate(doc, state)
+    doc.transact(() => {
+      if (checkpoint.state.length) Y.applyUpdate(doc, checkpoint.state)
+      for (let i = checkpoint.index; i < count; i++) Y.applyUpdate(doc, this.updates[i]!.update)
+    })
     return doc
+  }
+
+  private checkpointBefore(count: number): Checkpoint {
+    let lo = 0
+    let hi = this.checkpoints.length - 1
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >>> 1
+      if (this.checkpoints[mid]!.index <= count) lo = mid
+      else hi = mid - 1
+    }
+    return this.checkpoints[lo]!
   }
 }
