@@ -1,18 +1,21 @@
-import type { Replayer } from '@loopboard/recording'
 import type { TLStore } from 'tldraw'
-import { syncStoreToCursor } from './boardSync.ts'
+import { createParkedShapes, syncStoreToCursor, type ParkedShapes } from './boardSync.ts'
 import { formatTime } from './format.ts'
 import type { PlayerStore } from './playerStore.ts'
 import { ReplayCursor } from './ReplayCursor.ts'
+import type { BoardHistory } from './ReplayIndex.ts'
 
 export interface SeekTiming {
   /** Where the board went, ms since the session start. */
   pos: number
   /** Time taken to rebuild the doc and update the store, in ms. */
   ms: number
+  /** Of which moving the doc (applying updates, or restoring a checkpoint). */
+  docMs: number
   rebuilt: boolean
   put: number
   removed: number
+  parked: number
 }
 
 /**
@@ -26,12 +29,14 @@ export class BoardPlayback {
   private shown = -1
   private readonly warned = new Set<string>()
   readonly timings: SeekTiming[] = []
+  /** Shapes in the store that do not exist at the time shown (the board hides them). */
+  readonly parked: ParkedShapes = createParkedShapes()
   private readonly store: TLStore
-  private readonly replayer: Replayer
+  private readonly replayer: BoardHistory
   private readonly start: number
   private readonly player: PlayerStore
 
-  constructor(store: TLStore, replayer: Replayer, start: number, player: PlayerStore) {
+  constructor(store: TLStore, replayer: BoardHistory, start: number, player: PlayerStore) {
     this.store = store
     this.replayer = replayer
     this.start = start
@@ -58,6 +63,11 @@ export class BoardPlayback {
     this.cursor = null
   }
 
+  /** Whether a shape is in the store but absent at the time shown. */
+  isParked(id: string): boolean {
+    return this.parked.get().has(id)
+  }
+
   /** The position the board shows, ms since the session start (-1 before the first sync). */
   get shownPos(): number {
     return this.shown
@@ -70,20 +80,29 @@ export class BoardPlayback {
     this.frame = 0
     const t0 = performance.now()
     const touched = this.cursor.moveTo(this.start + pos)
-    const result = syncStoreToCursor(this.store, this.cursor, touched, (id, error) => {
+    const docMs = performance.now() - t0
+    const result = syncStoreToCursor(this.store, this.cursor, touched, this.parked, (id, error) => {
       if (this.warned.has(id)) return
       this.warned.add(id)
       console.warn(`[review] skipped record ${id}: ${(error as Error)?.message ?? String(error)}`)
     })
     const ms = performance.now() - t0
     this.shown = pos
-    const timing: SeekTiming = { pos, ms, rebuilt: touched.rebuilt, put: result.put, removed: result.removed }
+    const timing: SeekTiming = {
+      pos,
+      ms,
+      docMs,
+      rebuilt: touched.rebuilt,
+      put: result.put,
+      removed: result.removed,
+      parked: result.parked,
+    }
     this.timings.push(timing)
     if (this.timings.length > 200) this.timings.shift()
     if (import.meta.env.DEV && (touched.rebuilt || !this.player.getState().playing)) {
       // eslint-disable-next-line no-console -- the seek time is the number to watch in dev
       console.debug(
-        `[review] seek to ${formatTime(pos)}: ${ms.toFixed(1)} ms (${touched.rebuilt ? 'rebuilt' : 'forward'}, ${result.put} put, ${result.removed} removed)`
+        `[review] seek to ${formatTime(pos)}: ${ms.toFixed(1)} ms (${touched.rebuilt ? 'rebuilt' : 'forward'}, ${result.put} put, ${result.parked} hidden, ${result.removed} removed)`
       )
     }
   }

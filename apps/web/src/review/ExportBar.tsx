@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { useEffect, useState } from 'react'
 import type { Editor } from 'tldraw'
 import { forgetSession } from '../landing/sessions.ts'
 import { ApiRequestError } from '../lib/api.ts'
@@ -34,6 +34,12 @@ export function ExportBar({ review, roomId, token, editor, atEnd }: ExportBarPro
   const base = `loopboard-${fileSafe(review.title)}`
   const markdown = feedbackMarkdown(review)
 
+  useEffect(() => {
+    if (!status || status.error) return
+    const timer = setTimeout(() => setStatus(null), 6_000)
+    return () => clearTimeout(timer)
+  }, [status])
+
   const run = async (what: string, fn: () => Promise<string | void>) => {
     setBusy(what)
     setStatus(null)
@@ -51,7 +57,7 @@ export function ExportBar({ review, roomId, token, editor, atEnd }: ExportBarPro
     run(`${format.toUpperCase()} export`, () =>
       atEnd(async () => {
         if (!editor) throw new Error('the board is not ready yet')
-        const ids = [...editor.getCurrentPageShapeIds()]
+        const ids = [...editor.getCurrentPageShapeIds()].filter((id) => !editor.isShapeHidden(id))
         if (ids.length === 0) return 'The board is empty at the end of the session: nothing to export.'
         if (format === 'svg') {
           const result = await editor.getSvgString(ids, { background: true, padding: 32 })

@@ -1,13 +1,16 @@
-import type { Replayer } from '@loopboard/recording'
 import { DEFAULT_RECORDS_MAP } from '@loopboard/tldraw-yjs'
 import { useEffect, useState } from 'react'
 import { useStore } from 'zustand'
 import { formatTime } from './format.ts'
 import { phaseAt, type PhaseSpan } from './phases.ts'
 import type { PlayerStore } from './playerStore.ts'
+import type { BoardHistory } from './ReplayIndex.ts'
 import { describeFields, diffShapes, type RecordsById, type ShapeChange, type ShapeDiff } from './recordDiff.ts'
 
-function recordsAt(replayer: Replayer, t: number): RecordsById {
+/** Items shown per list before "Show all". */
+const LIST_LIMIT = 12
+
+function recordsAt(replayer: BoardHistory, t: number): RecordsById {
   const doc = replayer.docAt(t)
   const records = doc.getMap(DEFAULT_RECORDS_MAP).toJSON() as RecordsById
   doc.destroy()
@@ -15,7 +18,7 @@ function recordsAt(replayer: Replayer, t: number): RecordsById {
 }
 
 /** The board just before a span began against the board at its end (the session end for the last). */
-export function spanDiff(replayer: Replayer, span: PhaseSpan, last: boolean): ShapeDiff {
+export function spanDiff(replayer: BoardHistory, span: PhaseSpan, last: boolean): ShapeDiff {
   return diffShapes(recordsAt(replayer, span.start - 1), recordsAt(replayer, last ? span.end : span.end - 1))
 }
 
@@ -28,14 +31,16 @@ function Changes({
   items: readonly ShapeChange[]
   onShow?: (id: string) => void
 }) {
+  const [expanded, setExpanded] = useState(false)
   if (items.length === 0) return null
+  const shown = expanded ? items : items.slice(0, LIST_LIMIT)
   return (
     <>
       <h3>
         {title} ({items.length})
       </h3>
       <ul className="review-list review-change-list">
-        {items.map((item) => {
+        {shown.map((item) => {
           const body = (
             <>
               <span className="tag">{item.type}</span>
@@ -61,6 +66,16 @@ function Changes({
           )
         })}
       </ul>
+      {items.length > LIST_LIMIT ? (
+        <button
+          type="button"
+          className="small link-button"
+          aria-expanded={expanded}
+          onClick={() => setExpanded(!expanded)}
+        >
+          {expanded ? 'Show fewer' : `Show all ${items.length}`}
+        </button>
+      ) : null}
     </>
   )
 }
@@ -73,7 +88,7 @@ export function PhaseChanges({
   start,
   onShow,
 }: {
-  replayer: Replayer
+  replayer: BoardHistory
   spans: readonly PhaseSpan[]
   player: PlayerStore
   start: number

@@ -2,6 +2,7 @@ import { memo } from 'react'
 import { useStore } from 'zustand'
 import { formatTime } from './format.ts'
 import type { Marker } from './markers.ts'
+import type { PhaseSpan } from './phases.ts'
 import { SPEEDS, type PlayerStore } from './playerStore.ts'
 
 /** Event ticks above the slider; each seeks to its moment. */
@@ -37,8 +38,47 @@ const MarkerTicks = memo(function MarkerTicks({
   )
 })
 
-/** Play/pause, speed, the seek slider with its event ticks, and the time since the start. */
-export function PlayerBar({ player, markers }: { player: PlayerStore; markers: readonly Marker[] }) {
+/** The phases as bands under the slider (the current one is named in "What changed"). */
+const PhaseBands = memo(function PhaseBands({
+  spans,
+  start,
+  duration,
+}: {
+  spans: readonly PhaseSpan[]
+  start: number
+  duration: number
+}) {
+  if (duration <= 0) return null
+  return (
+    <div className="review-phase-bands" aria-hidden="true">
+      {spans.map((span) => (
+        <span
+          key={span.key}
+          className={span.phaseIndex === null ? 'outside' : `phase-${span.phaseIndex % 2}`}
+          style={{
+            left: `${((span.start - start) / duration) * 100}%`,
+            width: `${((span.end - span.start) / duration) * 100}%`,
+          }}
+          title={`${span.label} (${formatTime(span.start - start)}–${formatTime(span.end - start)})`}
+        />
+      ))}
+    </div>
+  )
+})
+
+/** Play/pause, speed, the seek slider with its event ticks and phases, and the time since the start. */
+export function PlayerBar({
+  player,
+  markers,
+  spans,
+  start,
+}: {
+  player: PlayerStore
+  markers: readonly Marker[]
+  spans: readonly PhaseSpan[]
+  /** Server time of the session start. */
+  start: number
+}) {
   const pos = useStore(player, (s) => s.pos)
   const duration = useStore(player, (s) => s.duration)
   const playing = useStore(player, (s) => s.playing)
@@ -88,6 +128,7 @@ export function PlayerBar({ player, markers }: { player: PlayerStore; markers: r
           aria-valuetext={`${formatTime(pos)} of ${formatTime(duration)}`}
           onChange={(event) => seek(Number(event.currentTarget.value))}
         />
+        <PhaseBands spans={spans} start={start} duration={duration} />
       </div>
       <span className="review-clock">
         <span data-testid="review-time" aria-label="Time since the start">

@@ -1,6 +1,6 @@
-import type { Replayer } from '@loopboard/recording'
 import { DEFAULT_RECORDS_MAP } from '@loopboard/tldraw-yjs'
 import * as Y from 'yjs'
+import type { BoardHistory } from './ReplayIndex.ts'
 
 /** Which records may differ after a move: the ids touched, or all of them after a rebuild. */
 export type Touched = { rebuilt: false; ids: Set<string> } | { rebuilt: true }
@@ -8,19 +8,20 @@ export type Touched = { rebuilt: false; ids: Set<string> } | { rebuilt: true }
 /**
  * A board doc that moves through a recorded session. Moving forward a little (playback, a
  * short step) applies only the updates in between and reports the records they touched;
- * moving back or far rebuilds the doc from the replayer's nearest checkpoint.
+ * moving back or far rebuilds the doc from the history's nearest checkpoint.
  */
 export class ReplayCursor {
   private doc = new Y.Doc()
   private applied = 0
-  private readonly replayer: Replayer
+  private fresh = true
+  private readonly replayer: BoardHistory
   private readonly maxForward: number
   private readonly mapName: string
 
   /**
    * @param maxForward most updates applied one by one before a rebuild is cheaper.
    */
-  constructor(replayer: Replayer, { maxForward = 400, mapName = DEFAULT_RECORDS_MAP } = {}) {
+  constructor(replayer: BoardHistory, { maxForward = 400, mapName = DEFAULT_RECORDS_MAP } = {}) {
     this.replayer = replayer
     this.maxForward = maxForward
     this.mapName = mapName
@@ -36,8 +37,16 @@ export class ReplayCursor {
     return this.applied
   }
 
-  /** Move to server time `t`. */
+  /**
+   * Move to server time `t`. The first move reports a rebuild: whatever the cursor feeds may
+   * hold any board before it.
+   */
   moveTo(t: number): Touched {
+    if (this.fresh) {
+      this.fresh = false
+      this.moveTo(t)
+      return { rebuilt: true }
+    }
     const target = this.replayer.countAt(t)
     if (target === this.applied) return { rebuilt: false, ids: new Set() }
     if (target > this.applied && target - this.applied <= this.maxForward) {

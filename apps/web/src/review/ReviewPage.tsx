@@ -1,7 +1,8 @@
-import { fromBase64, Replayer } from '@loopboard/recording'
+import { fromBase64 } from '@loopboard/recording'
 import { useEffect, useState } from 'react'
 import { MessageScreen } from '../room/MessageScreen.tsx'
 import type { ReviewLink } from '../room/roomLink.ts'
+import { ReplayIndex } from './ReplayIndex.ts'
 import { describeError, fetchNotes, fetchReview, fetchTimeline, type LoadedReview } from './reviewApi.ts'
 import { ReviewView } from './ReviewView.tsx'
 
@@ -11,7 +12,8 @@ async function load(roomId: string, token: string): Promise<LoadedReview> {
     fetchReview(roomId, token),
     fetchNotes(roomId, token),
   ])
-  const replayer = new Replayer(timeline.updates.map((u) => ({ ts: u.ts, update: fromBase64(u.update) })))
+  // The index, not `Replayer`: its garbage-collected checkpoints keep seeks in a long session fast.
+  const replayer = new ReplayIndex(timeline.updates.map((u) => ({ ts: u.ts, update: fromBase64(u.update) })))
   return { timeline, review, notes, replayer }
 }
 

@@ -1,6 +1,6 @@
 import type { Note } from '@loopboard/protocol'
 import { useCallback, useEffect, useMemo, useState } from 'react'
-import type { Editor, TLShapeId } from 'tldraw'
+import { react, type Editor, type TLShapeId } from 'tldraw'
 import { AudioTracks } from './AudioTracks.tsx'
 import { BoardPlayback, type SeekTiming } from './BoardPlayback.ts'
 import { createReviewStore } from './boardSync.ts'
@@ -63,6 +63,16 @@ export function ReviewView({ loaded, roomId, token }: { loaded: LoadedReview; ro
     return () => playback.detach()
   }, [playback])
 
+  // A shape that does not exist at the time shown cannot stay selected.
+  useEffect(() => {
+    if (!editor) return
+    return react('deselect absent shapes', () => {
+      const parked = playback.parked.get()
+      const selected = editor.getSelectedShapeIds()
+      if (selected.some((id) => parked.has(id))) editor.setSelectedShapes(selected.filter((id) => !parked.has(id)))
+    })
+  }, [editor, playback])
+
   // Frame the board as it ends, so shapes appear in view as the replay draws them.
   useEffect(() => {
     if (!editor) return
@@ -83,10 +93,12 @@ export function ReviewView({ loaded, roomId, token }: { loaded: LoadedReview; ro
     [player, playback]
   )
 
+  const isHidden = useCallback((id: string) => playback.isParked(id), [playback])
+
   const showShape = useCallback(
     (id: string) => {
       const shape = editor?.getShape(id as TLShapeId)
-      if (!editor || !shape) return false
+      if (!editor || !shape || editor.isShapeHidden(shape)) return false
       const pageId = editor.getAncestorPageId(shape)
       if (pageId && pageId !== editor.getCurrentPageId()) editor.setCurrentPage(pageId)
       editor.select(shape.id)
@@ -125,7 +137,7 @@ export function ReviewView({ loaded, roomId, token }: { loaded: LoadedReview; ro
       shapeIds: () =>
         store
           .allRecords()
-          .filter((r) => r.typeName === 'shape')
+          .filter((r) => r.typeName === 'shape' && !playback.isParked(r.id))
           .map((r) => r.id)
           .sort(),
       timeMs: () => player.getState().pos,
@@ -155,8 +167,8 @@ export function ReviewView({ loaded, roomId, token }: { loaded: LoadedReview; ro
       </header>
       <div className="workspace">
         <main className="review-stage">
-          <ReviewBoard store={store} onEditor={setEditor} />
-          <PlayerBar player={player} markers={markers} />
+          <ReviewBoard store={store} isHidden={isHidden} onEditor={setEditor} />
+          <PlayerBar player={player} markers={markers} spans={spans} start={bounds.start} />
         </main>
         <aside className="sidebar review-side" aria-label="Session details">
           <details open>

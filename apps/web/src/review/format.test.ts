@@ -35,6 +35,17 @@ describe('sessionBounds', () => {
     expect(bounds).toEqual({ start: 500, end: 12_000 })
   })
 
+  it('takes in the server’s own start and end', () => {
+    const bounds = sessionBounds({
+      updates: [{ ts: 1_000, author: 'candidate', update: '' }],
+      events: [],
+      audio: [],
+      startedAt: 800,
+      endedAt: null,
+    })
+    expect(bounds).toEqual({ start: 800, end: 1_000 })
+  })
+
   it('is empty for an empty session', () => {
     expect(sessionBounds({ updates: [], events: [], audio: [] })).toEqual({ start: 0, end: 0 })
   })

@@ -28,8 +28,13 @@ export interface SessionBounds {
   end: number
 }
 
-/** From the first to the last timestamp of board updates, events and audio tracks. */
-export function sessionBounds(timeline: Pick<Timeline, 'updates' | 'events' | 'audio'>): SessionBounds {
+/**
+ * From the first to the last timestamp of board updates, events and audio tracks (and the
+ * server's own `startedAt`/`endedAt`, when it sends them, so offsets match the server's).
+ */
+export function sessionBounds(
+  timeline: Pick<Timeline, 'updates' | 'events' | 'audio'> & Partial<Pick<Timeline, 'startedAt' | 'endedAt'>>
+): SessionBounds {
   let start = Infinity
   let end = -Infinity
   const see = (from: number, to = from) => {
@@ -40,6 +45,8 @@ export function sessionBounds(timeline: Pick<Timeline, 'updates' | 'events' | 'a
   for (const u of timeline.updates) see(u.ts)
   for (const e of timeline.events) see(e.ts)
   for (const a of timeline.audio) see(a.startedAt, a.startedAt + Math.max(0, a.durationMs))
+  if (typeof timeline.startedAt === 'number') see(timeline.startedAt)
+  if (typeof timeline.endedAt === 'number') see(timeline.endedAt)
   if (start === Infinity) return { start: 0, end: 0 }
   return { start, end }
 }

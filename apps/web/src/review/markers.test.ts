@@ -21,6 +21,7 @@ describe('describeEvent', () => {
     expect(label('roles-swapped', { round: 2 }).label).toBe('Roles swapped · round 2')
     expect(label('feedback-published').kind).toBe('feedback')
     expect(label('something-new')).toEqual({ kind: 'other', label: 'something new' })
+    expect(label('recording-consent', { userId: 'u1', consent: false }).label).toBe('Someone declined to be recorded')
   })
 })
 
@@ -40,5 +41,16 @@ describe('deriveMarkers', () => {
       [2_500, 'Bo joined'],
     ])
     expect(new Set(markers.map((m) => m.key)).size).toBe(3)
+  })
+
+  it('names participants in events that carry only their userId', () => {
+    const markers = deriveMarkers(
+      [
+        { ts: 1, type: 'joined', data: { userId: 'u1', name: 'Ada', role: 'candidate' } },
+        { ts: 2, type: 'recording-consent', data: { userId: 'u1', consent: true } },
+      ],
+      0
+    )
+    expect(markers[1]).toMatchObject({ kind: 'recording', label: 'Ada agreed to be recorded' })
   })
 })

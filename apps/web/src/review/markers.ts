@@ -25,8 +25,14 @@ function who(data: Record<string, unknown>): string {
   return role ? `${name} (${role})` : name
 }
 
-/** What an event looks like on the timeline: its kind (for colour) and a short label. */
-export function describeEvent(event: Pick<TimelineEvent, 'type' | 'data'>): { kind: MarkerKind; label: string } {
+/**
+ * What an event looks like on the timeline: its kind (for colour) and a short label.
+ * `nameOf` finds a participant's name from their userId (for events that carry only the id).
+ */
+export function describeEvent(
+  event: Pick<TimelineEvent, 'type' | 'data'>,
+  nameOf: (userId: string) => string | null = () => null
+): { kind: MarkerKind; label: string } {
   const { data } = event
   const phase = str(data.phase)
   const index = num(data.phaseIndex)
@@ -60,6 +66,14 @@ export function describeEvent(event: Pick<TimelineEvent, 'type' | 'data'>): { ki
       return { kind: 'recording', label: `Recording started${str(data.name) ? ` by ${str(data.name)}` : ''}` }
     case 'recording-stopped':
       return { kind: 'recording', label: `Recording stopped${str(data.name) ? ` by ${str(data.name)}` : ''}` }
+    case 'recording-consent': {
+      const name = str(data.name) ?? (typeof data.userId === 'string' ? nameOf(data.userId) : null)
+      const consent = data.consent !== false
+      return {
+        kind: 'recording',
+        label: `${name ?? 'Someone'} ${consent ? 'agreed to be recorded' : 'declined to be recorded'}`,
+      }
+    }
     case 'roles-swapped': {
       const round = num(data.round)
       return { kind: 'roles', label: `Roles swapped${round !== null ? ` · round ${round}` : ''}` }
@@ -73,6 +87,12 @@ export function describeEvent(event: Pick<TimelineEvent, 'type' | 'data'>): { ki
 
 /** Every event as a marker, oldest first, with its offset from the session start. */
 export function deriveMarkers(events: readonly TimelineEvent[], start: number): Marker[] {
+  const names = new Map<string, string>()
+  for (const event of events) {
+    const { userId, name } = event.data
+    if (typeof userId === 'string' && typeof name === 'string' && name.trim()) names.set(userId, name.trim())
+  }
+  const nameOf = (userId: string) => names.get(userId) ?? null
   return events
     .map((event, i) => ({ event, i }))
     .sort((a, b) => a.event.ts - b.event.ts || a.i - b.i)
@@ -81,6 +101,6 @@ export function deriveMarkers(events: readonly TimelineEvent[], start: number): 
       ts: event.ts,
       offset: Math.max(0, event.ts - start),
       type: event.type,
-      ...describeEvent(event),
+      ...describeEvent(event, nameOf),
     }))
 }

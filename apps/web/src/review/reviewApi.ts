@@ -1,8 +1,9 @@
 import type { Prompt } from '@loopboard/prompts'
 import type { Feedback, Note, Scorecard } from '@loopboard/protocol'
 import { ApiErrorSchema } from '@loopboard/protocol'
-import type { Replayer, Timeline } from '@loopboard/recording'
+import type { Timeline } from '@loopboard/recording'
 import { ApiRequestError, NetworkError } from '../lib/api.ts'
+import type { BoardHistory } from './ReplayIndex.ts'
 
 /** `GET /api/rooms/:id/review`: what the review shows beside the replay. */
 export interface ReviewData {
@@ -20,7 +21,7 @@ export interface LoadedReview {
   review: ReviewData
   notes: Note[]
   /** Built once from the board updates; rebuilds the board at any time. */
-  replayer: Replayer
+  replayer: BoardHistory
 }
 
 /** A request with the interviewer's token; throws {@link NetworkError} or {@link ApiRequestError}. */
