@@ -18,8 +18,9 @@ interface Checkpoint {
 
 /**
  * Rebuilds the board as it was at any moment of a session from its update log. Checkpoints
- * (full states every {@link CHECKPOINT_EVERY} updates, built once up front) bound the cost of a
- * seek: the nearest checkpoint before `t` plus the updates after it.
+ * (states of a garbage-collected doc every {@link CHECKPOINT_EVERY} updates, built once up
+ * front, so each is the board's live size rather than its whole history) bound the cost of a
+ * seek: the nearest checkpoint before `t`, then the updates after it applied in one transaction.
  */
 export class Replayer {
   readonly updates: readonly LoggedUpdate[]
@@ -68,7 +69,11 @@ export class Replayer {
 
   /** A fresh Y.Doc holding the board at server time `t`: the nearest checkpoint, then the updates after it. */
   docAt(t: number): Y.Doc {
-    const count = this.countAt(t)
+    return this.docAtCount(this.countAt(t))
+  }
+
+  /** A fresh Y.Doc holding the board after the first `count` updates. */
+  docAtCount(count: number): Y.Doc {
     const checkpoint = this.checkpointBefore(count)
     const doc = new Y.Doc()
     doc.transact(() => {

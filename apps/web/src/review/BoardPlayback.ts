@@ -3,7 +3,7 @@ import { createParkedShapes, syncStoreToCursor, type ParkedShapes } from './boar
 import { formatTime } from './format.ts'
 import type { PlayerStore } from './playerStore.ts'
 import { ReplayCursor } from './ReplayCursor.ts'
-import type { BoardHistory } from './ReplayIndex.ts'
+import type { BoardHistory } from './BoardHistory.ts'
 
 export interface SeekTiming {
   /** Where the board went, ms since the session start. */

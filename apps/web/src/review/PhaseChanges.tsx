@@ -4,7 +4,7 @@ import { useStore } from 'zustand'
 import { formatTime } from './format.ts'
 import { phaseAt, type PhaseSpan } from './phases.ts'
 import type { PlayerStore } from './playerStore.ts'
-import type { BoardHistory } from './ReplayIndex.ts'
+import type { BoardHistory } from './BoardHistory.ts'
 import { describeFields, diffShapes, type RecordsById, type ShapeChange, type ShapeDiff } from './recordDiff.ts'
 
 /** Items shown per list before "Show all". */

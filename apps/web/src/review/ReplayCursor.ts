@@ -1,6 +1,6 @@
 import { DEFAULT_RECORDS_MAP } from '@loopboard/tldraw-yjs'
 import * as Y from 'yjs'
-import type { BoardHistory } from './ReplayIndex.ts'
+import type { BoardHistory } from './BoardHistory.ts'
 
 /** Which records may differ after a move: the ids touched, or all of them after a rebuild. */
 export type Touched = { rebuilt: false; ids: Set<string> } | { rebuilt: true }

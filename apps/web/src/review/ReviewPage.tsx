@@ -2,7 +2,7 @@ import { fromBase64 } from '@loopboard/recording'
 import { useEffect, useState } from 'react'
 import { MessageScreen } from '../room/MessageScreen.tsx'
 import type { ReviewLink } from '../room/roomLink.ts'
-import { ReplayIndex } from './ReplayIndex.ts'
+import { Replayer } from '@loopboard/recording'
 import { describeError, fetchNotes, fetchReview, fetchTimeline, type LoadedReview } from './reviewApi.ts'
 import { ReviewView } from './ReviewView.tsx'
 
@@ -12,8 +12,7 @@ async function load(roomId: string, token: string): Promise<LoadedReview> {
     fetchReview(roomId, token),
     fetchNotes(roomId, token),
   ])
-  // The index, not `Replayer`: its garbage-collected checkpoints keep seeks in a long session fast.
-  const replayer = new ReplayIndex(timeline.updates.map((u) => ({ ts: u.ts, update: fromBase64(u.update) })))
+  const replayer = new Replayer(timeline.updates.map((u) => ({ ts: u.ts, update: fromBase64(u.update) })))
   return { timeline, review, notes, replayer }
 }
 

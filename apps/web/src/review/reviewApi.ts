@@ -3,7 +3,7 @@ import type { Feedback, Note, Scorecard } from '@loopboard/protocol'
 import { ApiErrorSchema } from '@loopboard/protocol'
 import type { Timeline } from '@loopboard/recording'
 import { ApiRequestError, NetworkError } from '../lib/api.ts'
-import type { BoardHistory } from './ReplayIndex.ts'
+import type { BoardHistory } from './BoardHistory.ts'
 
 /** `GET /api/rooms/:id/review`: what the review shows beside the replay. */
 export interface ReviewData {

@@ -1,0 +1,104 @@
+/** The targets Loopboard is held to, checked against one run's results. */
+import type { BenchResult } from './lib/results.ts'
+
+export interface Goal {
+  goal: string
+  target: string
+  actual: string
+  /** null: could not be judged in this run (missing result, or the floor itself did not sustain the load). */
+  pass: boolean | null
+}
+
+/** A step the raw floor "sustains": it delivered at least this share of the target message rate. */
+const FLOOR_SUSTAINS = 0.95
+/** "Fast" for a 4,000-shape room is not pinned down by the brief; these are the bench's thresholds. */
+const LOAD_MS = 200
+const JOIN_MS = 1000
+const MB = 1e6 / 2 ** 20 // 1 MB in MiB
+
+const value = (r: BenchResult | undefined, key: string) => r?.metrics[key]?.value
+
+export function evaluateGoals(results: BenchResult[]): Goal[] {
+  const goals: Goal[] = []
+  const latency = results.filter((r) => r.harness === 'relay-latency')
+  const find = (relay: string, rooms: number) =>
+    latency.find((r) => r.params.relay === relay && r.params.rooms === rooms && !r.params.profiled)
+  const roomCounts = [...new Set(latency.map((r) => Number(r.params.rooms)))].sort((a, b) => a - b)
+  for (const rooms of roomCounts) {
+    const raw = find('raw', rooms)
+    const lb = find('loopboard', rooms)
+    if (!raw || !lb) continue
+    const floorShare = value(raw, 'deliveredOfTarget') ?? 0
+    for (const [key, limit] of [
+      ['p50', 2],
+      ['p99', 3],
+    ] as const) {
+      const ratio = (value(lb, key) ?? NaN) / (value(raw, key) ?? NaN)
+      const sustained = floorShare >= FLOOR_SUSTAINS
+      goals.push({
+        goal: `relay ${key} at ${rooms} rooms x 30 Hz`,
+        target: `<= ${limit}x raw floor`,
+        actual: `${value(lb, key)} ms vs ${value(raw, key)} ms = ${ratio.toFixed(2)}x${sustained ? '' : ` (floor delivered only ${(floorShare * 100).toFixed(1)}% of target: not judged)`}`,
+        pass: sustained ? ratio <= limit : null,
+      })
+    }
+  }
+  const replay = results.find((r) => r.harness === 'replay')
+  if (replay) {
+    const worst = value(replay, 'seekMax') ?? NaN
+    goals.push({
+      goal: 'seek in a 60-minute replay',
+      target: '<= 200 ms (worst of 40 seeks)',
+      actual: `${worst} ms`,
+      pass: worst <= 200,
+    })
+  }
+  const at100 = find('loopboard', 100)
+  if (at100) {
+    const share = value(at100, 'deliveredOfTarget') ?? 0
+    goals.push({
+      goal: 'delivered at 100 rooms x 30 Hz',
+      target: '>= 95% of target messages',
+      actual: `${(share * 100).toFixed(1)}%`,
+      pass: share >= 0.95,
+    })
+  }
+  const idle = results.find((r) => r.harness === 'memory' && r.metrics.heapPerRoom)
+  if (idle) {
+    const heap = value(idle, 'heapPerRoom')!
+    goals.push({
+      goal: 'relay heap per idle 1,000-shape room',
+      target: '<= 1 MB',
+      actual: `${heap.toFixed(2)} MiB (${(heap / MB).toFixed(1)}x the target)`,
+      pass: heap <= MB,
+    })
+  }
+  const drag = results.find((r) => r.harness === 'wire-size' && r.name.startsWith('drag'))
+  if (drag) {
+    const wire = value(drag, 'wsFrameClientToServer')!
+    const fields = value(drag, 'changedFieldsJson')!
+    goals.push({
+      goal: 'bytes per drag frame',
+      target: '<= 2x the changed fields',
+      actual: `${wire} B on the wire (${value(drag, 'yUpdate')} B Y update) vs ${fields} B of "x":…,"y":… JSON = ${(wire / fields).toFixed(2)}x (vs 16 B raw float64s: ${(wire / 16).toFixed(1)}x)`,
+      pass: wire <= 2 * fields,
+    })
+  }
+  const load = results.find((r) => r.harness === 'room-load' && r.params.shapes === 4000)
+  if (load) {
+    const fromStorage = value(load, 'loadFromSnapshotPlusTail')!
+    const join = value(load, 'joinTotal')!
+    goals.push({
+      goal: '4,000-shape room load',
+      target: `storage <= ${LOAD_MS} ms, fresh client holds all <= ${JOIN_MS} ms`,
+      actual: `storage ${fromStorage} ms (log only: ${value(load, 'loadFromLogOnly')} ms), client ${join} ms`,
+      pass: fromStorage <= LOAD_MS && join <= JOIN_MS,
+    })
+  }
+  return goals
+}
+
+export function formatGoals(goals: Goal[]): string {
+  const mark = (pass: boolean | null) => (pass === null ? 'n/a ' : pass ? 'PASS' : 'MISS')
+  return ['goals', ...goals.map((g) => `  ${mark(g.pass)}  ${g.goal} (${g.target}): ${g.actual}`)].join('\n')
+}

@@ -1,0 +1,218 @@
+/**
+ * Headless tldraw stores (no editor, no DOM) and realistic board records for the harnesses: the
+ * same setup as the binding's own tests, with shapes a system-design board actually holds.
+ */
+import { atom } from '@tldraw/state'
+import { Store } from '@tldraw/store'
+import {
+  b64Vecs,
+  createShapeId,
+  createTLSchema,
+  DIM_2D,
+  DocumentRecordType,
+  PageRecordType,
+  TLDOCUMENT_ID,
+  toRichText,
+  type TLRecord,
+  type TLShape,
+  type TLStore,
+  type TLStoreProps,
+} from '@tldraw/tlschema'
+import { getIndices } from '@tldraw/utils'
+
+const schema = createTLSchema()
+
+// The store schedules its listeners on the next animation frame; Node has none. Harnesses also
+// call `flush` after each simulated frame, so the binding writes exactly once per frame.
+globalThis.requestAnimationFrame ??= (callback) =>
+  setTimeout(() => callback(performance.now()), 16) as unknown as number
+globalThis.cancelAnimationFrame ??= (handle) => clearTimeout(handle as unknown as NodeJS.Timeout)
+
+export function makeStore(): TLStore {
+  const props: TLStoreProps = {
+    defaultName: 'bench',
+    assets: { upload: async () => ({ src: '' }), resolve: (asset) => asset.props.src, remove: async () => {} },
+    users: { currentUser: atom('user', null), resolve: () => atom('user', null) },
+    onMount: () => {},
+  }
+  return new Store({ schema, props }) as unknown as TLStore
+}
+
+export const PAGE_ID = PageRecordType.createId('page')
+
+export function seedRecords(): TLRecord[] {
+  return [
+    DocumentRecordType.create({ id: TLDOCUMENT_ID }),
+    PageRecordType.create({ id: PAGE_ID, name: 'Page 1', index: 'a1' as never }),
+  ]
+}
+
+/** Deliver store listener callbacks now (the binding writes to the Y.Doc from them). */
+export function flush(store: TLStore) {
+  store._flushHistory()
+}
+
+/** Deterministic PRNG (mulberry32), so every run builds the same boards. */
+export function rng(seed: number): () => number {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+const LABELS = [
+  'Load balancer',
+  'API gateway',
+  'Auth service',
+  'Postgres (primary)',
+  'Read replica',
+  'Redis cache',
+  'Kafka topic: events',
+  'Worker pool',
+  'CDN',
+  'Object storage (S3)',
+  'Rate limiter',
+  'Search index',
+  'Notification service',
+  'Client (web / mobile)',
+]
+const COLORS = ['black', 'blue', 'green', 'red', 'orange', 'violet', 'grey'] as const
+export type ShapeKind = 'geo' | 'text' | 'note' | 'draw'
+
+const pick = <T>(r: () => number, items: readonly T[]): T => items[Math.floor(r() * items.length)]!
+
+/** Points of a hand-drawn stroke, as a mouse makes them (one per frame, small deltas). */
+export function strokePoints(r: () => number, count: number, x0 = 0, y0 = 0) {
+  const points: Array<{ x: number; y: number }> = []
+  let x = x0
+  let y = y0
+  for (let i = 0; i < count; i++) {
+    x += 2 + r() * 6
+    y += (r() - 0.5) * 8
+    points.push({ x, y })
+  }
+  return points
+}
+
+/** tldraw's own path encoding for a mouse stroke (`dim: 2`, delta-encoded Float16, base64). */
+export const drawSegment = (points: Array<{ x: number; y: number }>) => ({
+  type: 'free' as const,
+  path: b64Vecs.encodePoints(points, DIM_2D),
+  dim: DIM_2D as 2,
+})
+
+const base = (id: string, index: string, x: number, y: number) => ({
+  id: createShapeId(id),
+  typeName: 'shape' as const,
+  x,
+  y,
+  rotation: 0,
+  index: index as never,
+  parentId: PAGE_ID,
+  isLocked: false,
+  opacity: 1,
+  meta: {},
+})
+
+/** One valid shape of `kind`, placed and styled from `r`. */
+export function makeShape(kind: ShapeKind, id: string, index: string, r: () => number): TLShape {
+  const x = Math.round(r() * 4000 * 100) / 100
+  const y = Math.round(r() * 3000 * 100) / 100
+  const color = pick(r, COLORS)
+  switch (kind) {
+    case 'geo':
+      return {
+        ...base(id, index, x, y),
+        type: 'geo',
+        props: {
+          geo: pick(r, ['rectangle', 'ellipse', 'diamond', 'cloud'] as const),
+          dash: 'draw',
+          url: '',
+          w: 120 + Math.round(r() * 160),
+          h: 60 + Math.round(r() * 100),
+          growY: 0,
+          scale: 1,
+          flipX: false,
+          flipY: false,
+          labelColor: 'black',
+          color,
+          fill: pick(r, ['none', 'semi', 'solid'] as const),
+          size: 'm',
+          font: 'draw',
+          align: 'middle',
+          verticalAlign: 'middle',
+          richText: toRichText(pick(r, LABELS)),
+        },
+      } as TLShape
+    case 'text':
+      return {
+        ...base(id, index, x, y),
+        type: 'text',
+        props: {
+          color,
+          size: 'm',
+          font: 'draw',
+          textAlign: 'start',
+          w: 200,
+          richText: toRichText(`${pick(r, LABELS)}: p99 < ${Math.round(r() * 300)} ms`),
+          scale: 1,
+          autoSize: true,
+        },
+      } as TLShape
+    case 'note':
+      return {
+        ...base(id, index, x, y),
+        type: 'note',
+        props: {
+          color: 'yellow',
+          labelColor: 'black',
+          size: 'm',
+          font: 'draw',
+          fontSizeAdjustment: 0,
+          align: 'middle',
+          verticalAlign: 'middle',
+          growY: 0,
+          url: '',
+          richText: toRichText(`TODO: ${pick(r, LABELS).toLowerCase()} — capacity?`),
+          scale: 1,
+          textLastEditedBy: null,
+        },
+      } as TLShape
+    case 'draw':
+      return {
+        ...base(id, index, x, y),
+        type: 'draw',
+        props: {
+          color,
+          fill: 'none',
+          dash: 'draw',
+          size: 'm',
+          segments: [drawSegment(strokePoints(r, 20 + Math.floor(r() * 60)))],
+          isComplete: true,
+          isClosed: false,
+          isPen: false,
+          scale: 1,
+          scaleX: 1,
+          scaleY: 1,
+        },
+      } as TLShape
+  }
+}
+
+/** A board's worth of shapes: about half labelled boxes, then text, notes and freehand strokes. */
+export function boardShapes(count: number, seed = 1, prefix = 'b'): TLShape[] {
+  const r = rng(seed)
+  const indices = getIndices(count)
+  return Array.from({ length: count }, (_, i) => {
+    const roll = r()
+    const kind: ShapeKind = roll < 0.5 ? 'geo' : roll < 0.7 ? 'text' : roll < 0.85 ? 'note' : 'draw'
+    return makeShape(kind, `${prefix}${i}`, indices[i + 1]!, r)
+  })
+}
+
+/** Number of shape records in a store. */
+export const shapeCount = (store: TLStore) => store.query.ids('shape').get().size

@@ -1,0 +1,236 @@
+/**
+ * Loopboard benchmarks. `npm run bench` (quick, a few minutes on 2 cores) or
+ * `npm run bench -- --full`. Options: `--only=latency,wire,memory,load` to run some harnesses,
+ * `--profile` to also run the Loopboard relay under `--cpu-prof` at `--profile-rooms=N` rooms
+ * (default 500) and summarize its hottest functions. Writes bench/results/<time>-<profile>.json
+ * and bench/results/latest.json, and prints tables. See bench/results/README.md.
+ */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs'
+import { loadavg } from 'node:os'
+import { join, resolve } from 'node:path'
+import { parseArgs } from 'node:util'
+import { latencyRatios, runLatencyStep, type LatencyStep } from './harnesses/relayLatency.ts'
+import { runIdleRooms, runJoinLeave, runYDocHeap } from './harnesses/memory.ts'
+import { runReplay } from './harnesses/replay.ts'
+import { runRoomLoad } from './harnesses/roomLoad.ts'
+import { runWireSize } from './harnesses/wireSize.ts'
+import { killAllChildren, REPO_ROOT, sourceHash, type RelayKind } from './lib/processes.ts'
+import { formatProfile, summarizeProfile, type ProfileSummary } from './lib/profile.ts'
+import { machineInfo, table, type BenchResult } from './lib/results.ts'
+import { evaluateGoals, formatGoals } from './goals.ts'
+
+const { values: args } = parseArgs({
+  options: {
+    full: { type: 'boolean', default: false },
+    only: { type: 'string' },
+    profile: { type: 'boolean', default: false },
+    'profile-rooms': { type: 'string', default: '500' },
+  },
+})
+
+const PROFILES = {
+  quick: {
+    latency: { rooms: [1, 100, 500], hz: 30, warmupS: 2, durationS: 10, drainS: 3 },
+    idleRooms: 20,
+    joinLeave: { rooms: 1000, cycles: 2 },
+    load: { shapes: [1000, 4000], reps: 3 },
+    deadlineMin: 9,
+  },
+  full: {
+    latency: { rooms: [1, 100, 500, 1000], hz: 30, warmupS: 5, durationS: 30, drainS: 5 },
+    idleRooms: 50,
+    joinLeave: { rooms: 1000, cycles: 3 },
+    load: { shapes: [1000, 4000], reps: 5 },
+    deadlineMin: 40,
+  },
+}
+const profileName = args.full ? 'full' : 'quick'
+const profile = PROFILES[profileName]
+const only = new Set((args.only ?? 'latency,wire,memory,load,replay').split(','))
+const RELAYS: RelayKind[] = ['raw', 'y-websocket-server', 'loopboard']
+const RESULTS_DIR = resolve(REPO_ROOT, 'bench/results')
+
+// Bounded in time whatever happens; children die with us.
+const deadline = setTimeout(() => {
+  process.stderr.write(`bench: aborting after ${profile.deadlineMin} min\n`)
+  process.exit(2)
+}, profile.deadlineMin * 60_000)
+deadline.unref()
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    killAllChildren()
+    process.exit(130)
+  })
+}
+
+const log = (line: string) => process.stdout.write(`${line}\n`)
+const elapsed = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`
+
+async function latency(results: BenchResult[]) {
+  const { rooms, ...timing } = profile.latency
+  for (const count of rooms) {
+    const step: BenchResult[] = []
+    for (const relay of RELAYS) {
+      const t0 = performance.now()
+      // A step the machine cannot run (e.g. clients fail to connect) is reported, not fatal.
+      const result = await runLatencyStep({ relay, rooms: count, ...timing }).catch((error: unknown): BenchResult => ({
+        harness: 'relay-latency',
+        name: `${relay} ${count} rooms`,
+        params: { relay, rooms: count, ...timing },
+        metrics: {},
+        notes: [`step failed: ${(error as Error).message}`],
+      }))
+      log(`  ${result.name}: p50 ${result.metrics.p50?.value} ms, p99 ${result.metrics.p99?.value} ms (${elapsed(t0)})`)
+      step.push(result)
+    }
+    const [raw, yws] = step
+    for (const result of step.slice(1)) {
+      result.ratios = {}
+      const vsRaw = latencyRatios(result, raw)
+      if (vsRaw) result.ratios.raw = vsRaw
+      const vsYws = result === yws ? null : latencyRatios(result, yws)
+      if (vsYws) result.ratios['y-websocket-server'] = vsYws
+    }
+    results.push(...step)
+  }
+}
+
+async function cpuProfile(): Promise<ProfileSummary> {
+  const rooms = Number(args['profile-rooms'])
+  const { rooms: _sweep, ...timing } = profile.latency
+  const dir = join(RESULTS_DIR, 'profiles')
+  mkdirSync(dir, { recursive: true })
+  const name = `loopboard-${rooms}rooms-${Date.now()}.cpuprofile`
+  const step: LatencyStep = {
+    relay: 'loopboard',
+    rooms,
+    ...timing,
+    nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`],
+  }
+  const result = await runLatencyStep(step)
+  log(`  profiled ${result.name}: p50 ${result.metrics.p50!.value} ms, relay CPU ${result.metrics.relayCpu!.value}%`)
+  return summarizeProfile(join(dir, name))
+}
+
+async function main() {
+  const started = new Date()
+  const t0 = performance.now()
+  const machine = { ...machineInfo(), loadavgAtStart: loadavg().map((x) => Math.round(x * 100) / 100) }
+  const sourceAtStart = sourceHash()
+  log(`Loopboard bench (${profileName}) on ${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}`)
+  const results: BenchResult[] = []
+  const profiles: ProfileSummary[] = []
+
+  if (only.has('wire')) {
+    log('wire and document size…')
+    results.push(...runWireSize())
+  }
+  if (only.has('memory')) {
+    log('memory…')
+    results.push(runYDocHeap(1000))
+    results.push(await runIdleRooms(profile.idleRooms))
+    results.push(await runJoinLeave(profile.joinLeave.rooms, profile.joinLeave.cycles))
+  }
+  if (only.has('load')) {
+    log('room load…')
+    for (const shapes of profile.load.shapes) results.push(await runRoomLoad(shapes, profile.load.reps))
+  }
+  if (only.has('replay')) {
+    log('replay of a 60-minute session…')
+    results.push(...(await runReplay()))
+  }
+  if (only.has('latency')) {
+    log(`relay latency (${profile.latency.durationS} s per step)…`)
+    await latency(results)
+  }
+  if (args.profile) {
+    log('cpu profile of the Loopboard relay…')
+    profiles.push(await cpuProfile())
+  }
+
+  const goals = evaluateGoals(results)
+  const sourceAtEnd = sourceHash()
+  const warnings: string[] = []
+  if (sourceAtEnd !== sourceAtStart) {
+    warnings.push(
+      `server/package sources changed during the run (${sourceAtStart} -> ${sourceAtEnd}): results mix code versions; see params.serverSource`
+    )
+  }
+  if (machine.loadavgAtStart[0]! > machine.cores / 2) {
+    warnings.push(`machine busy at start (load ${machine.loadavgAtStart[0]} on ${machine.cores} cores): see otherCpu`)
+  }
+  const report = {
+    schema: 1,
+    profile: profileName,
+    startedAt: started.toISOString(),
+    durationS: Math.round((performance.now() - t0) / 100) / 10,
+    machine: { ...machine, loadavgAtEnd: loadavg().map((x) => Math.round(x * 100) / 100) },
+    source: { atStart: sourceAtStart, atEnd: sourceAtEnd },
+    warnings,
+    config: profile,
+    results,
+    goals,
+    profiles,
+  }
+  mkdirSync(RESULTS_DIR, { recursive: true })
+  const file = join(RESULTS_DIR, `${started.toISOString().replace(/[:.]/g, '-')}-${profileName}.json`)
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+  copyFileSync(file, join(RESULTS_DIR, 'latest.json'))
+
+  printTables(results)
+  for (const summary of profiles) log(`\n${formatProfile(summary)}`)
+  log(`\n${formatGoals(goals)}`)
+  for (const warning of warnings) log(`\nwarning: ${warning}`)
+  log(`\nwrote ${file} (${report.durationS} s)`)
+}
+
+function printTables(results: BenchResult[]) {
+  const of = (harness: string) => results.filter((r) => r.harness === harness)
+  const sections: Array<[string, string[], Array<[string, string]>?]> = [
+    [
+      'relay-latency',
+      [
+        'p50',
+        'p95',
+        'p99',
+        'max',
+        'deliveredPerS',
+        'deliveredOfTarget',
+        'relayCpu',
+        'relayCpuPerMsg',
+        'benchCpu',
+        'otherCpu',
+      ],
+      [
+        ['raw', 'p50'],
+        ['raw', 'p99'],
+        ['y-websocket-server', 'p50'],
+        ['y-websocket-server', 'p99'],
+      ],
+    ],
+    ['wire-size', ['yUpdate', 'yWebsocketFrame', 'changedFieldsJson', 'yUpdateVsChangedJson', 'wholeRecordYUpdate']],
+    ['wire-size', ['firstFrame', 'lastFrame', 'meanFrame', 'strokeTotal', 'wholeRecordStrokeTotal']],
+    [
+      'wire-size',
+      ['updates', 'stateBytes', 'wholeRecordStateBytes', 'logBytes', 'wholeRecordLogBytes', 'recordsJsonBytes'],
+    ],
+    ['memory', ['nestedYDoc', 'wholeRecordYDoc', 'plainJson']],
+    ['memory', ['heapPerRoom', 'rssPerRoom', 'heapPerRoomWithClient', 'heapPerIdleClient']],
+    ['memory', ['baselineHeap', 'heapAfterCycle1', 'heapAfterCycle2', 'heapGrowthPerRoom']],
+    ['room-load', ['loadFromSnapshot', 'loadFromSnapshotPlusTail', 'loadFromLogOnly', 'joinOpenToSynced', 'joinTotal']],
+  ]
+  for (const [harness, columns, ratios] of sections) {
+    const rows = of(harness).filter((r) => columns.some((c) => r.metrics[c]))
+    if (rows.length) log(`\n${harness}\n${table(rows, columns, ratios)}`)
+  }
+  const notes = results.flatMap((r) => (r.notes ?? []).map((n) => `  ${r.name}: ${n}`))
+  if (notes.length) log(`\nnotes\n${notes.join('\n')}`)
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((error: unknown) => {
+    process.stderr.write(`bench failed: ${(error as Error).stack ?? String(error)}\n`)
+    killAllChildren()
+    process.exit(1)
+  })
