@@ -8,12 +8,11 @@ import {
   Role,
   ScorecardSchema,
   SetPromptSchema,
-  SocketEvent,
-  type CommandAck,
 } from '@loopboard/protocol'
-import { z } from 'zod'
+import type { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import type { PresenceHub, RoomSocket } from '../presence/PresenceHub.ts'
+import { onCommand } from '../presence/socketCommand.ts'
 import { roleOfSeat } from '../rooms/RoomService.ts'
 import { CommandError } from './interviewState.ts'
 import type { InterviewChange, InterviewService } from './InterviewService.ts'
@@ -90,42 +89,19 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
   hub.onConnection((socket) => {
     const { roomId } = socket.data
 
-    /** Register a command: validate, check the role, run, acknowledge. */
     const command = <S extends z.ZodType>(
       event: string,
       schema: S,
       interviewerOnly: boolean,
       run: (input: z.output<S>) => object | void
-    ) => {
-      socket.on(
-        event as never,
-        ((first: unknown, second: unknown) => {
-          // `emitWithAck(event)` with no payload hands us the callback first.
-          const [payload, ack] = typeof first === 'function' ? [undefined, first] : [first, second]
-          const reply = typeof ack === 'function' ? (ack as (a: CommandAck) => void) : () => {}
-          const parsed = schema.safeParse(payload ?? {})
-          if (!parsed.success) {
-            const message = `invalid ${event} payload: ${z.prettifyError(parsed.error)}`
-            socket.emit(SocketEvent.PayloadError, { event, message })
-            return reply({ ok: false, error: message })
-          }
-          if (interviewerOnly && socket.data.participant.role !== Role.Interviewer) {
-            return reply({
-              ok: false,
-              error: `Only the interviewer can do that (you are the ${socket.data.participant.role}).`,
-            })
-          }
-          try {
-            const result = run(parsed.data)
-            reply({ ok: true, ...(result ?? {}) })
-          } catch (error) {
-            if (error instanceof CommandError) return reply({ ok: false, error: error.message })
-            logger.error('interview command failed', { room: roomId, event, error })
-            reply({ ok: false, error: 'The server could not do that; try again.' })
-          }
-        }) as never
-      )
-    }
+    ) =>
+      onCommand(socket, logger, {
+        event,
+        schema,
+        interviewerOnly,
+        run,
+        userError: (error) => (error instanceof CommandError ? error.message : null),
+      })
 
     command(InterviewEvent.SetPrompt, SetPromptSchema, true, ({ promptId }) => service.setPrompt(roomId, promptId))
     command(InterviewEvent.AddPrompt, AddPromptSchema, true, ({ prompt }) => ({

@@ -1,7 +1,8 @@
-import { ConsentSchema, EmptySchema, RecordingEvent, Role, SocketEvent, type CommandAck } from '@loopboard/protocol'
-import { z } from 'zod'
+import { ConsentSchema, EmptySchema, RecordingEvent } from '@loopboard/protocol'
+import type { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import type { PresenceHub, RoomSocket } from '../presence/PresenceHub.ts'
+import { onCommand } from '../presence/socketCommand.ts'
 import type { RecordingService } from './RecordingService.ts'
 
 /**
@@ -24,33 +25,7 @@ export function attachRecording(hub: PresenceHub, service: RecordingService, log
       schema: S,
       interviewerOnly: boolean,
       run: (input: z.output<S>) => void
-    ) => {
-      socket.on(
-        event as never,
-        ((first: unknown, second: unknown) => {
-          // `emitWithAck(event)` with no payload hands us the callback first.
-          const [payload, ack] = typeof first === 'function' ? [undefined, first] : [first, second]
-          const reply = typeof ack === 'function' ? (ack as (a: CommandAck) => void) : () => {}
-          const parsed = schema.safeParse(payload ?? {})
-          if (!parsed.success) {
-            const message = `invalid ${event} payload: ${z.prettifyError(parsed.error)}`
-            socket.emit(SocketEvent.PayloadError, { event, message })
-            return reply({ ok: false, error: message })
-          }
-          const { role } = socket.data.participant
-          if (interviewerOnly && role !== Role.Interviewer) {
-            return reply({ ok: false, error: `Only the interviewer can do that (you are the ${role}).` })
-          }
-          try {
-            run(parsed.data)
-            reply({ ok: true })
-          } catch (error) {
-            logger.error('recording command failed', { room: roomId, event, error })
-            reply({ ok: false, error: 'The server could not do that; try again.' })
-          }
-        }) as never
-      )
-    }
+    ) => onCommand(socket, logger, { event, schema, interviewerOnly, run })
 
     const who = () => ({ userId: socket.data.participant.userId, name: socket.data.participant.name })
     command(RecordingEvent.Start, EmptySchema, true, () => service.start(roomId, who()))

@@ -1,0 +1,48 @@
+import { Role, SocketEvent, type CommandAck } from '@loopboard/protocol'
+import { z } from 'zod'
+import type { Logger } from '../logger.ts'
+import type { RoomSocket } from './PresenceHub.ts'
+
+export interface CommandOptions<S extends z.ZodType> {
+  event: string
+  schema: S
+  /** Refuse unless the sender's *current* role is interviewer. */
+  interviewerOnly: boolean
+  run: (input: z.output<S>) => object | void
+  /** The message for an error meant for the sender (e.g. "start the interview first"), or null. */
+  userError?: (error: unknown) => string | null
+}
+
+/**
+ * Register a client command on a room socket: validate the payload against its schema (a bad one
+ * gets `error:payload` and a failed ack, to the sender only), check the role, run, acknowledge.
+ */
+export function onCommand<S extends z.ZodType>(socket: RoomSocket, logger: Logger, options: CommandOptions<S>): void {
+  const { event, schema, interviewerOnly, run, userError } = options
+  socket.on(
+    event as never,
+    ((first: unknown, second: unknown) => {
+      // `emitWithAck(event)` with no payload hands us the callback first.
+      const [payload, ack] = typeof first === 'function' ? [undefined, first] : [first, second]
+      const reply = typeof ack === 'function' ? (ack as (a: CommandAck) => void) : () => {}
+      const parsed = schema.safeParse(payload ?? {})
+      if (!parsed.success) {
+        const message = `invalid ${event} payload: ${z.prettifyError(parsed.error)}`
+        socket.emit(SocketEvent.PayloadError, { event, message })
+        return reply({ ok: false, error: message })
+      }
+      const { role } = socket.data.participant
+      if (interviewerOnly && role !== Role.Interviewer) {
+        return reply({ ok: false, error: `Only the interviewer can do that (you are the ${role}).` })
+      }
+      try {
+        reply({ ok: true, ...(run(parsed.data) ?? {}) })
+      } catch (error) {
+        const message = userError?.(error)
+        if (message) return reply({ ok: false, error: message })
+        logger.error('command failed', { room: socket.data.roomId, event, error })
+        reply({ ok: false, error: 'The server could not do that; try again.' })
+      }
+    }) as never
+  )
+}
