@@ -63,7 +63,12 @@ export const AudioEvent = {
   Signal: 'audio:signal',
   PeerJoined: 'audio:peer-joined',
   PeerLeft: 'audio:peer-left',
+  /** C→S, either transport: this participant joined/left the audio or (un)muted (for the timeline). */
+  State: 'audio:state',
 } as const
+
+export const AudioStateSchema = z.object({ joined: z.boolean(), muted: z.boolean() }).strict()
+export type AudioState = z.infer<typeof AudioStateSchema>
 
 type Reply<T> = (ack: ({ ok: true } & T) | { ok: false; error: string }) => void
 
@@ -77,4 +82,5 @@ export interface AudioClientToServer {
   [AudioEvent.Join]: (payload: Record<string, never>, ack: Reply<{ peers: AudioPeer[] }>) => void
   [AudioEvent.Leave]: (payload: Record<string, never>, ack?: Reply<object>) => void
   [AudioEvent.Signal]: (payload: AudioSignal, ack?: Reply<object>) => void
+  [AudioEvent.State]: (payload: AudioState, ack?: Reply<object>) => void
 }

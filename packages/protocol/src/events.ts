@@ -4,7 +4,9 @@ import type { PresenceClientToServer, PresenceServerToClient } from './presence.
 import type { RecordingClientToServer, RecordingServerToClient } from './recording.ts'
 
 /** Every socket.io event the server emits, with its payload. */
-export interface ServerToClientEvents extends PresenceServerToClient, InterviewServerToClient, AudioServerToClient, RecordingServerToClient {}
+export interface ServerToClientEvents
+  extends PresenceServerToClient, InterviewServerToClient, AudioServerToClient, RecordingServerToClient {}
 
 /** Every socket.io event a client may emit, with its payload and acknowledgement. */
-export interface ClientToServerEvents extends PresenceClientToServer, InterviewClientToServer, AudioClientToServer, RecordingClientToServer {}
+export interface ClientToServerEvents
+  extends PresenceClientToServer, InterviewClientToServer, AudioClientToServer, RecordingClientToServer {}

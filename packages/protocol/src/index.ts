@@ -65,10 +65,12 @@ export {
 export {
   AudioEvent,
   AudioSignalSchema,
+  AudioStateSchema,
   AudioTokenRequestSchema,
   MAX_AUDIO_TOKEN_TTL_S,
   type AudioPeer,
   type AudioSignal,
+  type AudioState,
   type AudioTokenRequest,
   type AudioTokenResponse,
   type IceServer,

@@ -1,4 +1,6 @@
 import {
+  AudioEvent,
+  AudioStateSchema,
   AddNoteSchema,
   AddPromptSchema,
   ControlSchema,
@@ -8,6 +10,7 @@ import {
   Role,
   ScorecardSchema,
   SetPromptSchema,
+  type AudioState,
 } from '@loopboard/protocol'
 import type { z } from 'zod'
 import type { Logger } from '../logger.ts'
@@ -128,6 +131,27 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     const who = { userId: participant.userId, name: participant.name, role: participant.role }
     service.record(roomId, 'joined', who)
     socket.on('disconnect', () => service.record(roomId, 'left', who))
+    // Audio joins, leaves, mutes and unmutes, whichever transport carries the audio.
+    let audio: AudioState = { joined: false, muted: false }
+    onCommand(socket, logger, {
+      event: AudioEvent.State,
+      schema: AudioStateSchema,
+      interviewerOnly: false,
+      run: (next) => {
+        const type =
+          next.joined !== audio.joined
+            ? next.joined
+              ? 'audio-joined'
+              : 'audio-left'
+            : next.muted !== audio.muted
+              ? next.muted
+                ? 'muted'
+                : 'unmuted'
+              : null
+        audio = next
+        if (type) service.record(roomId, type, who)
+      },
+    })
 
     sendAll(socket)
   })

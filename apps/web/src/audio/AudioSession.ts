@@ -1,4 +1,5 @@
 import {
+  AudioEvent,
   Role,
   type AudioTokenResponse,
   type ClientToServerEvents,
@@ -252,7 +253,7 @@ export class AudioSession {
   }
 
   private publishState(patch: Partial<PeerAudio>) {
-    const { awareness } = this.options
+    const { awareness, socket } = this.options
     const current = (awareness.getLocalState()?.[AUDIO_FIELD] as PeerAudio | undefined) ?? {
       joined: false,
       muted: false,
@@ -267,6 +268,10 @@ export class AudioSession {
     )
       return
     awareness.setLocalStateField(AUDIO_FIELD, next)
+    // The session timeline records joins, leaves, mutes and unmutes (not speaking).
+    if (next.joined !== current.joined || next.muted !== current.muted) {
+      socket.emit(AudioEvent.State, { joined: next.joined, muted: next.muted })
+    }
   }
 
   private refreshDevices = async () => {

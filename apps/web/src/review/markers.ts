@@ -62,6 +62,14 @@ export function describeEvent(
       return { kind: 'presence', label: `${who(data)} joined` }
     case 'left':
       return { kind: 'presence', label: `${who(data)} left` }
+    case 'audio-joined':
+      return { kind: 'presence', label: `${who(data)} joined the audio` }
+    case 'audio-left':
+      return { kind: 'presence', label: `${who(data)} left the audio` }
+    case 'muted':
+      return { kind: 'presence', label: `${who(data)} muted` }
+    case 'unmuted':
+      return { kind: 'presence', label: `${who(data)} unmuted` }
     case 'recording-started':
       return { kind: 'recording', label: `Recording started${str(data.name) ? ` by ${str(data.name)}` : ''}` }
     case 'recording-stopped':
