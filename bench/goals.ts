@@ -43,6 +43,27 @@ export function evaluateGoals(results: BenchResult[]): Goal[] {
       })
     }
   }
+  const peer = results.find((r) => r.harness === 'browser' && r.name.startsWith('pointer down'))
+  if (peer) {
+    const p50 = value(peer, 'p50') ?? NaN
+    const store = value(peer, 'storeToPeerP50') ?? NaN
+    goals.push({
+      goal: 'browser to browser p50',
+      target: '<= 20 ms',
+      actual: `pointer down → B's store ${p50} ms (drag gesture included); A's store → B's store ${store} ms; + <= 1 frame to paint`,
+      pass: p50 <= 20,
+    })
+  }
+  const cold = results.find((r) => r.harness === 'browser' && r.params.shapes === 4000)
+  if (cold) {
+    const ms = value(cold, 'interactive') ?? NaN
+    goals.push({
+      goal: '4,000-shape board interactive (cold open)',
+      target: '<= 1500 ms',
+      actual: `${ms} ms`,
+      pass: ms <= 1500,
+    })
+  }
   const replay = results.find((r) => r.harness === 'replay')
   if (replay) {
     const worst = value(replay, 'seekMax') ?? NaN

@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path'
 import { parseArgs } from 'node:util'
 import { latencyRatios, runLatencyStep, type LatencyStep } from './harnesses/relayLatency.ts'
 import { runIdleRooms, runJoinLeave, runYDocHeap } from './harnesses/memory.ts'
+import { runBrowser } from './harnesses/browser.ts'
 import { runReplay } from './harnesses/replay.ts'
 import { runRoomLoad } from './harnesses/roomLoad.ts'
 import { runWireSize } from './harnesses/wireSize.ts'
@@ -46,7 +47,7 @@ const PROFILES = {
 }
 const profileName = args.full ? 'full' : 'quick'
 const profile = PROFILES[profileName]
-const only = new Set((args.only ?? 'latency,wire,memory,load,replay').split(','))
+const only = new Set((args.only ?? 'latency,wire,memory,load,replay,browser').split(','))
 const RELAYS: RelayKind[] = ['raw', 'y-websocket-server', 'loopboard']
 const RESULTS_DIR = resolve(REPO_ROOT, 'bench/results')
 
@@ -134,6 +135,10 @@ async function main() {
   if (only.has('load')) {
     log('room load…')
     for (const shapes of profile.load.shapes) results.push(await runRoomLoad(shapes, profile.load.reps))
+  }
+  if (only.has('browser')) {
+    log('browser to browser, cold open…')
+    results.push(...(await runBrowser()))
   }
   if (only.has('replay')) {
     log('replay of a 60-minute session…')
