@@ -17,7 +17,6 @@ import type { Logger } from '../logger.ts'
 import type { PresenceHub, RoomSocket } from '../presence/PresenceHub.ts'
 import { onCommand } from '../presence/socketCommand.ts'
 import { roleOfSeat } from '../rooms/RoomService.ts'
-import { CommandError } from './interviewState.ts'
 import type { InterviewChange, InterviewService } from './InterviewService.ts'
 
 /** The seat that plays `role` now (seats and roles trade places in a swapped room). */
@@ -97,14 +96,7 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
       schema: S,
       interviewerOnly: boolean,
       run: (input: z.output<S>) => object | void
-    ) =>
-      onCommand(socket, logger, {
-        event,
-        schema,
-        interviewerOnly,
-        run,
-        userError: (error) => (error instanceof CommandError ? error.message : null),
-      })
+    ) => onCommand(socket, logger, { event, schema, interviewerOnly, run })
 
     command(InterviewEvent.SetPrompt, SetPromptSchema, true, ({ promptId }) => service.setPrompt(roomId, promptId))
     command(InterviewEvent.AddPrompt, AddPromptSchema, true, ({ prompt }) => ({

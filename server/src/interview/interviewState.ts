@@ -1,4 +1,5 @@
 import { ControlAction, InterviewStatus, phaseElapsedMs } from '@loopboard/protocol'
+import { CommandError } from '../presence/socketCommand.ts'
 
 /** The interview of one room: which prompt, which phase, the clock, how many hints are out. */
 export interface InterviewState {
@@ -26,10 +27,8 @@ export function initialInterviewState(round = 1): InterviewState {
   }
 }
 
-/** A command that cannot apply now; the message goes back to the interviewer. */
-export class CommandError extends Error {
-  override name = 'CommandError'
-}
+// Commands refuse with the room-wide CommandError, so the socket layer answers the sender with its message.
+export { CommandError }
 
 /** Freeze the running clock into `phaseElapsedMs`. */
 function settle(state: InterviewState, now: number): InterviewState {

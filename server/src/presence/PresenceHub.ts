@@ -4,7 +4,6 @@ import {
   PROTOCOL_VERSION,
   PresenceStatusPayloadSchema,
   SocketEvent,
-  type Ack,
   type ClientToServerEvents,
   type Participant,
   type Role,
@@ -14,6 +13,7 @@ import { Server, type Socket } from 'socket.io'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import { roleOfSeat, type RoomService } from '../rooms/RoomService.ts'
+import { onCommand } from './socketCommand.ts'
 
 export interface SocketData {
   roomId: string
@@ -141,18 +141,18 @@ export class PresenceHub {
     this.broadcastSnapshot(roomId)
     this.options.logger.debug('joined', { room: roomId, role: participant.role })
 
-    socket.on(SocketEvent.PresenceStatus, (payload, ack) => {
-      const parsed = PresenceStatusPayloadSchema.safeParse(payload)
-      if (!parsed.success) return rejectPayload(socket, SocketEvent.PresenceStatus, parsed.error, ack)
-      const current = this.participants.get(roomId)?.get(socket.id)
-      if (!current) return
-      if (current.status !== parsed.data.status) {
-        const next = { ...current, status: parsed.data.status }
+    onCommand(socket, this.options.logger, {
+      event: SocketEvent.PresenceStatus,
+      schema: PresenceStatusPayloadSchema,
+      interviewerOnly: false,
+      run: ({ status }) => {
+        const current = this.participants.get(roomId)?.get(socket.id)
+        if (!current || current.status === status) return
+        const next = { ...current, status }
         this.participants.get(roomId)!.set(socket.id, next)
         socket.data.participant = next
         this.broadcastSnapshot(roomId)
-      }
-      if (typeof ack === 'function') ack({ ok: true })
+      },
     })
 
     socket.on('disconnect', () => {
@@ -182,10 +182,4 @@ function handshakeError(code: string, message: string): Error {
   const error = new Error(message) as Error & { data: { code: string } }
   error.data = { code }
   return error
-}
-
-function rejectPayload(socket: PresenceSocket, event: string, error: z.ZodError, ack: unknown) {
-  const message = `invalid ${event} payload: ${z.prettifyError(error)}`
-  socket.emit(SocketEvent.PayloadError, { event, message })
-  if (typeof ack === 'function') (ack as (a: Ack) => void)({ ok: false, error: message })
 }

@@ -3,22 +3,29 @@ import { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import type { RoomSocket } from './PresenceHub.ts'
 
+/**
+ * A command that cannot apply now (e.g. "start the interview first"); its message goes back to
+ * the sender in the failed acknowledgement. Any other error is logged and answered generically.
+ */
+export class CommandError extends Error {
+  override name = 'CommandError'
+}
+
 export interface CommandOptions<S extends z.ZodType> {
   event: string
   schema: S
   /** Refuse unless the sender's *current* role is interviewer. */
   interviewerOnly: boolean
   run: (input: z.output<S>) => object | void
-  /** The message for an error meant for the sender (e.g. "start the interview first"), or null. */
-  userError?: (error: unknown) => string | null
 }
 
 /**
  * Register a client command on a room socket: validate the payload against its schema (a bad one
  * gets `error:payload` and a failed ack, to the sender only), check the role, run, acknowledge.
+ * Every socket command of the room (presence, interview, recording, audio state) goes through here.
  */
 export function onCommand<S extends z.ZodType>(socket: RoomSocket, logger: Logger, options: CommandOptions<S>): void {
-  const { event, schema, interviewerOnly, run, userError } = options
+  const { event, schema, interviewerOnly, run } = options
   socket.on(
     event as never,
     ((first: unknown, second: unknown) => {
@@ -38,8 +45,7 @@ export function onCommand<S extends z.ZodType>(socket: RoomSocket, logger: Logge
       try {
         reply({ ok: true, ...(run(parsed.data) ?? {}) })
       } catch (error) {
-        const message = userError?.(error)
-        if (message) return reply({ ok: false, error: message })
+        if (error instanceof CommandError) return reply({ ok: false, error: error.message })
         logger.error('command failed', { room: socket.data.roomId, event, error })
         reply({ ok: false, error: 'The server could not do that; try again.' })
       }
