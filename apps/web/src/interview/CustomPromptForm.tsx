@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react'
 import { useInterviewStore } from './interviewStore.ts'
 import { useCommand } from './useCommand.ts'
+import { DifficultySelect, ErrorText, TrackSelect } from './fields.tsx'
 
 /** Add the interviewer's own prompt to this room. */
 export function CustomPromptForm({ onCancel, onAdded }: { onCancel: () => void; onAdded: (promptId: string) => void }) {
@@ -48,18 +49,8 @@ export function CustomPromptForm({ onCancel, onAdded }: { onCancel: () => void; 
         onChange={(e) => setStatement(e.target.value)}
       />
       <div className="filters">
-        <select aria-label="Track" value={track} onChange={(e) => setTrack(e.target.value as typeof track)}>
-          <option value="backend">Backend</option>
-          <option value="ml">Machine learning</option>
-        </select>
-        <select
-          aria-label="Difficulty"
-          value={difficulty}
-          onChange={(e) => setDifficulty(e.target.value as typeof difficulty)}
-        >
-          <option value="medium">Medium</option>
-          <option value="hard">Hard</option>
-        </select>
+        <TrackSelect value={track} onChange={(v) => setTrack(v || 'backend')} />
+        <DifficultySelect value={difficulty} onChange={(v) => setDifficulty(v || 'medium')} />
         <input
           aria-label="Minutes"
           type="number"
@@ -79,11 +70,7 @@ export function CustomPromptForm({ onCancel, onAdded }: { onCancel: () => void; 
         value={guidance}
         onChange={(e) => setGuidance(e.target.value)}
       />
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText error={error} />
       <p className="actions">
         <button type="submit" className="primary" disabled={busy}>
           Add and use

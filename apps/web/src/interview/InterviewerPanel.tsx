@@ -4,6 +4,7 @@ import { useInterviewStore } from './interviewStore.ts'
 import { PhaseList } from './PhaseList.tsx'
 import { PromptPicker } from './PromptPicker.tsx'
 import { useCommand } from './useCommand.ts'
+import { ErrorText } from './fields.tsx'
 
 function Controls({ view }: { view: InterviewerView }) {
   const commands = useInterviewStore((s) => s.commands)
@@ -49,11 +50,7 @@ function Controls({ view }: { view: InterviewerView }) {
           )}
         </>
       ) : null}
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText error={error} />
     </div>
   )
 }
@@ -113,11 +110,7 @@ function Guidance({ view }: { view: InterviewerView }) {
         >
           {revealed >= g.hints.length ? 'All hints revealed' : `Reveal hint ${revealed + 1}`}
         </button>
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorText error={error} />
       </section>
       <List title="Clarifying questions a strong candidate asks" items={g.clarifyingQuestions} />
       <List title="Functional requirements" items={g.requirements.functional} />
@@ -165,11 +158,7 @@ function SwapRoles({ view }: { view: InterviewerView }) {
       >
         Swap roles
       </button>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText error={error} />
     </section>
   )
 }

@@ -3,6 +3,8 @@ import { useState, type FormEvent, type KeyboardEvent } from 'react'
 import type { Editor, TLShapeId } from 'tldraw'
 import { useInterviewStore } from './interviewStore.ts'
 import { useCommand } from './useCommand.ts'
+import { ErrorText } from './fields.tsx'
+import { NoteLine } from './NoteLine.tsx'
 
 function stamp(note: Note): string {
   return note.sessionMs === null ? 'before start' : formatClock(note.sessionMs)
@@ -56,11 +58,7 @@ export function NotesPanel({ editor }: { editor: Editor | null }) {
             Add note
           </button>
         </div>
-        {error ? (
-          <p className="error" role="alert">
-            {error}
-          </p>
-        ) : null}
+        <ErrorText error={error} />
       </form>
       <ul className="notes" aria-label="Your notes">
         {[...notes].reverse().map((note) => (
@@ -72,13 +70,7 @@ export function NotesPanel({ editor }: { editor: Editor | null }) {
               disabled={!note.shapeId}
               title={note.shapeId ? 'Select and zoom to the shape' : undefined}
             >
-              <span className="stamp">{stamp(note)}</span>
-              {note.shapeId ? (
-                <span className="shape-link" aria-label="attached to a shape">
-                  ◆
-                </span>
-              ) : null}
-              <span className="text">{note.text}</span>
+              <NoteLine stamp={stamp(note)} note={note} />
             </button>
           </li>
         ))}

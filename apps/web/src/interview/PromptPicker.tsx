@@ -3,6 +3,7 @@ import { useEffect, useMemo, useState } from 'react'
 import { CustomPromptForm } from './CustomPromptForm.tsx'
 import { useInterviewStore } from './interviewStore.ts'
 import { useCommand } from './useCommand.ts'
+import { DifficultySelect, ErrorText, TrackSelect } from './fields.tsx'
 
 let bankCache: Promise<PublicPrompt[]> | null = null
 function loadBank(): Promise<PublicPrompt[]> {
@@ -66,20 +67,8 @@ export function PromptPicker({
         onChange={(e) => setQuery(e.target.value)}
       />
       <div className="filters">
-        <select aria-label="Track" value={track} onChange={(e) => setTrack(e.target.value as typeof track)}>
-          <option value="">All tracks</option>
-          <option value="backend">Backend</option>
-          <option value="ml">Machine learning</option>
-        </select>
-        <select
-          aria-label="Difficulty"
-          value={difficulty}
-          onChange={(e) => setDifficulty(e.target.value as typeof difficulty)}
-        >
-          <option value="">Any difficulty</option>
-          <option value="medium">Medium</option>
-          <option value="hard">Hard</option>
-        </select>
+        <TrackSelect value={track} onChange={setTrack} anyLabel="All tracks" />
+        <DifficultySelect value={difficulty} onChange={setDifficulty} anyLabel="Any difficulty" />
         <select aria-label="Tag" value={tag} onChange={(e) => setTag(e.target.value)}>
           <option value="">Any tag</option>
           {tags.map((t) => (
@@ -89,11 +78,7 @@ export function PromptPicker({
           ))}
         </select>
       </div>
-      {error ? (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <ErrorText error={error} />
       {loadError ? (
         <p className="error" role="alert">
           Could not load the prompt bank: {loadError}

@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { useInterviewStore } from './interviewStore.ts'
 import { emptyScorecard, RECOMMENDATION_LABELS, SCORE_LABELS, scorecardMarkdown } from './scorecardMarkdown.ts'
 import { useCommand } from './useCommand.ts'
+import { ErrorText } from './fields.tsx'
 
 function download(filename: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/markdown' }))
@@ -100,16 +101,8 @@ export function ScorecardPanel({ view, candidateName }: { view: InterviewerView;
           {feedback ? 'Publish again' : 'Publish feedback to candidate'}
         </button>
       </p>
-      {save.error ? (
-        <p className="error" role="alert">
-          {save.error}
-        </p>
-      ) : null}
-      {publish.error ? (
-        <p className="error" role="alert">
-          {publish.error}
-        </p>
-      ) : null}
+      <ErrorText error={save.error} />
+      <ErrorText error={publish.error} />
       {feedback ? (
         <p className="muted" role="status">
           Published {new Date(feedback.publishedAt).toLocaleTimeString()}; the candidate sees it from their link.

@@ -4,6 +4,7 @@ import { useStore } from 'zustand'
 import { formatTime } from './format.ts'
 import type { Marker } from './markers.ts'
 import type { PlayerStore } from './playerStore.ts'
+import { NoteLine } from '../interview/NoteLine.tsx'
 
 /** The interviewer's notes, oldest first; each jumps to its moment (and its shape, if any). */
 export const NotesList = memo(function NotesList({
@@ -32,13 +33,7 @@ export const NotesList = memo(function NotesList({
               aria-label={`${at}: ${note.text}${note.shapeId ? ' (go to its moment and shape)' : ' (go to its moment)'}`}
               title={note.shapeId ? 'Go to this moment and show the shape' : 'Go to this moment'}
             >
-              <span className="stamp">{at}</span>
-              {note.shapeId ? (
-                <span className="shape-link" aria-hidden="true">
-                  ◆
-                </span>
-              ) : null}
-              <span className="text">{note.text}</span>
+              <NoteLine stamp={at} note={note} />
             </button>
           </li>
         )
