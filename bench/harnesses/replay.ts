@@ -8,21 +8,12 @@ import { performance } from 'node:perf_hooks'
 import { Replayer, type LoggedUpdate } from '../../packages/recording/src/index.ts'
 import * as Y from 'yjs'
 import { metric, quantile, type BenchResult } from '../lib/results.ts'
+import { rng } from '../lib/tldraw.ts'
 
 const SESSION_MS = 60 * 60_000
 const SHAPES = 300
 const DRAG_FRAMES_PER_BURST = 60 // 2 s at 30 Hz
 const BURSTS = 600
-
-/** Deterministic PRNG so runs compare. */
-function prng(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 function shape(id: string, rand: () => number) {
   return {
@@ -42,7 +33,7 @@ function shape(id: string, rand: () => number) {
 }
 
 function synthesize(): LoggedUpdate[] {
-  const rand = prng(42)
+  const rand = rng(42)
   const docs = [new Y.Doc(), new Y.Doc()]
   const log: LoggedUpdate[] = []
   let now = 1_800_000_000_000
@@ -89,7 +80,7 @@ export async function runReplay(): Promise<BenchResult[]> {
   const replayer = new Replayer(log)
   const buildMs = performance.now() - t0
 
-  const rand = prng(7)
+  const rand = rng(7)
   const seeks: number[] = []
   for (let i = 0; i < 40; i++) {
     const t = replayer.start + rand() * (replayer.end - replayer.start)

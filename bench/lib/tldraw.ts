@@ -2,25 +2,9 @@
  * Headless tldraw stores (no editor, no DOM) and realistic board records for the harnesses: the
  * same setup as the binding's own tests, with shapes a system-design board actually holds.
  */
-import { atom } from '@tldraw/state'
-import { Store } from '@tldraw/store'
-import {
-  b64Vecs,
-  createShapeId,
-  createTLSchema,
-  DIM_2D,
-  DocumentRecordType,
-  PageRecordType,
-  TLDOCUMENT_ID,
-  toRichText,
-  type TLRecord,
-  type TLShape,
-  type TLStore,
-  type TLStoreProps,
-} from '@tldraw/tlschema'
+import { b64Vecs, createShapeId, DIM_2D, toRichText, type TLShape, type TLStore } from '@tldraw/tlschema'
+import { PAGE_ID } from '../../packages/tldraw-yjs/src/test/testStore.ts'
 import { getIndices } from '@tldraw/utils'
-
-const schema = createTLSchema()
 
 // The store schedules its listeners on the next animation frame; Node has none. Harnesses also
 // call `flush` after each simulated frame, so the binding writes exactly once per frame.
@@ -28,29 +12,8 @@ globalThis.requestAnimationFrame ??= (callback) =>
   setTimeout(() => callback(performance.now()), 16) as unknown as number
 globalThis.cancelAnimationFrame ??= (handle) => clearTimeout(handle as unknown as NodeJS.Timeout)
 
-export function makeStore(): TLStore {
-  const props: TLStoreProps = {
-    defaultName: 'bench',
-    assets: { upload: async () => ({ src: '' }), resolve: (asset) => asset.props.src, remove: async () => {} },
-    users: { currentUser: atom('user', null), resolve: () => atom('user', null) },
-    onMount: () => {},
-  }
-  return new Store({ schema, props }) as unknown as TLStore
-}
-
-export const PAGE_ID = PageRecordType.createId('page')
-
-export function seedRecords(): TLRecord[] {
-  return [
-    DocumentRecordType.create({ id: TLDOCUMENT_ID }),
-    PageRecordType.create({ id: PAGE_ID, name: 'Page 1', index: 'a1' as never }),
-  ]
-}
-
-/** Deliver store listener callbacks now (the binding writes to the Y.Doc from them). */
-export function flush(store: TLStore) {
-  store._flushHistory()
-}
+// Headless stores and the seed records are the binding tests' own.
+export { flush, makeStore, PAGE_ID, seedRecords } from '../../packages/tldraw-yjs/src/test/testStore.ts'
 
 /** Deterministic PRNG (mulberry32), so every run builds the same boards. */
 export function rng(seed: number): () => number {
