@@ -51,6 +51,8 @@ export class InterviewService {
   private now: () => number
   private onChange: (roomId: string, change: InterviewChange) => void
   private states = new Map<string, InterviewState>()
+  /** The rooms' own prompts, read once per room: every view sent to an interviewer lists them. */
+  private customPromptCache = new Map<string, Prompt[]>()
 
   constructor(options: InterviewServiceOptions) {
     this.store = options.store
@@ -74,10 +76,22 @@ export class InterviewService {
     return state
   }
 
+  private customPrompts(roomId: string): Prompt[] {
+    let prompts = this.customPromptCache.get(roomId)
+    if (!prompts) this.customPromptCache.set(roomId, (prompts = this.store.customPrompts(roomId)))
+    return prompts
+  }
+
+  /** Drop what is held in memory for a room that was deleted. */
+  forget(roomId: string): void {
+    this.states.delete(roomId)
+    this.customPromptCache.delete(roomId)
+  }
+
   /** A prompt from the bank or this room's own prompts. */
   prompt(roomId: string, promptId: string | null): Prompt | null {
     if (!promptId) return null
-    return getPrompt(promptId) ?? this.store.customPrompts(roomId).find((p) => p.id === promptId) ?? null
+    return getPrompt(promptId) ?? this.customPrompts(roomId).find((p) => p.id === promptId) ?? null
   }
 
   /** The view for a role. Only the interviewer's carries guidance; unrevealed hints never leave. */
@@ -96,7 +110,7 @@ export class InterviewService {
       revealedHints: prompt ? prompt.hints.slice(0, state.hintsRevealed) : [],
     }
     if (role !== Role.Interviewer) return base
-    return { ...base, guidance: prompt, customPrompts: this.store.customPrompts(roomId).map(toPublicPrompt) }
+    return { ...base, guidance: prompt, customPrompts: this.customPrompts(roomId).map(toPublicPrompt) }
   }
 
   setPrompt(roomId: string, promptId: string): void {
@@ -109,11 +123,12 @@ export class InterviewService {
   }
 
   addCustomPrompt(roomId: string, input: z.output<typeof CustomPromptInputSchema>): Prompt {
-    if (this.store.customPrompts(roomId).length >= MAX_CUSTOM_PROMPTS) {
+    if (this.customPrompts(roomId).length >= MAX_CUSTOM_PROMPTS) {
       throw new CommandError(`A room holds at most ${MAX_CUSTOM_PROMPTS} prompts of its own.`)
     }
     const prompt = buildCustomPrompt(input)
     this.store.addCustomPrompt(roomId, prompt, this.now())
+    this.customPromptCache.delete(roomId)
     this.onChange(roomId, { kind: 'state' })
     return prompt
   }

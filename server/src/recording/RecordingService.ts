@@ -360,6 +360,7 @@ export class RecordingService {
       }
     }
     const deleted = this.store.deleteRoom(roomId)
+    this.interview.forget(roomId)
     await this.files.removeRoom(roomId)
     if (deleted) this.logger.info('room deleted', { room: roomId })
     return deleted

@@ -73,7 +73,15 @@ export function connectRoom({
       const audio = state[AUDIO_FIELD] as PeerAudio | undefined
       if (typeof user?.userId === 'string' && audio) peerAudio[user.userId] = audio
     }
-    useRoomStore.getState().set({ peerAudio })
+    // Awareness changes with every cursor move; only a real audio change should re-render.
+    const before = useRoomStore.getState().peerAudio
+    const same =
+      Object.keys(before).length === Object.keys(peerAudio).length &&
+      Object.entries(peerAudio).every(([id, a]) => {
+        const b = before[id]
+        return !!b && b.joined === a.joined && b.muted === a.muted && b.speaking === a.speaking
+      })
+    if (!same) useRoomStore.getState().set({ peerAudio })
   }
   provider.awareness.on('change', onAwareness)
 
