@@ -5,7 +5,7 @@
  * (checkpoints) and seek to random moments, turning the state into the board's records.
  */
 import { performance } from 'node:perf_hooks'
-import { Replayer, type LoggedUpdate } from '../../packages/recording/src/index.ts'
+import { Replayer, type LoggedUpdate } from '../../packages/board-replay/src/index.ts'
 import * as Y from 'yjs'
 import { metric, quantile, type BenchResult } from '../lib/results.ts'
 import { rng } from '../lib/tldraw.ts'

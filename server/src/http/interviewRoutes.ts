@@ -1,6 +1,6 @@
 import { AddNoteSchema, ApiErrorCode, Role } from '@loopboard/protocol'
 import { PROMPTS, toPublicPrompt } from '@loopboard/prompts'
-import { toBase64, type Timeline, type TimelineAudioTrack } from '@loopboard/recording'
+import { toBase64, type Timeline, type TimelineAudioTrack } from '@loopboard/board-replay'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'

@@ -1,4 +1,4 @@
-import { Replayer, fromBase64, type Timeline } from '@loopboard/recording'
+import { Replayer, fromBase64, type Timeline } from '@loopboard/board-replay'
 import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { createRoom, docUntil, httpBase, useTestContext, waitFor } from './helpers.ts'

@@ -1,4 +1,4 @@
-import type { TimelineAudioTrack } from '@loopboard/recording'
+import type { TimelineAudioTrack } from '@loopboard/board-replay'
 import { useEffect, useRef, useState } from 'react'
 import { audioStep, trackPosition } from './audioSync.ts'
 import { formatDuration, formatTime } from './format.ts'

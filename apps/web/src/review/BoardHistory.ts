@@ -1,4 +1,4 @@
-import type { LoggedUpdate } from '@loopboard/recording'
+import type { LoggedUpdate } from '@loopboard/board-replay'
 import type * as Y from 'yjs'
 
 /** What the replay needs of a session's update log: the log itself, counting, and the board at a time. */

@@ -1,4 +1,4 @@
-import { Replayer, type LoggedUpdate } from '@loopboard/recording'
+import { Replayer, type LoggedUpdate } from '@loopboard/board-replay'
 import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { ReplayCursor } from './ReplayCursor.ts'

@@ -1,8 +1,8 @@
-import { fromBase64 } from '@loopboard/recording'
+import { fromBase64 } from '@loopboard/board-replay'
 import { useEffect, useState } from 'react'
 import { MessageScreen } from '../room/MessageScreen.tsx'
 import type { ReviewLink } from '../room/roomLink.ts'
-import { Replayer } from '@loopboard/recording'
+import { Replayer } from '@loopboard/board-replay'
 import { describeError, fetchNotes, fetchReview, fetchTimeline, type LoadedReview } from './reviewApi.ts'
 import { ReviewView } from './ReviewView.tsx'
 

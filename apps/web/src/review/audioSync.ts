@@ -1,4 +1,4 @@
-import type { TimelineAudioTrack } from '@loopboard/recording'
+import type { TimelineAudioTrack } from '@loopboard/board-replay'
 
 /** Resync a track when it has drifted this far from the replay clock (seconds). */
 export const MAX_DRIFT_S = 0.3

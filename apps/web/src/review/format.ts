@@ -1,4 +1,4 @@
-import type { Timeline } from '@loopboard/recording'
+import type { Timeline } from '@loopboard/board-replay'
 
 /** `m:ss` of a time since the start of the session (minutes are not wrapped into hours). */
 export function formatTime(ms: number): string {

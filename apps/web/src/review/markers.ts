@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '@loopboard/recording'
+import type { TimelineEvent } from '@loopboard/board-replay'
 
 export type MarkerKind =
   'phase' | 'prompt' | 'hint' | 'note' | 'presence' | 'recording' | 'roles' | 'feedback' | 'other'

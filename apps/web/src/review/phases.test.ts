@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '@loopboard/recording'
+import type { TimelineEvent } from '@loopboard/board-replay'
 import { describe, expect, it } from 'vitest'
 import { derivePhases, phaseAt } from './phases.ts'
 

@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '@loopboard/recording'
+import type { TimelineEvent } from '@loopboard/board-replay'
 import type { SessionBounds } from './format.ts'
 
 /** A stretch of the session: an interview phase, or the time before the start or after the finish. */

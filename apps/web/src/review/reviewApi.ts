@@ -1,7 +1,7 @@
 import type { Prompt } from '@loopboard/prompts'
 import type { Feedback, Note, Scorecard } from '@loopboard/protocol'
 import { ApiErrorSchema } from '@loopboard/protocol'
-import type { Timeline } from '@loopboard/recording'
+import type { Timeline } from '@loopboard/board-replay'
 import { ApiRequestError, NetworkError } from '../lib/api.ts'
 import type { BoardHistory } from './BoardHistory.ts'
 

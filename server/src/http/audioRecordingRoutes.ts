@@ -8,13 +8,13 @@ import {
   type AudioTrackInfo,
   type SessionSummary,
 } from '@loopboard/protocol'
-import type { Timeline } from '@loopboard/recording'
+import type { Timeline } from '@loopboard/board-replay'
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
-import { RecordingError, type RecordingService, type TrackAudio } from '../recording/RecordingService.ts'
+import { RecordingError, type RecordingService, type TrackAudio } from '../audioRecording/RecordingService.ts'
 import type { AuthResult, RoomService } from '../rooms/RoomService.ts'
 import type { RoomRow } from '../storage/Storage.ts'
 import { apiError, bearerToken } from './errors.ts'

@@ -6,7 +6,7 @@ import {
   type PayloadErrorPayload,
   type RecordingState,
 } from '@loopboard/protocol'
-import type { Timeline } from '@loopboard/recording'
+import type { Timeline } from '@loopboard/board-replay'
 import type { Socket } from 'socket.io-client'
 import { describe, expect, it } from 'vitest'
 import { createRoom, httpBase, useTestContext, waitFor, withTimeout, type TestServer } from '../test/helpers.ts'

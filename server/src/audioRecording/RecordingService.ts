@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { AudioTrackInfo, CreateTrack, RecordingState, Role, SessionSummary } from '@loopboard/protocol'
-import type { Timeline } from '@loopboard/recording'
+import type { Timeline } from '@loopboard/board-replay'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { Logger } from '../logger.ts'
 import type { InterviewStore } from '../storage/InterviewStore.ts'

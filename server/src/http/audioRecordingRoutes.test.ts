@@ -11,12 +11,12 @@ import {
   type CreateRoomResponse,
   type SessionSummary,
 } from '@loopboard/protocol'
-import type { Timeline } from '@loopboard/recording'
+import type { Timeline } from '@loopboard/board-replay'
 import { strFromU8, unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { RECORDINGS_DIR } from '../createServer.ts'
-import { STOP_GRACE_MS } from '../recording/RecordingService.ts'
+import { STOP_GRACE_MS } from '../audioRecording/RecordingService.ts'
 import {
   createRoom,
   httpBase,
@@ -28,7 +28,7 @@ import {
   type TestServer,
 } from '../test/helpers.ts'
 import type { SqliteStorage } from '../storage/SqliteStorage.ts'
-import { parseRange } from './recordingRoutes.ts'
+import { parseRange } from './audioRecordingRoutes.ts'
 
 const ctx = useTestContext()
 
