@@ -45,7 +45,22 @@ export default tseslint.config(
   {
     files: ['apps/web/src/**/*.{ts,tsx}'],
     plugins: { 'react-hooks': reactHooks },
-    rules: { ...reactHooks.configs.recommended.rules, 'no-console': ['error', { allow: ['warn', 'error'] }] },
+    rules: {
+      ...reactHooks.configs.recommended.rules,
+      'no-console': ['error', { allow: ['warn', 'error'] }],
+      // The bank's guidance must never be in a static asset: the browser imports only the public entry.
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@loopboard/prompts',
+              message: "Import '@loopboard/prompts/public': the full bank (hints, rubrics) must not reach the bundle.",
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     files: ['e2e/**/*.ts'],

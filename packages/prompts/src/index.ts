@@ -1,3 +1,4 @@
 export * from './schema.ts'
 export { PROMPTS } from './bank/index.ts'
-export { allTags, getPrompt, searchPrompts, type PromptFilter, type SearchablePrompt } from './select.ts'
+export { getPrompt } from './select.ts'
+export { allTags, searchPrompts, type PromptFilter, type SearchablePrompt } from './search.ts'

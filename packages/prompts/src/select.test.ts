@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { PROMPTS } from './bank/index.ts'
 import { toPublicPrompt } from './schema.ts'
-import { allTags, getPrompt, searchPrompts, type SearchablePrompt } from './select.ts'
+import { allTags, searchPrompts, type SearchablePrompt } from './search.ts'
+import { getPrompt } from './select.ts'
 
 const ids = (prompts: readonly { id: string }[]) => prompts.map((p) => p.id)
 

@@ -1,4 +1,4 @@
-import type { Prompt, PublicPrompt } from '@loopboard/prompts'
+import type { Prompt, PublicPrompt } from '@loopboard/prompts/public'
 import { z } from 'zod'
 import type { InterviewStatus } from './timer.ts'
 

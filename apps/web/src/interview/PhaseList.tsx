@@ -1,4 +1,4 @@
-import type { PublicPrompt } from '@loopboard/prompts'
+import type { PublicPrompt } from '@loopboard/prompts/public'
 import type { InterviewView } from '@loopboard/protocol'
 
 export function PhaseList({ prompt, view }: { prompt: PublicPrompt; view: InterviewView }) {

@@ -1,4 +1,4 @@
-import { searchPrompts, type PublicPrompt } from '@loopboard/prompts'
+import { searchPrompts, type PublicPrompt } from '@loopboard/prompts/public'
 import { useEffect, useMemo, useState } from 'react'
 import { CustomPromptForm } from './CustomPromptForm.tsx'
 import { useInterviewStore } from './interviewStore.ts'

@@ -1,4 +1,4 @@
-import { DIFFICULTIES, TRACKS, type Difficulty, type Track } from '@loopboard/prompts'
+import { DIFFICULTIES, TRACKS, type Difficulty, type Track } from '@loopboard/prompts/public'
 
 const TRACK_LABELS: Record<Track, string> = { backend: 'Backend', ml: 'Machine learning' }
 const DIFFICULTY_LABELS: Record<Difficulty, string> = { medium: 'Medium', hard: 'Hard' }

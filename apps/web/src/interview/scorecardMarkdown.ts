@@ -1,4 +1,4 @@
-import type { Prompt, RubricDimension } from '@loopboard/prompts'
+import type { Prompt, RubricDimension } from '@loopboard/prompts/public'
 import type { Recommendation, Scorecard } from '@loopboard/protocol'
 
 export const RECOMMENDATION_LABELS: Record<Recommendation, string> = {

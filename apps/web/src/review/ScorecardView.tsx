@@ -1,4 +1,4 @@
-import type { RubricDimension } from '@loopboard/prompts'
+import type { RubricDimension } from '@loopboard/prompts/public'
 import { RECOMMENDATION_LABELS, SCORE_LABELS } from '../interview/scorecardMarkdown.ts'
 import type { ReviewData } from './reviewApi.ts'
 

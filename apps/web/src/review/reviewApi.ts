@@ -1,4 +1,4 @@
-import type { Prompt } from '@loopboard/prompts'
+import type { Prompt } from '@loopboard/prompts/public'
 import type { Feedback, Note, Scorecard } from '@loopboard/protocol'
 import { ApiErrorSchema } from '@loopboard/protocol'
 import type { Timeline } from '@loopboard/board-replay'
