@@ -13,6 +13,7 @@ import { AudioFiles } from './audioRecording/AudioFiles.ts'
 import { attachRecording } from './audioRecording/recordingSocket.ts'
 import { RecordingService } from './audioRecording/RecordingService.ts'
 import { RecordingStore } from './audioRecording/RecordingStore.ts'
+import { RoomLifecycle } from './rooms/RoomLifecycle.ts'
 import { RoomService } from './rooms/RoomService.ts'
 import { SqliteInterviewStore } from './storage/SqliteInterviewStore.ts'
 import { SqliteStorage } from './storage/SqliteStorage.ts'
@@ -26,6 +27,8 @@ export interface LoopboardServer {
   httpServer: HttpServer
   storage: Storage
   rooms: RoomService
+  /** Creates and deletes rooms, sweeps idle ones. */
+  lifecycle: RoomLifecycle
   interview: InterviewService
   relay: SyncRelay
   presence: PresenceHub
@@ -48,6 +51,7 @@ export async function startServer(
 ): Promise<LoopboardServer> {
   const storage = new SqliteStorage(join(config.dataDir, DATABASE_FILE))
   const rooms = new RoomService(storage)
+  const lifecycle = new RoomLifecycle({ rooms, storage, logger, retentionDays: config.retentionDays })
   const interviewStore = new SqliteInterviewStore(storage.database)
   const interview = new InterviewService({ store: interviewStore, rooms })
   const recordings = new RecordingService({
@@ -55,10 +59,8 @@ export async function startServer(
     files: new AudioFiles(join(config.dataDir, RECORDINGS_DIR)),
     events: interviewStore,
     interview,
-    logger,
-    retentionDays: config.retentionDays,
   })
-  const app = createApp({ config, rooms, interview, storage, logger, recordings })
+  const app = createApp({ config, rooms, lifecycle, interview, storage, logger, recordings })
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
   const relay = new SyncRelay({ config, storage, rooms, logger })
   httpServer.on('upgrade', (req, socket, head) => {
@@ -70,13 +72,19 @@ export async function startServer(
   attachInterview(presence, interview, logger)
   attachP2PSignalling(presence, logger)
   attachRecording(presence, recordings, logger)
-  // A deleted room's live connections go first: /yjs closes with 4404, socket.io disconnects.
-  recordings.onRoomDeleted((roomId) => {
-    relay.dropRoom(roomId)
-    for (const socket of presence.socketsIn(roomId)) socket.disconnect(true)
+  // A deleted room's live connections go first (/yjs closes with 4404, socket.io disconnects),
+  // then its rows, then what is kept for it in memory and on disk.
+  lifecycle.register({ name: 'relay', closeConnections: (roomId) => relay.dropRoom(roomId) })
+  lifecycle.register({
+    name: 'presence',
+    closeConnections: (roomId) => {
+      for (const socket of presence.socketsIn(roomId)) socket.disconnect(true)
+    },
+    isLive: (roomId) => presence.socketsIn(roomId).length > 0,
   })
-  recordings.setLiveCheck((roomId) => presence.socketsIn(roomId).length > 0)
-  await recordings.startRetention()
+  lifecycle.register({ name: 'interview', release: (roomId) => interview.forget(roomId) })
+  lifecycle.register(recordings.roomHooks)
+  await lifecycle.startRetention()
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject)
@@ -92,6 +100,7 @@ export async function startServer(
   let closing: Promise<void> | null = null
   const close = () =>
     (closing ??= (async () => {
+      await lifecycle.close()
       await recordings.close()
       relay.close()
       await presence.close()
@@ -99,5 +108,5 @@ export async function startServer(
       storage.close()
     })())
 
-  return { url, port, httpServer, storage, rooms, interview, relay, presence, recordings, logger, close }
+  return { url, port, httpServer, storage, rooms, lifecycle, interview, relay, presence, recordings, logger, close }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto'
 import type { AudioTrackInfo, CreateTrack, RecordingState, Role, SessionSummary } from '@loopboard/protocol'
 import type { Timeline } from '@loopboard/board-replay'
 import type { InterviewService } from '../interview/InterviewService.ts'
-import type { Logger } from '../logger.ts'
+import type { RoomHooks } from '../rooms/RoomLifecycle.ts'
 import type { InterviewStore } from '../storage/InterviewStore.ts'
 import type { RoomRow } from '../storage/Storage.ts'
 import type { AudioFiles } from './AudioFiles.ts'
@@ -15,9 +15,6 @@ import { zipStream, type ZipEntry } from './zipStream.ts'
  * it a moment after it happened; the chunk it flushes when it hears of it is still wanted.
  */
 export const STOP_GRACE_MS = 5_000
-/** How often the retention sweep runs (it also runs once at start). */
-export const RETENTION_SWEEP_INTERVAL_MS = 60 * 60 * 1000
-const DAY_MS = 24 * 60 * 60 * 1000
 
 /** A refused recording request, with the HTTP status it maps to. */
 export class RecordingError extends Error {
@@ -35,9 +32,6 @@ export interface RecordingServiceOptions {
   /** Where timeline events go (the interview's event log). */
   events: Pick<InterviewStore, 'appendEvent'>
   interview: InterviewService
-  logger: Logger
-  /** Delete rooms idle for longer than this many days; 0 keeps them forever. */
-  retentionDays: number
   now?: () => number
 }
 
@@ -75,7 +69,7 @@ export function safeFileName(name: string): string {
 /**
  * Recording and review, per room: the recording state (start/stop by the interviewer, each
  * participant's consent), audio tracks uploaded in chunks, serving them back, the session
- * summary and archive, and deleting rooms — on request or by the retention sweep.
+ * summary and archive. A deleted room's audio files go through {@link RecordingService.roomHooks}.
  * *Who* may do what is checked by the callers, which know the sender's role.
  */
 export class RecordingService {
@@ -83,40 +77,22 @@ export class RecordingService {
   private files: AudioFiles
   private events: Pick<InterviewStore, 'appendEvent'>
   private interview: InterviewService
-  private logger: Logger
-  private retentionDays: number
   private now: () => number
   private onChange: (roomId: string) => void = () => {}
-  private deleteHooks: Array<(roomId: string) => void> = []
-  private isLive: (roomId: string) => boolean = () => false
   /** Uploads of the same chunk run one after the other. */
   private locks = new Map<string, Promise<unknown>>()
-  private sweeper: NodeJS.Timeout | null = null
-  private sweeping: Promise<string[]> | null = null
 
   constructor(options: RecordingServiceOptions) {
     this.store = options.store
     this.files = options.files
     this.events = options.events
     this.interview = options.interview
-    this.logger = options.logger
-    this.retentionDays = options.retentionDays
     this.now = options.now ?? Date.now
   }
 
   /** Called with the room id whenever its {@link RecordingState} changes. */
   setOnChange(onChange: (roomId: string) => void): void {
     this.onChange = onChange
-  }
-
-  /** Run `hook` as a room is deleted, before its rows go (to close its live connections). */
-  onRoomDeleted(hook: (roomId: string) => void): void {
-    this.deleteHooks.push(hook)
-  }
-
-  /** The retention sweep leaves a room alone while this says someone is connected to it. */
-  setLiveCheck(isLive: (roomId: string) => boolean): void {
-    this.isLive = isLive
   }
 
   // -------------------------------------------------------------------------------------------
@@ -346,69 +322,19 @@ export class RecordingService {
     return zipStream(entries)
   }
 
-  /**
-   * Delete a room and everything it holds: live connections are closed (the delete hooks),
-   * then its rows (board log, snapshots, events, notes, scores, feedback, tracks…) and its
-   * audio files. False if there was no such room.
-   */
-  async deleteRoom(roomId: string): Promise<boolean> {
-    for (const hook of this.deleteHooks) {
-      try {
-        hook(roomId)
-      } catch (error) {
-        this.logger.error('closing a deleted room’s connections failed', { room: roomId, error })
+  /** A deleted room's audio files go with it; files of rooms that no longer exist are swept. */
+  readonly roomHooks: RoomHooks = {
+    name: 'audio recording',
+    release: (roomId) => this.files.removeRoom(roomId),
+    sweep: async (roomExists) => {
+      for (const roomId of await this.files.roomIds()) {
+        if (!roomExists(roomId)) await this.files.removeRoom(roomId)
       }
-    }
-    const deleted = this.store.deleteRoom(roomId)
-    this.interview.forget(roomId)
-    await this.files.removeRoom(roomId)
-    if (deleted) this.logger.info('room deleted', { room: roomId })
-    return deleted
+    },
   }
 
-  /**
-   * Delete every room idle for longer than the retention period (none when it is 0), except
-   * rooms someone is connected to now; also remove audio directories of rooms that no longer
-   * exist. Returns the deleted room ids.
-   */
-  sweep(now = this.now()): Promise<string[]> {
-    return (this.sweeping ??= (async () => {
-      try {
-        const deleted: string[] = []
-        if (this.retentionDays > 0) {
-          for (const roomId of this.store.roomsInactiveSince(now - this.retentionDays * DAY_MS)) {
-            if (this.isLive(roomId)) continue
-            if (await this.deleteRoom(roomId)) deleted.push(roomId)
-          }
-          if (deleted.length) {
-            this.logger.info('retention sweep deleted rooms', { count: deleted.length, days: this.retentionDays })
-          }
-        }
-        for (const roomId of await this.files.roomIds()) {
-          if (!this.store.roomExists(roomId)) await this.files.removeRoom(roomId)
-        }
-        return deleted
-      } finally {
-        this.sweeping = null
-      }
-    })())
-  }
-
-  /** Sweep now, then every hour (when a retention period is set). A failed sweep is logged. */
-  async startRetention(): Promise<void> {
-    const sweep = () => this.sweep().catch((error: unknown) => this.logger.error('retention sweep failed', { error }))
-    if (this.retentionDays > 0 && !this.sweeper) {
-      this.sweeper = setInterval(() => void sweep(), RETENTION_SWEEP_INTERVAL_MS)
-      this.sweeper.unref()
-    }
-    await sweep()
-  }
-
-  /** Stop the retention timer and wait for a sweep in progress. */
+  /** Wait for uploads in progress. */
   async close(): Promise<void> {
-    if (this.sweeper) clearInterval(this.sweeper)
-    this.sweeper = null
-    await this.sweeping?.catch(() => {})
     await Promise.allSettled([...this.locks.values()])
   }
 

@@ -49,7 +49,7 @@ export interface StoredFeedback {
   publishedAt: number
 }
 
-/** The recording tables (migration 3), plus the room-wide queries sessions and retention need. */
+/** The recording tables (migration 3), plus the room-wide queries sessions need. */
 export class RecordingStore {
   private s: Record<string, StatementSync>
 
@@ -97,20 +97,7 @@ export class RecordingStore {
       feedback: p(
         'SELECT author_seat AS authorSeat, round, markdown, published_at AS publishedAt FROM feedback WHERE room_id = ? ORDER BY round, published_at'
       ),
-      deleteRoom: p('DELETE FROM rooms WHERE id = ?'),
       roomExists: p('SELECT 1 AS one FROM rooms WHERE id = ?'),
-      // Last activity: creation, the newest board update (seq order follows time), timeline
-      // event, scorecard save or audio chunk. Each subquery walks an index of its table.
-      inactiveSince: p(`
-        SELECT id FROM (
-          SELECT r.id AS id, MAX(
-            r.created_at,
-            COALESCE((SELECT u.ts FROM room_updates u WHERE u.room_id = r.id ORDER BY u.seq DESC LIMIT 1), 0),
-            COALESCE((SELECT MAX(e.ts) FROM events e WHERE e.room_id = r.id), 0),
-            COALESCE((SELECT MAX(s.updated_at) FROM scorecards s WHERE s.room_id = r.id), 0),
-            COALESCE((SELECT MAX(c.received_at) FROM audio_chunks c WHERE c.room_id = r.id), 0)
-          ) AS last FROM rooms r
-        ) WHERE last < ? ORDER BY last`),
     }
   }
 
@@ -214,15 +201,5 @@ export class RecordingStore {
 
   roomExists(roomId: string): boolean {
     return this.s.roomExists!.get(roomId) !== undefined
-  }
-
-  /** Delete the room and, by `ON DELETE CASCADE`, every row that belongs to it. */
-  deleteRoom(roomId: string): boolean {
-    return Number(this.s.deleteRoom!.run(roomId).changes) > 0
-  }
-
-  /** Rooms whose last activity is older than `before`, stalest first. */
-  roomsInactiveSince(before: number): string[] {
-    return (this.s.inactiveSince!.all(before) as Array<{ id: string }>).map((r) => r.id)
   }
 }

@@ -762,7 +762,7 @@ describe('retention', () => {
     await withTimeout(new Promise<void>((resolve) => presence.on('connect', () => resolve())), 'socket.io to connect')
     age(server, live.roomId, 30) // the join was just logged
 
-    expect(await server.recordings.sweep()).toEqual([old.roomId])
+    expect(await server.lifecycle.sweep()).toEqual([old.roomId])
     expect(server.rooms.get(old.roomId)).toBeNull()
     expect(Object.values(rowsOf(server, old.roomId)).every((n) => n === 0)).toBe(true)
     expect(existsSync(join(server.dataDir, RECORDINGS_DIR, old.roomId))).toBe(false)
@@ -774,7 +774,7 @@ describe('retention', () => {
     const a = await createRoom(first)
     const b = await createRoom(first)
     age(first, a.roomId, 40)
-    expect(await first.recordings.sweep()).toEqual([])
+    expect(await first.lifecycle.sweep()).toEqual([])
     expect(first.rooms.get(a.roomId)).not.toBeNull()
     await first.close()
 

@@ -15,6 +15,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import { RecordingError, type RecordingService, type TrackAudio } from '../audioRecording/RecordingService.ts'
+import type { RoomLifecycle } from '../rooms/RoomLifecycle.ts'
 import type { AuthResult, RoomService } from '../rooms/RoomService.ts'
 import type { RoomRow } from '../storage/Storage.ts'
 import { apiError, bearerToken } from './errors.ts'
@@ -107,6 +108,7 @@ function intHeader(c: Context, name: string, min: number, max: number): number |
 export interface RecordingRoutesOptions {
   rooms: RoomService
   recordings: RecordingService
+  lifecycle: Pick<RoomLifecycle, 'deleteRoom'>
   /** The timeline JSON, as `GET …/timeline` answers it (the archive holds the same). */
   timeline: (room: RoomRow) => Timeline
   logger: Logger
@@ -119,7 +121,7 @@ export interface RecordingRoutesOptions {
  * - `GET /:roomId/recordings/:trackId/audio` (interviewer): the whole track, `Range` supported.
  * - `GET /:roomId/summary`, `GET /:roomId/archive`, `DELETE /:roomId` (interviewer).
  */
-export function recordingRoutes({ rooms, recordings, timeline, logger }: RecordingRoutesOptions) {
+export function recordingRoutes({ rooms, recordings, lifecycle, timeline, logger }: RecordingRoutesOptions) {
   const app = new Hono<{ Variables: { auth: Authed; seq: number; startedAt: number; durationMs: number } }>()
 
   const authenticate = (c: Context): Authed | Response => {
@@ -283,7 +285,7 @@ export function recordingRoutes({ rooms, recordings, timeline, logger }: Recordi
   app.delete('/:roomId', async (c) => {
     const auth = interviewer(c, 'delete the session')
     if (auth instanceof Response) return auth
-    await recordings.deleteRoom(auth.room.id)
+    await lifecycle.deleteRoom(auth.room.id)
     return c.body(null, 204)
   })
 

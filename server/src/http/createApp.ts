@@ -8,6 +8,7 @@ import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { RecordingService } from '../audioRecording/RecordingService.ts'
+import type { RoomLifecycle } from '../rooms/RoomLifecycle.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import type { RoomRow, Storage } from '../storage/Storage.ts'
 import { audioRoutes } from './audioRoutes.ts'
@@ -20,6 +21,8 @@ import { roomRoutes } from './roomRoutes.ts'
 export interface AppOptions {
   config: Pick<Config, 'publicUrl' | 'staticDir' | 'livekit' | 'audioTokenTtlSeconds' | 'iceServers'>
   rooms: RoomService
+  /** Deletes rooms (`DELETE /api/rooms/<roomId>`). */
+  lifecycle: RoomLifecycle
   interview: InterviewService
   storage: Storage
   logger: Logger
@@ -31,7 +34,7 @@ const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Loopboard</t
 <p>The client is not built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and reload.</p>`
 
 /** The HTTP API and the built client, as one Hono app. */
-export function createApp({ config, rooms, interview, storage, logger, recordings }: AppOptions) {
+export function createApp({ config, rooms, lifecycle, interview, storage, logger, recordings }: AppOptions) {
   const app = new Hono()
   const audioTracks = recordings ? (roomId: string) => recordings.audioTracks(roomId) : undefined
 
@@ -49,7 +52,7 @@ export function createApp({ config, rooms, interview, storage, logger, recording
   app.route('/api/rooms', reviewRoutes(rooms, interview))
   if (recordings) {
     const timeline = (room: RoomRow) => buildTimeline(room, interview, storage, audioTracks)
-    app.route('/api/rooms', recordingRoutes({ rooms, recordings, timeline, logger }))
+    app.route('/api/rooms', recordingRoutes({ rooms, recordings, lifecycle, timeline, logger }))
   }
   app.route('/api/prompts', promptRoutes(rooms, interview))
   app.all('/api/*', (c) => apiError(c, 404, ApiErrorCode.NotFound, `No API route ${c.req.method} ${c.req.path}.`))

@@ -18,7 +18,9 @@ export class SqliteStorage implements Storage {
     | 'latestSnapshot'
     | 'updatesAfter'
     | 'lastSeq'
-    | 'insertSnapshot',
+    | 'insertSnapshot'
+    | 'deleteRoom'
+    | 'inactiveSince',
     StatementSync
   >
 
@@ -46,6 +48,20 @@ export class SqliteStorage implements Storage {
       updatesAfter: p('SELECT seq, ts, author, bytes FROM room_updates WHERE room_id = ? AND seq > ? ORDER BY seq'),
       lastSeq: p('SELECT COALESCE(MAX(seq), 0) AS seq FROM room_updates WHERE room_id = ?'),
       insertSnapshot: p('INSERT OR REPLACE INTO room_snapshots (room_id, upto_seq, ts, state) VALUES (?, ?, ?, ?)'),
+      // Every table of a room references it with ON DELETE CASCADE.
+      deleteRoom: p('DELETE FROM rooms WHERE id = ?'),
+      // Last activity: creation, the newest board update (seq order follows time), timeline
+      // event, scorecard save or audio chunk. Each subquery walks an index of its table.
+      inactiveSince: p(`
+        SELECT id FROM (
+          SELECT r.id AS id, MAX(
+            r.created_at,
+            COALESCE((SELECT u.ts FROM room_updates u WHERE u.room_id = r.id ORDER BY u.seq DESC LIMIT 1), 0),
+            COALESCE((SELECT MAX(e.ts) FROM events e WHERE e.room_id = r.id), 0),
+            COALESCE((SELECT MAX(s.updated_at) FROM scorecards s WHERE s.room_id = r.id), 0),
+            COALESCE((SELECT MAX(c.received_at) FROM audio_chunks c WHERE c.room_id = r.id), 0)
+          ) AS last FROM rooms r
+        ) WHERE last < ? ORDER BY last`),
     }
   }
 
@@ -68,6 +84,14 @@ export class SqliteStorage implements Storage {
 
   findByTokenHash(tokenHash: string): { roomId: string; seat: Role } | null {
     return (this.stmt.findByTokenHash.get(tokenHash) as { roomId: string; seat: Role } | undefined) ?? null
+  }
+
+  deleteRoom(roomId: string): boolean {
+    return Number(this.stmt.deleteRoom.run(roomId).changes) > 0
+  }
+
+  roomsInactiveSince(before: number): string[] {
+    return (this.stmt.inactiveSince.all(before) as Array<{ id: string }>).map((r) => r.id)
   }
 
   /** The open database, for stores that share it (the interview tables). */

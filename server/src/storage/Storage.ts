@@ -39,6 +39,13 @@ export interface Storage {
   findSeat(roomId: string, tokenHash: string): Role | null
   /** The room and seat of a token hash, whatever the room (token hashes are unique). */
   findByTokenHash(tokenHash: string): { roomId: string; seat: Role } | null
+  /** Delete the room and every row that belongs to it; false if there was no such room. */
+  deleteRoom(roomId: string): boolean
+  /**
+   * Rooms whose last activity (creation, board update, timeline event, scorecard save, audio
+   * chunk) is older than `before`, stalest first.
+   */
+  roomsInactiveSince(before: number): string[]
   appendUpdate(roomId: string, update: StoredUpdate): void
   /** Append many updates (of any rooms) in one transaction: all are stored, or none. */
   appendUpdates(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): void
