@@ -1,5 +1,6 @@
 import { expect, test } from '../fixtures/test.ts'
 import { InterviewPanel } from '../fixtures/InterviewPanel.ts'
+import { SharedNotesPane } from '../fixtures/SharedNotesPane.ts'
 import { TrafficRecorder } from '../fixtures/traffic.ts'
 
 test('a private note never reaches the candidate or observer, by any channel', async ({ room, join, server }) => {
@@ -77,12 +78,14 @@ test('scorecard, Markdown export, published feedback, shared notes and a role sw
   // Shared notes: both type, both see both lines.
   await ivy.open('Shared notes')
   await cam.open('Shared notes')
-  await interviewer.page.getByTestId('shared-notes').fill('QPS: 50k\n')
-  await expect(candidate.page.getByTestId('shared-notes')).toHaveValue('QPS: 50k\n')
-  await candidate.page.getByTestId('shared-notes').press('End')
-  await candidate.page.getByTestId('shared-notes').press('Control+End')
+  const ivyNotes = new SharedNotesPane(interviewer.page)
+  const camNotes = new SharedNotesPane(candidate.page)
+  await ivyNotes.focusEnd()
+  await interviewer.page.keyboard.type('QPS: 50k\n')
+  await camNotes.expectText('QPS: 50k\n')
+  await camNotes.focusEnd()
   await candidate.page.keyboard.type('Storage: 2 PB')
-  await expect(interviewer.page.getByTestId('shared-notes')).toHaveValue('QPS: 50k\nStorage: 2 PB')
+  await ivyNotes.expectText('QPS: 50k\nStorage: 2 PB')
 
   // Scorecard from the prompt's rubric; export; publish; the candidate reads it.
   await ivy.open('Scorecard')

@@ -1,41 +1,33 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useRef } from 'react'
+import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
-import { applyTextEdit } from './textDiff.ts'
+import { bindSharedNotes } from './bindSharedNotes.ts'
 
 /** Name of the shared notes Y.Text in the room's doc. */
 export const SHARED_NOTES = 'shared-notes'
-const LOCAL = Symbol('shared-notes/local')
 
 /**
  * A plain text pane both sides edit together (requirements, estimates, API sketches),
- * bound to a Y.Text in the room's doc. Edits are merged character by character.
+ * bound to a Y.Text in the room's doc through CodeMirror and y-codemirror.next.
  */
-export function SharedNotes({ doc, readOnly }: { doc: Y.Doc; readOnly: boolean }) {
-  const ytext = doc.getText(SHARED_NOTES)
-  const [value, setValue] = useState(() => ytext.toString())
-  const area = useRef<HTMLTextAreaElement>(null)
+export function SharedNotes({ doc, awareness, readOnly }: { doc: Y.Doc; awareness: Awareness; readOnly: boolean }) {
+  const host = useRef<HTMLDivElement>(null)
 
   useEffect(() => {
-    const onChange = (_event: Y.YTextEvent, txn: Y.Transaction) => {
-      if (txn.origin === LOCAL) return
-      const el = area.current
-      const next = ytext.toString()
-      // Keep the caret where it was relative to the text around it.
-      const start = el?.selectionStart ?? 0
-      const end = el?.selectionEnd ?? 0
-      const before = el?.value ?? ''
-      const shift = next.length - before.length
-      const caretAfterChange = before.slice(0, start) !== next.slice(0, start)
-      setValue(next)
-      if (el && document.activeElement === el) {
-        requestAnimationFrame(() =>
-          el.setSelectionRange(start + (caretAfterChange ? shift : 0), end + (caretAfterChange ? shift : 0))
-        )
-      }
-    }
-    ytext.observe(onChange)
-    return () => ytext.unobserve(onChange)
-  }, [ytext])
+    const parent = host.current
+    if (!parent) return
+    const binding = bindSharedNotes({
+      parent,
+      ytext: doc.getText(SHARED_NOTES),
+      awareness,
+      readOnly,
+      label: 'Shared notes',
+      placeholderText: readOnly ? '' : 'Requirements…\nEstimates…\nAPI…',
+    })
+    // Tests and the page objects find the editor by its root element.
+    binding.view.dom.dataset.testid = 'shared-notes'
+    return () => binding.destroy()
+  }, [doc, awareness, readOnly])
 
   return (
     <div className="shared-notes">
@@ -43,19 +35,7 @@ export function SharedNotes({ doc, readOnly }: { doc: Y.Doc; readOnly: boolean }
         Shared with everyone in the room{readOnly ? ' (read-only for observers)' : ''}: requirements, estimates, API
         sketches.
       </p>
-      <textarea
-        ref={area}
-        aria-label="Shared notes"
-        data-testid="shared-notes"
-        value={value}
-        readOnly={readOnly}
-        spellCheck={false}
-        placeholder={readOnly ? '' : 'Requirements…\nEstimates…\nAPI…'}
-        onChange={(e) => {
-          applyTextEdit(ytext, value, e.target.value, LOCAL)
-          setValue(e.target.value)
-        }}
-      />
+      <div ref={host} className="shared-notes-host" />
     </div>
   )
 }

@@ -140,7 +140,12 @@ export function RoomView({
         </div>
         {showSidebar && connection ? (
           <div id="sidebar">
-            <Sidebar role={session.role} editor={editor} doc={connection.doc} />
+            <Sidebar
+              role={session.role}
+              editor={editor}
+              doc={connection.doc}
+              awareness={connection.provider.awareness}
+            />
           </div>
         ) : null}
       </div>

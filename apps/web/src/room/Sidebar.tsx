@@ -1,6 +1,7 @@
 import { Role } from '@loopboard/protocol'
 import { useState, type KeyboardEvent, type ReactNode } from 'react'
 import type { Editor } from 'tldraw'
+import type { Awareness } from 'y-protocols/awareness'
 import type * as Y from 'yjs'
 import { CandidatePanel } from '../interview/CandidatePanel.tsx'
 import { InterviewerPanel } from '../interview/InterviewerPanel.tsx'
@@ -18,7 +19,17 @@ interface Tab {
 }
 
 /** The panel beside the board: the interview, notes, scorecard, shared notes, people — by role. */
-export function Sidebar({ role, editor, doc }: { role: Role; editor: Editor | null; doc: Y.Doc }) {
+export function Sidebar({
+  role,
+  editor,
+  doc,
+  awareness,
+}: {
+  role: Role
+  editor: Editor | null
+  doc: Y.Doc
+  awareness: Awareness
+}) {
   const view = useInterviewStore((s) => s.view)
   const participants = useRoomStore((s) => s.participants)
   const candidateName = participants.find((p) => p.role === Role.Candidate)?.name
@@ -43,7 +54,9 @@ export function Sidebar({ role, editor, doc }: { role: Role; editor: Editor | nu
     {
       id: 'shared',
       label: 'Shared notes',
-      render: () => <SharedNotes key={doc.guid} doc={doc} readOnly={role === Role.Observer} />,
+      render: () => (
+        <SharedNotes key={doc.guid} doc={doc} awareness={awareness} readOnly={role === Role.Observer} />
+      ),
     },
     { id: 'people', label: `People (${participants.length})`, render: () => <ParticipantsPanel editor={editor} /> },
   ]
