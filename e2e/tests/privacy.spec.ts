@@ -105,7 +105,8 @@ test('scorecard, Markdown export, published feedback, shared notes and a role sw
 
   await cam.open('Interview')
   await expect(candidate.page.getByTestId('published-feedback')).toHaveCount(0)
-  await interviewer.page.getByRole('button', { name: 'Publish feedback to candidate' }).click()
+  await interviewer.page.getByRole('button', { name: 'Preview feedback for candidate…' }).click()
+  await interviewer.page.getByRole('button', { name: 'Publish to candidate' }).click()
   await expect(candidate.page.getByTestId('published-feedback')).toContainText('Scoped offline playback early.')
 
   // Swap roles for round 2: each side gets the view of its new role, from the same link.

@@ -1,3 +1,4 @@
+import { FeedbackMarkdown } from './FeedbackMarkdown.tsx'
 import { useInterviewStore } from './interviewStore.ts'
 import { PhaseList } from './PhaseList.tsx'
 
@@ -48,7 +49,7 @@ export function CandidatePanel({ showFeedback }: { showFeedback: boolean }) {
       {showFeedback && feedback ? (
         <section className="feedback" aria-labelledby="feedback-title">
           <h3 id="feedback-title">Feedback from your interviewer</h3>
-          <pre data-testid="published-feedback">{feedback.markdown}</pre>
+          <FeedbackMarkdown markdown={feedback.markdown} testId="published-feedback" />
         </section>
       ) : null}
     </div>

@@ -4,6 +4,7 @@ import { useInterviewStore } from './interviewStore.ts'
 import { emptyScorecard, RECOMMENDATION_LABELS, SCORE_LABELS, scorecardMarkdown } from './scorecardMarkdown.ts'
 import { useCommand } from './useCommand.ts'
 import { ErrorText } from './fields.tsx'
+import { FeedbackPublisher } from './FeedbackPublisher.tsx'
 
 function download(filename: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/markdown' }))
@@ -20,7 +21,6 @@ export function ScorecardPanel({ view, candidateName }: { view: InterviewerView;
   const prompt = view.guidance
   const [draft, setDraft] = useState<Scorecard | null>(null)
   const save = useCommand()
-  const publish = useCommand()
   if (!prompt) return <p className="muted">Choose a prompt first: its rubric makes the scorecard.</p>
 
   const card: Scorecard = draft ?? saved ?? emptyScorecard(prompt.rubric)
@@ -93,21 +93,9 @@ export function ScorecardPanel({ view, candidateName }: { view: InterviewerView;
         <button type="button" onClick={() => download(`feedback-${prompt.id}.md`, markdown)}>
           Export Markdown
         </button>
-        <button
-          type="button"
-          disabled={publish.busy}
-          onClick={() => void publish.run(() => commands!.publishFeedback(markdown))}
-        >
-          {feedback ? 'Publish again' : 'Publish feedback to candidate'}
-        </button>
       </p>
       <ErrorText error={save.error} />
-      <ErrorText error={publish.error} />
-      {feedback ? (
-        <p className="muted" role="status">
-          Published {new Date(feedback.publishedAt).toLocaleTimeString()}; the candidate sees it from their link.
-        </p>
-      ) : null}
+      <FeedbackPublisher prompt={prompt} card={card} candidateName={candidateName} feedback={feedback} />
     </div>
   )
 }

@@ -21,4 +21,14 @@ describe('scorecardMarkdown', () => {
     expect(md).toContain('### Requirements\n\nAsked about offline use early.')
     expect(md).not.toContain('### High-level design')
   })
+
+  it('leaves the recommendation out of what the candidate reads when asked to', () => {
+    const card = emptyScorecard(rubric)
+    card.recommendation = 'strong-no'
+    card.summary = 'Solid start.'
+    const md = scorecardMarkdown({ title: 'Design Spotify', rubric }, card, 'Cam', { includeRecommendation: false })
+    expect(md).not.toContain('Recommendation')
+    expect(md).not.toContain('hire')
+    expect(md).toContain('Solid start.')
+  })
 })

@@ -19,15 +19,19 @@ export function emptyScorecard(rubric: readonly RubricDimension[]): Scorecard {
   }
 }
 
-/** The scorecard as Markdown, for export and for the feedback the candidate reads. */
+/**
+ * The scorecard as Markdown, for export and for the feedback the candidate reads
+ * (`includeRecommendation: false` leaves the hire recommendation out of the latter).
+ */
 export function scorecardMarkdown(
   prompt: Pick<Prompt, 'title' | 'rubric'>,
   scorecard: Scorecard,
-  candidateName?: string
+  candidateName?: string,
+  { includeRecommendation = true }: { includeRecommendation?: boolean } = {}
 ): string {
   const lines = [`# Feedback: ${prompt.title}`, '']
   if (candidateName) lines.push(`Candidate: ${candidateName}`, '')
-  if (scorecard.recommendation) lines.push(`**Recommendation:** ${RECOMMENDATION_LABELS[scorecard.recommendation]}`, '')
+  if (includeRecommendation && scorecard.recommendation) lines.push(`**Recommendation:** ${RECOMMENDATION_LABELS[scorecard.recommendation]}`, '')
   if (scorecard.summary.trim()) lines.push('## Summary', '', scorecard.summary.trim(), '')
   lines.push('## Scores', '', '| Dimension | Score |', '| --- | --- |')
   for (const dimension of prompt.rubric) {
