@@ -53,7 +53,7 @@ export async function startServer(
   const rooms = new RoomService(storage)
   const lifecycle = new RoomLifecycle({ rooms, storage, logger, retentionDays: config.retentionDays })
   const interviewStore = new SqliteInterviewStore(storage.database)
-  const interview = new InterviewService({ store: interviewStore, rooms })
+  const interview = new InterviewService({ store: interviewStore, rooms, logger })
   const recordings = new RecordingService({
     store: new RecordingStore(storage.database),
     files: new AudioFiles(join(config.dataDir, RECORDINGS_DIR)),

@@ -1,3 +1,2 @@
 export { CHECKPOINT_EVERY, Replayer, type LoggedUpdate } from './Replayer.ts'
 export { fromBase64, toBase64 } from './base64.ts'
-export type { Timeline, TimelineAudioTrack, TimelineEvent, TimelineUpdate } from './timeline.ts'

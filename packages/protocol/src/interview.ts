@@ -102,6 +102,16 @@ export interface Feedback {
   round: number
 }
 
+/** `GET /api/rooms/<roomId>/review` (interviewer): what the review shows beside the replay. */
+export interface ReviewResponse {
+  roomId: string
+  title: string
+  round: number
+  prompt: Prompt | null
+  scorecard: Scorecard | null
+  feedback: Feedback | null
+}
+
 /** The interview as a candidate or observer sees it: no guidance, only revealed hints. */
 export interface InterviewView {
   round: number

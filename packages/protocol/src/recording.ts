@@ -46,22 +46,6 @@ export const CreateTrackSchema = z
   .strict()
 export type CreateTrack = z.infer<typeof CreateTrackSchema>
 
-/** A recorded audio track as the timeline and review see it. */
-export interface AudioTrackInfo {
-  id: string
-  userId: string
-  name: string
-  role: 'interviewer' | 'candidate' | 'observer'
-  mimeType: string
-  /** Server time the first chunk was recorded. */
-  startedAt: number
-  /** Recorded length, from the chunks received so far. */
-  durationMs: number
-  chunks: number
-  /** Where the interviewer's browser fetches the whole track (needs the interviewer token). */
-  url: string
-}
-
 /** `GET /api/rooms/<roomId>/summary` (interviewer): what the sessions list shows. */
 export interface SessionSummary {
   roomId: string

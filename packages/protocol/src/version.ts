@@ -1,2 +1,5 @@
-/** Bumped whenever a REST body, socket.io event or close code changes incompatibly. */
+/**
+ * Bumped whenever a REST body, socket.io event, close code, timeline event or the stored
+ * interview state changes incompatibly.
+ */
 export const PROTOCOL_VERSION = 1

@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto'
-import type { AudioTrackInfo, CreateTrack, RecordingState, Role, SessionSummary } from '@loopboard/protocol'
-import type { Timeline } from '@loopboard/board-replay'
+import {
+  TimelineEventType,
+  type AudioTrackInfo,
+  type CreateTrack,
+  type RecordingState,
+  type Role,
+  type SessionSummary,
+  type Timeline,
+} from '@loopboard/protocol'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { RoomHooks } from '../rooms/RoomLifecycle.ts'
 import type { InterviewStore } from '../storage/InterviewStore.ts'
@@ -115,7 +122,7 @@ export class RecordingService {
     if (this.store.currentRecording(roomId)) return
     const now = this.now()
     this.store.startRecording(roomId, now)
-    this.events.appendEvent(roomId, { ts: now, type: 'recording-started', data: { userId: by.userId, name: by.name } })
+    this.events.appendEvent(roomId, { ts: now, type: TimelineEventType.RecordingStarted, data: { userId: by.userId, name: by.name } })
     this.onChange(roomId)
   }
 
@@ -123,7 +130,7 @@ export class RecordingService {
   stop(roomId: string, by: { userId: string; name: string }): void {
     const now = this.now()
     if (!this.store.stopRecording(roomId, now)) return
-    this.events.appendEvent(roomId, { ts: now, type: 'recording-stopped', data: { userId: by.userId, name: by.name } })
+    this.events.appendEvent(roomId, { ts: now, type: TimelineEventType.RecordingStopped, data: { userId: by.userId, name: by.name } })
     this.onChange(roomId)
   }
 
@@ -132,7 +139,7 @@ export class RecordingService {
     if (this.store.consent(roomId, userId) === consent) return
     const now = this.now()
     this.store.setConsent(roomId, userId, consent, now)
-    this.events.appendEvent(roomId, { ts: now, type: 'recording-consent', data: { userId, consent } })
+    this.events.appendEvent(roomId, { ts: now, type: TimelineEventType.RecordingConsent, data: { userId, consent } })
     this.onChange(roomId)
   }
 

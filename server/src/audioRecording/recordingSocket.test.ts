@@ -5,8 +5,8 @@ import {
   type CreateRoomResponse,
   type PayloadErrorPayload,
   type RecordingState,
+  type Timeline,
 } from '@loopboard/protocol'
-import type { Timeline } from '@loopboard/board-replay'
 import type { Socket } from 'socket.io-client'
 import { describe, expect, it } from 'vitest'
 import { createRoom, httpBase, useTestContext, waitFor, withTimeout, type TestServer } from '../test/helpers.ts'

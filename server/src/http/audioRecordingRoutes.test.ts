@@ -7,11 +7,12 @@ import {
   MAX_AUDIO_CHUNK_BYTES,
   MAX_CHUNKS_PER_TRACK,
   Role,
+  TimelineEventType,
   type AudioTrackInfo,
   type CreateRoomResponse,
   type SessionSummary,
+  type Timeline,
 } from '@loopboard/protocol'
-import type { Timeline } from '@loopboard/board-replay'
 import { strFromU8, unzipSync } from 'fflate'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
@@ -749,7 +750,7 @@ describe('retention', () => {
     age(server, recent.roomId, 6)
     age(server, live.roomId, 30)
     age(server, edge.roomId, 8)
-    server.interview.record(edge.roomId, 'note-written', {})
+    server.interview.record(edge.roomId, TimelineEventType.NoteWritten, { noteId: 1, shapeId: null })
     database(server)
       .prepare('UPDATE events SET ts = ? WHERE room_id = ?')
       .run(Date.now() - DAY_MS, edge.roomId)

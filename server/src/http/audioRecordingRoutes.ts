@@ -7,8 +7,8 @@ import {
   type ApiError,
   type AudioTrackInfo,
   type SessionSummary,
+  type Timeline,
 } from '@loopboard/protocol'
-import type { Timeline } from '@loopboard/board-replay'
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'

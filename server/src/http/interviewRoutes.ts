@@ -1,6 +1,6 @@
-import { AddNoteSchema, ApiErrorCode, Role } from '@loopboard/protocol'
+import { AddNoteSchema, ApiErrorCode, Role, type AudioTrackInfo, type Timeline } from '@loopboard/protocol'
 import { PROMPTS, toPublicPrompt } from '@loopboard/prompts'
-import { toBase64, type Timeline, type TimelineAudioTrack } from '@loopboard/board-replay'
+import { toBase64 } from '@loopboard/board-replay'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
@@ -61,7 +61,7 @@ export function noteRoutes(rooms: RoomService, interview: InterviewService) {
 }
 
 /** Where a room's recorded audio tracks come from (the recording service). */
-export type AudioTrackSource = (roomId: string) => TimelineAudioTrack[]
+export type AudioTrackSource = (roomId: string) => AudioTrackInfo[]
 
 /**
  * The session as one ordered timeline — interview events, every board update (server time,

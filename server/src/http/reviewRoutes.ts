@@ -1,4 +1,4 @@
-import { ApiErrorCode, Role } from '@loopboard/protocol'
+import { ApiErrorCode, Role, type ReviewResponse } from '@loopboard/protocol'
 import { Hono } from 'hono'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
@@ -19,7 +19,7 @@ export function reviewRoutes(rooms: RoomService, interview: InterviewService) {
     }
     const roomId = auth.room.id
     const state = interview.state(roomId)
-    return c.json({
+    return c.json<ReviewResponse>({
       roomId,
       title: auth.room.title,
       round: state.round,

@@ -3,8 +3,10 @@ import {
   CustomPromptInputSchema,
   MAX_CUSTOM_PROMPTS,
   Role,
+  TimelineEventType,
   type CustomPromptInput,
   type InterviewerView,
+  type TimelineEvent,
 } from '@loopboard/protocol'
 import { PublicPromptSchema, getPrompt, toPublicPrompt } from '@loopboard/prompts'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -12,7 +14,7 @@ import { RoomService } from '../rooms/RoomService.ts'
 import { SqliteInterviewStore } from '../storage/SqliteInterviewStore.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { buildCustomPrompt } from './customPrompt.ts'
-import { CommandError } from './interviewState.ts'
+import { CommandError, initialInterviewState } from './interviewState.ts'
 import { InterviewService, type InterviewChange } from './InterviewService.ts'
 
 const SPOTIFY = getPrompt('design-spotify')!
@@ -312,5 +314,33 @@ describe('notes, scorecards, feedback', () => {
     expect(fresh.view(roomId, Role.Interviewer)).toEqual(service.view(roomId, Role.Interviewer))
     expect(fresh.prompt(roomId, own.id)).toEqual(own)
     expect(store.customPrompts(roomId)).toEqual([own])
+  })
+})
+
+describe('what is read back from storage', () => {
+  it('validates the stored state: a row that does not fit is reported and the room starts afresh', () => {
+    const { storage, rooms, store, roomId, clock } = setup()
+    store.saveState(roomId, { round: 2, status: 'exploded', phaseIndex: -1 }, clock.now)
+    const errors: string[] = []
+    const fresh = new InterviewService({
+      store: new SqliteInterviewStore(storage.database),
+      rooms,
+      now: () => clock.now,
+      logger: { error: (message) => errors.push(message) },
+    })
+    expect(fresh.state(roomId)).toEqual(initialInterviewState())
+    expect(errors).toEqual(['stored interview state is invalid; starting afresh'])
+  })
+
+  it('returns timeline events typed and validated, leaving out rows that do not fit their type', () => {
+    const { store, roomId, service, clock } = setup()
+    service.setPrompt(roomId, SPOTIFY.id)
+    store.appendEvent(roomId, { ts: clock.now, type: 'joined', data: { name: 42 } } as unknown as TimelineEvent)
+    store.appendEvent(roomId, { ts: clock.now, type: 'from-the-future', data: {} } as unknown as TimelineEvent)
+    service.record(roomId, TimelineEventType.Muted, { userId: 'u1', name: 'Ada', role: Role.Candidate })
+    expect(service.events(roomId)).toEqual([
+      { ts: clock.now, type: TimelineEventType.PromptSet, data: { promptId: SPOTIFY.id, title: SPOTIFY.title } },
+      { ts: clock.now, type: TimelineEventType.Muted, data: { userId: 'u1', name: 'Ada', role: Role.Candidate } },
+    ])
   })
 })

@@ -1,6 +1,12 @@
 import {
+  controlEventType,
+  InterviewStateSchema,
   InterviewStatus,
   Role,
+  TimelineEventSchema,
+  TimelineEventType,
+  type TimelineEvent,
+  type TimelineEventData,
   type ControlAction,
   type CustomPromptInputSchema,
   type Feedback,
@@ -12,8 +18,9 @@ import {
 } from '@loopboard/protocol'
 import { getPrompt, toPublicPrompt, type Prompt } from '@loopboard/prompts'
 import type { z } from 'zod'
+import type { Logger } from '../logger.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
-import type { InterviewStore, StoredEvent } from '../storage/InterviewStore.ts'
+import type { InterviewStore } from '../storage/InterviewStore.ts'
 import { buildCustomPrompt } from './customPrompt.ts'
 import {
   applyControl,
@@ -33,9 +40,14 @@ export type InterviewChange =
   | { kind: 'feedback'; seat: Role }
   | { kind: 'roles-swapped' }
 
+/** A timeline event before it is stamped with the time. */
+type NewEvent = { [K in TimelineEventType]: { type: K; data: TimelineEventData<K> } }[TimelineEventType]
+
 export interface InterviewServiceOptions {
   store: InterviewStore
   rooms: RoomService
+  /** Where stored rows that fail validation are reported. */
+  logger?: Pick<Logger, 'error'>
   now?: () => number
   onChange?: (roomId: string, change: InterviewChange) => void
 }
@@ -48,6 +60,7 @@ export interface InterviewServiceOptions {
 export class InterviewService {
   private store: InterviewStore
   private rooms: RoomService
+  private logger: Pick<Logger, 'error'> | null
   private now: () => number
   private onChange: (roomId: string, change: InterviewChange) => void
   private states = new Map<string, InterviewState>()
@@ -57,6 +70,7 @@ export class InterviewService {
   constructor(options: InterviewServiceOptions) {
     this.store = options.store
     this.rooms = options.rooms
+    this.logger = options.logger ?? null
     this.now = options.now ?? Date.now
     this.onChange = options.onChange ?? (() => {})
   }
@@ -69,11 +83,20 @@ export class InterviewService {
   state(roomId: string): InterviewState {
     let state = this.states.get(roomId)
     if (!state) {
-      const stored = this.store.loadState(roomId) as InterviewState | null
-      state = stored ?? initialInterviewState()
+      state = this.loadState(roomId)
       this.states.set(roomId, state)
     }
     return state
+  }
+
+  /** The stored state, validated; a row that does not fit is reported and the room starts afresh. */
+  private loadState(roomId: string): InterviewState {
+    const stored = this.store.loadState(roomId)
+    if (stored === null) return initialInterviewState()
+    const parsed = InterviewStateSchema.safeParse(stored)
+    if (parsed.success) return parsed.data
+    this.logger?.error('stored interview state is invalid; starting afresh', { room: roomId, error: parsed.error })
+    return initialInterviewState()
   }
 
   private customPrompts(roomId: string): Prompt[] {
@@ -119,7 +142,7 @@ export class InterviewService {
     const state = this.state(roomId)
     const next = applySetPrompt(state, promptId, prompt.phases.length)
     if (next === state) return // already the room's prompt: nothing to record or send
-    this.commit(roomId, next, { type: 'prompt-set', data: { promptId, title: prompt.title } })
+    this.commit(roomId, next, { type: TimelineEventType.PromptSet, data: { promptId, title: prompt.title } })
   }
 
   addCustomPrompt(roomId: string, input: z.output<typeof CustomPromptInputSchema>): Prompt {
@@ -138,7 +161,7 @@ export class InterviewService {
     const prompt = this.prompt(roomId, state.promptId)
     const next = applyControl(state, action, prompt?.phases.length ?? 1, this.now())
     this.commit(roomId, next, {
-      type: `interview-${action}`,
+      type: controlEventType(action),
       data: { phaseIndex: next.phaseIndex, phase: prompt?.phases[next.phaseIndex]?.title ?? null },
     })
   }
@@ -147,7 +170,7 @@ export class InterviewService {
     const state = this.state(roomId)
     const prompt = this.prompt(roomId, state.promptId)
     const next = applyRevealHint(state, prompt?.hints.length ?? 0)
-    this.commit(roomId, next, { type: 'hint-revealed', data: { hintIndex: next.hintsRevealed - 1 } })
+    this.commit(roomId, next, { type: TimelineEventType.HintRevealed, data: { hintIndex: next.hintsRevealed - 1 } })
   }
 
   /** Peer mocks: the two links trade roles and a new round begins, with no prompt yet. */
@@ -160,7 +183,7 @@ export class InterviewService {
     }
     this.store.setRolesSwapped(roomId, !room.rolesSwapped)
     this.commit(roomId, initialInterviewState(state.round + 1), {
-      type: 'roles-swapped',
+      type: TimelineEventType.RolesSwapped,
       data: { round: state.round + 1 },
     })
     this.onChange(roomId, { kind: 'roles-swapped' })
@@ -177,7 +200,7 @@ export class InterviewService {
       round: state.round,
     })
     // The timeline records that a note was written, never what it says.
-    this.store.appendEvent(roomId, { ts: now, type: 'note-written', data: { noteId: note.id, shapeId } })
+    this.store.appendEvent(roomId, { ts: now, type: TimelineEventType.NoteWritten, data: { noteId: note.id, shapeId } })
     this.onChange(roomId, { kind: 'notes', seat })
     return note
   }
@@ -200,21 +223,30 @@ export class InterviewService {
     this.store.publishFeedback(roomId, seat, feedback)
     this.store.appendEvent(roomId, {
       ts: feedback.publishedAt,
-      type: 'feedback-published',
+      type: TimelineEventType.FeedbackPublished,
       data: { round: feedback.round },
     })
     this.onChange(roomId, { kind: 'feedback', seat })
     return feedback
   }
 
-  /** The room's interview events, oldest first (for the session timeline). */
-  events(roomId: string): StoredEvent[] {
-    return this.store.events(roomId)
+  /**
+   * The room's timeline events, oldest first, validated as they are read back; a row that does
+   * not fit its type is reported and left out.
+   */
+  events(roomId: string): TimelineEvent[] {
+    const events: TimelineEvent[] = []
+    for (const row of this.store.events(roomId)) {
+      const parsed = TimelineEventSchema.safeParse(row)
+      if (parsed.success) events.push(parsed.data)
+      else this.logger?.error('stored timeline event is invalid', { room: roomId, type: row.type, error: parsed.error })
+    }
+    return events
   }
 
   /** Record something that happened in the room (joins, leaves…) on its timeline. */
-  record(roomId: string, type: string, data: Record<string, unknown>): void {
-    this.store.appendEvent(roomId, { ts: this.now(), type, data })
+  record<K extends TimelineEventType>(roomId: string, type: K, data: TimelineEventData<K>): void {
+    this.store.appendEvent(roomId, { ts: this.now(), type, data } as TimelineEvent)
   }
 
   /** Feedback written by `authorSeat` in the current round. */
@@ -222,7 +254,7 @@ export class InterviewService {
     return this.store.feedback(roomId, authorSeat, this.state(roomId).round)
   }
 
-  private commit(roomId: string, next: InterviewState, event: { type: string; data: Record<string, unknown> }): void {
+  private commit(roomId: string, next: InterviewState, event: NewEvent): void {
     const now = this.now()
     this.states.set(roomId, next)
     this.store.saveState(roomId, next, now)

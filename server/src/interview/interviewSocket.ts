@@ -10,6 +10,7 @@ import {
   Role,
   ScorecardSchema,
   SetPromptSchema,
+  TimelineEventType,
   type AudioState,
 } from '@loopboard/protocol'
 import type { z } from 'zod'
@@ -121,8 +122,8 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     // Joins and leaves go on the session timeline (reconnect gaps show as a leave and a join).
     const { participant } = socket.data
     const who = { userId: participant.userId, name: participant.name, role: participant.role }
-    service.record(roomId, 'joined', who)
-    socket.on('disconnect', () => service.record(roomId, 'left', who))
+    service.record(roomId, TimelineEventType.Joined, who)
+    socket.on('disconnect', () => service.record(roomId, TimelineEventType.Left, who))
     // Audio joins, leaves, mutes and unmutes, whichever transport carries the audio.
     let audio: AudioState = { joined: false, muted: false }
     onCommand(socket, logger, {
@@ -133,12 +134,12 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
         const type =
           next.joined !== audio.joined
             ? next.joined
-              ? 'audio-joined'
-              : 'audio-left'
+              ? TimelineEventType.AudioJoined
+              : TimelineEventType.AudioLeft
             : next.muted !== audio.muted
               ? next.muted
-                ? 'muted'
-                : 'unmuted'
+                ? TimelineEventType.Muted
+                : TimelineEventType.Unmuted
               : null
         audio = next
         if (type) service.record(roomId, type, who)

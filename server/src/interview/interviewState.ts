@@ -1,18 +1,8 @@
-import { ControlAction, InterviewStatus, phaseElapsedMs } from '@loopboard/protocol'
+import { ControlAction, InterviewStatus, phaseElapsedMs, type InterviewState } from '@loopboard/protocol'
 import { CommandError } from '../presence/socketCommand.ts'
 
 /** The interview of one room: which prompt, which phase, the clock, how many hints are out. */
-export interface InterviewState {
-  /** 1 for the first interview; a role swap starts round 2, and so on. */
-  round: number
-  promptId: string | null
-  status: InterviewStatus
-  phaseIndex: number
-  phaseElapsedMs: number
-  phaseResumedAt: number | null
-  sessionStartedAt: number | null
-  hintsRevealed: number
-}
+export type { InterviewState }
 
 export function initialInterviewState(round = 1): InterviewState {
   return {

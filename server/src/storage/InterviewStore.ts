@@ -1,12 +1,5 @@
-import type { Feedback, Note, Role, Scorecard } from '@loopboard/protocol'
+import type { AnyTimelineEvent, Feedback, Note, Role, Scorecard, TimelineEvent } from '@loopboard/protocol'
 import type { Prompt } from '@loopboard/prompts'
-
-/** One interview event for the room's timeline (phase changes, hints, notes written, …). */
-export interface StoredEvent {
-  ts: number
-  type: string
-  data: Record<string, unknown>
-}
 
 /** The interview's private and public data. Synchronous, like {@link Storage}. */
 export interface InterviewStore {
@@ -21,6 +14,7 @@ export interface InterviewStore {
   scorecard(roomId: string, authorSeat: Role, round: number): Scorecard | null
   publishFeedback(roomId: string, authorSeat: Role, feedback: Feedback): void
   feedback(roomId: string, authorSeat: Role, round: number): Feedback | null
-  appendEvent(roomId: string, event: StoredEvent): void
-  events(roomId: string): StoredEvent[]
+  appendEvent(roomId: string, event: TimelineEvent): void
+  /** The room's timeline as stored, oldest first; the reader validates it. */
+  events(roomId: string): AnyTimelineEvent[]
 }

@@ -1,7 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import type { Feedback, Note, Role, Scorecard } from '@loopboard/protocol'
+import type { AnyTimelineEvent, Feedback, Note, Role, Scorecard, TimelineEvent } from '@loopboard/protocol'
 import type { Prompt } from '@loopboard/prompts'
-import type { InterviewStore, StoredEvent } from './InterviewStore.ts'
+import type { InterviewStore } from './InterviewStore.ts'
 
 /** The interview tables of the embedded SQLite database (migration 2). */
 export class SqliteInterviewStore implements InterviewStore {
@@ -93,11 +93,11 @@ export class SqliteInterviewStore implements InterviewStore {
     return (this.s.feedback!.get(roomId, authorSeat, round) as Feedback | undefined) ?? null
   }
 
-  appendEvent(roomId: string, event: StoredEvent): void {
+  appendEvent(roomId: string, event: TimelineEvent): void {
     this.s.appendEvent!.run(roomId, event.ts, event.type, JSON.stringify(event.data))
   }
 
-  events(roomId: string): StoredEvent[] {
+  events(roomId: string): AnyTimelineEvent[] {
     return (this.s.events!.all(roomId) as Array<{ ts: number; type: string; data: string }>).map((r) => ({
       ts: r.ts,
       type: r.type,

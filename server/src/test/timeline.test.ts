@@ -1,4 +1,5 @@
-import { Replayer, fromBase64, type Timeline } from '@loopboard/board-replay'
+import { Replayer, fromBase64 } from '@loopboard/board-replay'
+import type { Timeline } from '@loopboard/protocol'
 import { describe, expect, it } from 'vitest'
 import type * as Y from 'yjs'
 import { createRoom, docUntil, httpBase, useTestContext, waitFor } from './helpers.ts'

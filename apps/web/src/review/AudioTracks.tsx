@@ -1,4 +1,4 @@
-import type { TimelineAudioTrack } from '@loopboard/board-replay'
+import type { AudioTrackInfo } from '@loopboard/protocol'
 import { useEffect, useRef, useState } from 'react'
 import { audioStep, trackPosition } from './audioSync.ts'
 import { formatDuration, formatTime } from './format.ts'
@@ -27,7 +27,7 @@ export function AudioTracks({
   player,
   start,
 }: {
-  tracks: readonly TimelineAudioTrack[]
+  tracks: readonly AudioTrackInfo[]
   token: string
   player: PlayerStore
   start: number

@@ -1,3 +1,4 @@
+import type { ReviewResponse } from '@loopboard/protocol'
 import { useEffect, useState } from 'react'
 import type { Editor } from 'tldraw'
 import { forgetSession } from '../landing/sessions.ts'
@@ -5,11 +6,11 @@ import { ApiRequestError } from '../lib/api.ts'
 import { scorecardMarkdown } from '../interview/scorecardMarkdown.ts'
 import { downloadBlob } from './download.ts'
 import { fileSafe } from './format.ts'
-import { deleteRoom, fetchArchive, type ReviewData } from './reviewApi.ts'
+import { deleteRoom, fetchArchive } from './reviewApi.ts'
 import { reviewRubric } from './ScorecardView.tsx'
 
 /** The feedback to export: what was published, else the scorecard as Markdown; null when neither exists. */
-export function feedbackMarkdown(review: ReviewData): string | null {
+export function feedbackMarkdown(review: ReviewResponse): string | null {
   if (review.feedback?.markdown.trim()) return review.feedback.markdown.trimEnd() + '\n'
   if (!review.scorecard) return null
   return scorecardMarkdown(
@@ -19,7 +20,7 @@ export function feedbackMarkdown(review: ReviewData): string | null {
 }
 
 export interface ExportBarProps {
-  review: ReviewData
+  review: ReviewResponse
   roomId: string
   token: string
   editor: Editor | null

@@ -1,15 +1,15 @@
 import type { RubricDimension } from '@loopboard/prompts/public'
 import { RECOMMENDATION_LABELS, SCORE_LABELS } from '../interview/scorecardMarkdown.ts'
-import type { ReviewData } from './reviewApi.ts'
+import type { ReviewResponse } from '@loopboard/protocol'
 
 /** The rubric of the review's prompt, or (without a prompt) one dimension per scored id. */
-export function reviewRubric(review: Pick<ReviewData, 'prompt' | 'scorecard'>): RubricDimension[] {
+export function reviewRubric(review: Pick<ReviewResponse, 'prompt' | 'scorecard'>): RubricDimension[] {
   if (review.prompt) return review.prompt.rubric
   return Object.keys(review.scorecard?.scores ?? {}).map((id) => ({ id, title: id, description: '' }))
 }
 
 /** The interviewer's scorecard, read-only. */
-export function ScorecardView({ review }: { review: ReviewData }) {
+export function ScorecardView({ review }: { review: ReviewResponse }) {
   const { scorecard } = review
   if (!scorecard) return <p className="muted">No scorecard was saved for this round.</p>
   const rubric = reviewRubric(review)

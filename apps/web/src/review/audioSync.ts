@@ -1,4 +1,4 @@
-import type { TimelineAudioTrack } from '@loopboard/board-replay'
+import type { AudioTrackInfo } from '@loopboard/protocol'
 
 /** Resync a track when it has drifted this far from the replay clock (seconds). */
 export const MAX_DRIFT_S = 0.3
@@ -7,7 +7,7 @@ export const MAX_DRIFT_S = 0.3
  * Where a track should be at replay time `t` (server ms): its position in seconds, or null
  * outside its span.
  */
-export function trackPosition(track: Pick<TimelineAudioTrack, 'startedAt' | 'durationMs'>, t: number): number | null {
+export function trackPosition(track: Pick<AudioTrackInfo, 'startedAt' | 'durationMs'>, t: number): number | null {
   const local = t - track.startedAt
   return local >= 0 && local < track.durationMs ? local / 1000 : null
 }

@@ -1,4 +1,4 @@
-import type { Timeline } from '@loopboard/board-replay'
+import type { AnyTimelineEvent, AudioTrackInfo, Timeline, TimelineUpdate } from '@loopboard/protocol'
 
 /** `m:ss` of a time since the start of the session (minutes are not wrapped into hours). */
 export function formatTime(ms: number): string {
@@ -33,7 +33,11 @@ export interface SessionBounds {
  * server's own `startedAt`/`endedAt`, when it sends them, so offsets match the server's).
  */
 export function sessionBounds(
-  timeline: Pick<Timeline, 'updates' | 'events' | 'audio'> & Partial<Pick<Timeline, 'startedAt' | 'endedAt'>>
+  timeline: {
+    updates: readonly TimelineUpdate[]
+    events: readonly AnyTimelineEvent[]
+    audio: ReadonlyArray<Partial<AudioTrackInfo> & Pick<AudioTrackInfo, 'startedAt' | 'durationMs'>>
+  } & Partial<Pick<Timeline, 'startedAt' | 'endedAt'>>
 ): SessionBounds {
   let start = Infinity
   let end = -Infinity

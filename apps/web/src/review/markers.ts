@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '@loopboard/board-replay'
+import { TimelineEventType as T, type AnyTimelineEvent } from '@loopboard/protocol'
 
 export type MarkerKind =
   'phase' | 'prompt' | 'hint' | 'note' | 'presence' | 'recording' | 'roles' | 'feedback' | 'other'
@@ -30,7 +30,7 @@ function who(data: Record<string, unknown>): string {
  * `nameOf` finds a participant's name from their userId (for events that carry only the id).
  */
 export function describeEvent(
-  event: Pick<TimelineEvent, 'type' | 'data'>,
+  event: Pick<AnyTimelineEvent, 'type' | 'data'>,
   nameOf: (userId: string) => string | null = () => null
 ): { kind: MarkerKind; label: string } {
   const { data } = event
@@ -38,43 +38,43 @@ export function describeEvent(
   const index = num(data.phaseIndex)
   const phaseName = phase ?? (index !== null ? `phase ${index + 1}` : null)
   switch (event.type) {
-    case 'interview-start':
+    case T.InterviewStart:
       return { kind: 'phase', label: phaseName ? `Interview started · ${phaseName}` : 'Interview started' }
-    case 'interview-next-phase':
+    case T.InterviewNextPhase:
       return { kind: 'phase', label: `Next phase${phaseName ? ` · ${phaseName}` : ''}` }
-    case 'interview-previous-phase':
+    case T.InterviewPreviousPhase:
       return { kind: 'phase', label: `Back to a phase${phaseName ? ` · ${phaseName}` : ''}` }
-    case 'interview-pause':
+    case T.InterviewPause:
       return { kind: 'phase', label: 'Interview paused' }
-    case 'interview-resume':
+    case T.InterviewResume:
       return { kind: 'phase', label: 'Interview resumed' }
-    case 'interview-finish':
+    case T.InterviewFinish:
       return { kind: 'phase', label: 'Interview finished' }
-    case 'prompt-set':
+    case T.PromptSet:
       return { kind: 'prompt', label: `Prompt set${str(data.title) ? ` · ${str(data.title)}` : ''}` }
-    case 'hint-revealed': {
+    case T.HintRevealed: {
       const hint = num(data.hintIndex)
       return { kind: 'hint', label: hint !== null ? `Hint ${hint + 1} revealed` : 'Hint revealed' }
     }
-    case 'note-written':
+    case T.NoteWritten:
       return { kind: 'note', label: data.shapeId ? 'Note written (on a shape)' : 'Note written' }
-    case 'joined':
+    case T.Joined:
       return { kind: 'presence', label: `${who(data)} joined` }
-    case 'left':
+    case T.Left:
       return { kind: 'presence', label: `${who(data)} left` }
-    case 'audio-joined':
+    case T.AudioJoined:
       return { kind: 'presence', label: `${who(data)} joined the audio` }
-    case 'audio-left':
+    case T.AudioLeft:
       return { kind: 'presence', label: `${who(data)} left the audio` }
-    case 'muted':
+    case T.Muted:
       return { kind: 'presence', label: `${who(data)} muted` }
-    case 'unmuted':
+    case T.Unmuted:
       return { kind: 'presence', label: `${who(data)} unmuted` }
-    case 'recording-started':
+    case T.RecordingStarted:
       return { kind: 'recording', label: `Recording started${str(data.name) ? ` by ${str(data.name)}` : ''}` }
-    case 'recording-stopped':
+    case T.RecordingStopped:
       return { kind: 'recording', label: `Recording stopped${str(data.name) ? ` by ${str(data.name)}` : ''}` }
-    case 'recording-consent': {
+    case T.RecordingConsent: {
       const name = str(data.name) ?? (typeof data.userId === 'string' ? nameOf(data.userId) : null)
       const consent = data.consent !== false
       return {
@@ -82,11 +82,11 @@ export function describeEvent(
         label: `${name ?? 'Someone'} ${consent ? 'agreed to be recorded' : 'declined to be recorded'}`,
       }
     }
-    case 'roles-swapped': {
+    case T.RolesSwapped: {
       const round = num(data.round)
       return { kind: 'roles', label: `Roles swapped${round !== null ? ` · round ${round}` : ''}` }
     }
-    case 'feedback-published':
+    case T.FeedbackPublished:
       return { kind: 'feedback', label: 'Feedback published' }
     default:
       return { kind: 'other', label: event.type.replace(/[-_]+/g, ' ') }
@@ -94,7 +94,7 @@ export function describeEvent(
 }
 
 /** Every event as a marker, oldest first, with its offset from the session start. */
-export function deriveMarkers(events: readonly TimelineEvent[], start: number): Marker[] {
+export function deriveMarkers(events: readonly AnyTimelineEvent[], start: number): Marker[] {
   const names = new Map<string, string>()
   for (const event of events) {
     const { userId, name } = event.data

@@ -1,8 +1,8 @@
-import type { TimelineEvent } from '@loopboard/board-replay'
+import type { AnyTimelineEvent } from '@loopboard/protocol'
 import { describe, expect, it } from 'vitest'
 import { derivePhases, phaseAt } from './phases.ts'
 
-const ev = (ts: number, type: string, data: Record<string, unknown> = {}): TimelineEvent => ({ ts, type, data })
+const ev = (ts: number, type: string, data: Record<string, unknown> = {}): AnyTimelineEvent => ({ ts, type, data })
 
 describe('derivePhases', () => {
   const events = [

@@ -1,4 +1,4 @@
-import type { TimelineEvent } from '@loopboard/board-replay'
+import { TimelineEventType as T, type AnyTimelineEvent } from '@loopboard/protocol'
 import type { SessionBounds } from './format.ts'
 
 /** A stretch of the session: an interview phase, or the time before the start or after the finish. */
@@ -24,7 +24,7 @@ const str = (value: unknown): string | null => (typeof value === 'string' && val
  * cover the whole session, without gaps; empty ones are dropped.
  */
 export function derivePhases(
-  events: readonly TimelineEvent[],
+  events: readonly AnyTimelineEvent[],
   bounds: SessionBounds,
   phaseTitles: readonly string[] = []
 ): PhaseSpan[] {
@@ -45,24 +45,24 @@ export function derivePhases(
     open = { ...next, round, start }
   }
   const prefix = () => (round > 1 ? `Round ${round} · ` : '')
-  const phaseLabel = (event: TimelineEvent, index: number) =>
+  const phaseLabel = (event: AnyTimelineEvent, index: number) =>
     `${prefix()}${index + 1}. ${str(event.data.phase) ?? phaseTitles[index] ?? `Phase ${index + 1}`}`
 
   for (const event of [...events].sort((a, b) => a.ts - b.ts)) {
     switch (event.type) {
-      case 'interview-start':
-      case 'interview-next-phase':
-      case 'interview-previous-phase': {
-        const index = num(event.data.phaseIndex) ?? (event.type === 'interview-start' ? 0 : null)
+      case T.InterviewStart:
+      case T.InterviewNextPhase:
+      case T.InterviewPreviousPhase: {
+        const index = num(event.data.phaseIndex) ?? (event.type === T.InterviewStart ? 0 : null)
         if (index === null) break
-        if (open.phaseIndex === index && open.round === round && event.type !== 'interview-start') break
+        if (open.phaseIndex === index && open.round === round && event.type !== T.InterviewStart) break
         enter(event.ts, { label: phaseLabel(event, index), phaseIndex: index })
         break
       }
-      case 'interview-finish':
+      case T.InterviewFinish:
         enter(event.ts, { label: `${prefix()}After the interview`, phaseIndex: null })
         break
-      case 'roles-swapped':
+      case T.RolesSwapped:
         round = num(event.data.round) ?? round + 1
         enter(event.ts, { label: `${prefix()}Before the interview`, phaseIndex: null })
         break

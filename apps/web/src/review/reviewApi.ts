@@ -1,24 +1,11 @@
-import type { Prompt } from '@loopboard/prompts/public'
-import type { Feedback, Note, Scorecard } from '@loopboard/protocol'
-import { ApiErrorSchema } from '@loopboard/protocol'
-import type { Timeline } from '@loopboard/board-replay'
+import { ApiErrorSchema, TimelineSchema, type Note, type ReviewResponse, type Timeline } from '@loopboard/protocol'
 import { ApiRequestError, NetworkError } from '../lib/api.ts'
 import type { BoardHistory } from './BoardHistory.ts'
-
-/** `GET /api/rooms/:id/review`: what the review shows beside the replay. */
-export interface ReviewData {
-  roomId: string
-  title: string
-  round: number
-  prompt: Prompt | null
-  scorecard: Scorecard | null
-  feedback: Feedback | null
-}
 
 /** Everything the review page shows, loaded once. */
 export interface LoadedReview {
   timeline: Timeline
-  review: ReviewData
+  review: ReviewResponse
   notes: Note[]
   /** Built once from the board updates; rebuilds the board at any time. */
   replayer: BoardHistory
@@ -52,16 +39,16 @@ async function json<T>(path: string, token: string, check: (body: T) => boolean)
 
 const room = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`
 
-export function fetchTimeline(roomId: string, token: string): Promise<Timeline> {
-  return json<Timeline>(
-    `${room(roomId)}/timeline`,
-    token,
-    (t) => Array.isArray(t.events) && Array.isArray(t.updates) && Array.isArray(t.audio ?? [])
-  ).then((t) => ({ ...t, audio: t.audio ?? [] }))
+export async function fetchTimeline(roomId: string, token: string): Promise<Timeline> {
+  const path = `${room(roomId)}/timeline`
+  const response = await send(path, token)
+  const parsed = TimelineSchema.safeParse(await response.json().catch(() => null))
+  if (!parsed.success) throw new ApiRequestError(response.status, 'bad-response', `Unexpected answer from ${path}.`)
+  return parsed.data
 }
 
-export function fetchReview(roomId: string, token: string): Promise<ReviewData> {
-  return json<ReviewData>(`${room(roomId)}/review`, token, (r) => typeof r.title === 'string')
+export function fetchReview(roomId: string, token: string): Promise<ReviewResponse> {
+  return json<ReviewResponse>(`${room(roomId)}/review`, token, (r) => typeof r.title === 'string')
 }
 
 export async function fetchNotes(roomId: string, token: string): Promise<Note[]> {
