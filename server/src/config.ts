@@ -14,6 +14,13 @@ const EnvSchema = z.object({
   MAX_FRAME_BYTES: int(1024).default(DEFAULT_MAX_FRAME_BYTES),
   SNAPSHOT_EVERY_UPDATES: int(1).default(500),
   ROOM_IDLE_UNLOAD_MS: int(0).default(30_000),
+  MAX_UPDATE_STRUCTS: int(1).default(20_000),
+  MAX_NESTING_DEPTH: int(4).max(1_000).default(32),
+  MAX_PENDING_STRUCTS_PER_SOCKET: int(0).default(1_000),
+  MAX_PENDING_STRUCTS_PER_ROOM: int(0).default(5_000),
+  MAX_SEND_BUFFER_BYTES: int(64 * 1024).default(16 * 1024 * 1024),
+  MAX_AWARENESS_STATE_BYTES: int(256).default(32 * 1024),
+  MAX_ROOM_PARTICIPANTS: int(1).default(32),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LIVEKIT_URL: z.url().optional(),
   LIVEKIT_API_KEY: z.string().min(1).optional(),
@@ -64,6 +71,19 @@ export interface Config {
   maxFrameBytes: number
   snapshotEveryUpdates: number
   roomIdleUnloadMs: number
+  /** Most structs in one Yjs update. */
+  maxUpdateStructs: number
+  /** Deepest nesting of shared types and JSON values in the board. */
+  maxNestingDepth: number
+  /** Structs with unresolved dependencies held per socket / per room before the sender is closed. */
+  maxPendingStructsPerSocket: number
+  maxPendingStructsPerRoom: number
+  /** Bytes queued to one socket before it counts as not reading and is closed. */
+  maxSendBufferBytes: number
+  /** Largest awareness state of one client (bytes of JSON). */
+  maxAwarenessStateBytes: number
+  /** Sockets per room on /yjs, and on socket.io, beyond which joiners are refused. */
+  maxRoomParticipants: number
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
   /** Audio through LiveKit when set; otherwise peer-to-peer audio signalled over socket.io. */
   livekit: LiveKitConfig | null
@@ -103,6 +123,13 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFrameBytes: e.MAX_FRAME_BYTES,
     snapshotEveryUpdates: e.SNAPSHOT_EVERY_UPDATES,
     roomIdleUnloadMs: e.ROOM_IDLE_UNLOAD_MS,
+    maxUpdateStructs: e.MAX_UPDATE_STRUCTS,
+    maxNestingDepth: e.MAX_NESTING_DEPTH,
+    maxPendingStructsPerSocket: e.MAX_PENDING_STRUCTS_PER_SOCKET,
+    maxPendingStructsPerRoom: e.MAX_PENDING_STRUCTS_PER_ROOM,
+    maxSendBufferBytes: e.MAX_SEND_BUFFER_BYTES,
+    maxAwarenessStateBytes: e.MAX_AWARENESS_STATE_BYTES,
+    maxRoomParticipants: e.MAX_ROOM_PARTICIPANTS,
     logLevel: e.LOG_LEVEL,
     livekit: e.LIVEKIT_URL
       ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! }

@@ -18,10 +18,26 @@ export const CloseCode = {
   MalformedMessage: 1007,
   /** The frame was larger than the configured limit. */
   MessageTooBig: 1009,
-  /** The server is shutting down; reconnect later. */
+  /** The room was unloaded (idle) or the server is going away; reconnect. */
   GoingAway: 1001,
+  /** The server is restarting: everything received before this close is stored; reconnect. */
+  ServiceRestart: 1012,
   /** The room was deleted while the socket was open. */
   RoomGone: 4404,
+  /** The socket did not read what it was sent: its send buffer went over the limit. */
+  SlowConsumer: 4408,
+  /** The room already has the most participants it admits. */
+  RoomFull: 4409,
+  /**
+   * A message went over a budget: a Yjs update nested too deeply, with too many structs or
+   * with more unresolved dependencies than the room holds; an awareness state too large.
+   * Nothing of it was applied or stored.
+   */
+  OverBudget: 4413,
+  /** Too many sync-step-1 / query-awareness requests from one socket. */
+  RateLimited: 4429,
+  /** The room's stored state could not be loaded; its history is kept for repair. */
+  RoomUnavailable: 4503,
 } as const
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]

@@ -6,9 +6,9 @@ import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import type { Storage } from '../storage/Storage.ts'
-import { MalformedMessageError } from './messages.ts'
-import { RoomStateError, SyncRoom, type SyncConnection } from './SyncRoom.ts'
+import { RoomLoadError, RoomStateError, SyncRoom, type RoomLimits, type SyncConnection } from './SyncRoom.ts'
 import { UpdateBatcher } from './UpdateBatcher.ts'
+import { BudgetExceededError, MalformedMessageError } from './syncErrors.ts'
 
 /** Path prefix of the Yjs endpoint: `/yjs/<roomId>?token=…`. */
 export const YJS_PATH = '/yjs'
@@ -18,11 +18,22 @@ const PING_INTERVAL_MS = 30_000
 const MAX_CLOSE_REASON_BYTES = 123
 /** Internal error while handling a frame (RFC 6455). */
 const CLOSE_INTERNAL_ERROR = 1011
+/** A room that failed to load is refused this long before loading it is tried again. */
+const UNAVAILABLE_RETRY_MS = 60_000
 
 const ROOM_PATH = /^\/yjs\/([A-Za-z0-9_-]{1,64})$/
 
 export interface SyncRelayOptions {
-  config: Pick<Config, 'maxFrameBytes' | 'snapshotEveryUpdates' | 'roomIdleUnloadMs'>
+  config: Pick<
+    Config,
+    | 'maxFrameBytes'
+    | 'snapshotEveryUpdates'
+    | 'roomIdleUnloadMs'
+    | 'maxUpdateStructs'
+    | 'maxNestingDepth'
+    | 'maxPendingStructsPerSocket'
+    | 'maxPendingStructsPerRoom'
+  >
   storage: Storage
   rooms: RoomService
   logger: Logger
@@ -64,6 +75,9 @@ export class SyncRelay {
   private alive = new WeakMap<WebSocket, boolean>()
   private pinger: NodeJS.Timeout
   private batcher: UpdateBatcher
+  /** Rooms whose stored state failed to load, with when to try again. */
+  private unavailable = new Map<string, number>()
+  private limits: RoomLimits
 
   constructor(options: SyncRelayOptions) {
     this.options = options
@@ -72,6 +86,13 @@ export class SyncRelay {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.config.maxFrameBytes + 64 * 1024 })
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS).unref()
     this.batcher = new UpdateBatcher(options.storage)
+    const { config } = options
+    this.limits = {
+      maxStructs: config.maxUpdateStructs,
+      maxDepth: config.maxNestingDepth,
+      maxPendingStructsPerConnection: config.maxPendingStructsPerSocket,
+      maxPendingStructsPerRoom: config.maxPendingStructsPerRoom,
+    }
   }
 
   /** Number of rooms held in memory. */
@@ -79,22 +100,47 @@ export class SyncRelay {
     return this.rooms.size
   }
 
-  /** The live room, loading it from storage first if needed. */
+  /** The live room, loading it from storage first if needed; throws if it cannot be loaded. */
   room(roomId: string): SyncRoom {
+    const room = this.loadRoom(roomId)
+    if (!room) throw new Error(`room ${roomId} is unavailable: its stored state could not be loaded`)
+    return room
+  }
+
+  /**
+   * Like {@link room}, but `null` when the stored state cannot be loaded (the room is then
+   * unavailable for a while, and every other room carries on).
+   */
+  private loadRoom(roomId: string): SyncRoom | null {
     let room = this.rooms.get(roomId)
     if (!room) {
+      const retryAt = this.unavailable.get(roomId)
+      if (retryAt !== undefined && Date.now() < retryAt) return null
       const { storage, logger, config } = this.options
-      room = new SyncRoom({
-        roomId,
-        storage,
-        logger,
-        snapshotEveryUpdates: config.snapshotEveryUpdates,
-        batcher: this.batcher,
-        onStorageFailure: (error) => {
-          logger.error('could not store updates; reloading room', { room: roomId, error })
-          this.evict(roomId, 'room reloading')
-        },
-      })
+      try {
+        room = new SyncRoom({
+          roomId,
+          storage,
+          logger,
+          snapshotEveryUpdates: config.snapshotEveryUpdates,
+          batcher: this.batcher,
+          limits: this.limits,
+          onStorageFailure: (error) => {
+            logger.error('could not store updates; reloading room', { room: roomId, error })
+            this.evict(roomId, 'room reloading')
+          },
+        })
+      } catch (error) {
+        const seq = error instanceof RoomLoadError ? error.seq : undefined
+        logger.error('room could not be loaded; refusing its connections, stored history kept', {
+          room: roomId,
+          seq,
+          error: error instanceof RoomLoadError ? error.cause : error,
+        })
+        this.unavailable.set(roomId, Date.now() + UNAVAILABLE_RETRY_MS)
+        return null
+      }
+      this.unavailable.delete(roomId)
       this.rooms.set(roomId, room)
     }
     const timer = this.unloadTimers.get(roomId)
@@ -107,6 +153,17 @@ export class SyncRelay {
 
   /** Handles `req` if it is for /yjs; returns false to let another handler take it. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    try {
+      return this.upgrade(req, socket, head)
+    } catch (error) {
+      // Nothing on this path may throw out of the event loop.
+      this.options.logger.error('upgrade failed', { url: req.url, error })
+      socket.destroy()
+      return true
+    }
+  }
+
+  private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname !== YJS_PATH && !url.pathname.startsWith(`${YJS_PATH}/`)) return false
     const match = ROOM_PATH.exec(url.pathname)
@@ -120,13 +177,29 @@ export class SyncRelay {
       rejectUpgrade(socket, auth.status, auth.code, auth.message)
       return true
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => this.attach(ws, roomId, auth.role))
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      try {
+        this.attach(ws, roomId, auth.role)
+      } catch (error) {
+        this.options.logger.error('could not attach socket', { room: roomId, error })
+        ws.close(CLOSE_INTERNAL_ERROR, 'internal error')
+      }
+    })
     return true
   }
 
   private attach(ws: WebSocket, roomId: string, role: SyncConnection['role']) {
     const { logger, config } = this.options
-    const room = this.room(roomId)
+    ws.on('error', (error) => logger.warn('socket error', { room: roomId, role, error }))
+    const room = this.loadRoom(roomId)
+    if (!room) {
+      // Accept, then close with a code: a browser cannot read why an upgrade was refused.
+      ws.close(
+        CloseCode.RoomUnavailable,
+        'this room could not be loaded; its history is kept for repair. Try again later.'
+      )
+      return
+    }
     const conn: SyncConnection = {
       id: this.nextConnectionId++,
       role,
@@ -153,21 +226,39 @@ export class SyncRelay {
       try {
         room.receive(conn, frame)
       } catch (error) {
-        if (error instanceof MalformedMessageError) {
-          logger.warn('closing socket after malformed frame', { room: roomId, role, reason: error.message })
-          conn.close(CloseCode.MalformedMessage, `malformed message: ${error.message}`)
-        } else {
-          logger.error('room state diverged from storage; reloading room', { room: roomId, error })
-          this.evict(roomId, error instanceof RoomStateError ? 'room reloading' : 'internal error')
-        }
+        this.onFrameError(roomId, room, conn, error)
       }
     })
-    ws.on('error', (error) => logger.warn('socket error', { room: roomId, role, error }))
     ws.on('close', () => {
-      room.leave(conn)
-      if (room.size === 0 && this.rooms.get(roomId) === room) this.scheduleUnload(roomId)
+      try {
+        room.leave(conn)
+        if (room.size === 0 && this.rooms.get(roomId) === room) this.scheduleUnload(roomId)
+      } catch (error) {
+        logger.error('error while a socket left', { room: roomId, error })
+      }
     })
     room.join(conn)
+  }
+
+  /** Close the sender for its own bad frame; drop the room if its memory can no longer be trusted. */
+  private onFrameError(roomId: string, room: SyncRoom, conn: SyncConnection, error: unknown) {
+    const { logger } = this.options
+    try {
+      if (error instanceof MalformedMessageError) {
+        logger.warn('closing socket after malformed frame', { room: roomId, role: conn.role, reason: error.message })
+        conn.close(CloseCode.MalformedMessage, `malformed message: ${error.message}`)
+      } else if (error instanceof BudgetExceededError) {
+        logger.warn('closing socket over budget', { room: roomId, role: conn.role, reason: error.message })
+        conn.close(CloseCode.OverBudget, error.message)
+      } else if (this.rooms.get(roomId) === room) {
+        logger.error('room state diverged from storage; reloading room', { room: roomId, error })
+        this.evict(roomId, error instanceof RoomStateError ? 'room reloading' : 'internal error')
+      } else {
+        conn.close(CLOSE_INTERNAL_ERROR, 'internal error')
+      }
+    } catch (inner) {
+      logger.error('could not handle a frame error', { room: roomId, error: inner })
+    }
   }
 
   private scheduleUnload(roomId: string) {
@@ -175,9 +266,13 @@ export class SyncRelay {
       this.unloadTimers.delete(roomId)
       const room = this.rooms.get(roomId)
       if (!room || room.size > 0) return
-      room.snapshot()
-      room.destroy(CloseCode.GoingAway, 'room unloaded')
       this.rooms.delete(roomId)
+      try {
+        room.snapshot()
+        room.destroy(CloseCode.GoingAway, 'room unloaded')
+      } catch (error) {
+        this.options.logger.error('could not unload room cleanly', { room: roomId, error })
+      }
     }, this.options.config.roomIdleUnloadMs)
     timer.unref()
     this.unloadTimers.set(roomId, timer)
@@ -188,7 +283,11 @@ export class SyncRelay {
     const room = this.rooms.get(roomId)
     if (!room) return
     this.rooms.delete(roomId)
-    room.destroy(CLOSE_INTERNAL_ERROR, reason)
+    try {
+      room.destroy(CLOSE_INTERNAL_ERROR, reason)
+    } catch (error) {
+      this.options.logger.error('could not close evicted room', { room: roomId, error })
+    }
   }
 
   /** The room was deleted: close its sockets with 4404 and forget it, without a snapshot. */

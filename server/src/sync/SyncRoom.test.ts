@@ -1,9 +1,9 @@
-import type { Role } from '@loopboard/protocol'
 import * as encoding from 'lib0/encoding'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../logger.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
+import { FakeConn } from '../test/FakeConn.ts'
 import {
   awarenessFrame,
   awarenessFrameWithJson,
@@ -14,34 +14,11 @@ import {
   textUpdate,
   updateFrame,
 } from '../test/helpers.ts'
-import { MalformedMessageError } from './messages.ts'
-import { RoomStateError, SyncRoom, type SyncConnection } from './SyncRoom.ts'
+import { MalformedMessageError } from './syncErrors.ts'
+import { RoomStateError, SyncRoom } from './SyncRoom.ts'
 
 const ROOM = 'room-1'
 const NOW = 1_700_000_000_000
-
-class FakeConn implements SyncConnection {
-  readonly sent: Uint8Array[] = []
-  closed: { code: number; reason: string } | null = null
-  /** Called with each frame before it is recorded. */
-  onSend: ((frame: Uint8Array) => void) | null = null
-  readonly id: number
-  readonly role: Role
-  constructor(id: number, role: Role) {
-    this.id = id
-    this.role = role
-  }
-  send(frame: Uint8Array) {
-    this.onSend?.(frame)
-    this.sent.push(frame)
-  }
-  close(code: number, reason: string) {
-    this.closed = { code, reason }
-  }
-  decoded() {
-    return this.sent.map(decodeFrame)
-  }
-}
 
 let storage: SqliteStorage
 let clock: number

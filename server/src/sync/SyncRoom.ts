@@ -1,12 +1,13 @@
-import { canEditBoard, type Role } from '@loopboard/protocol'
+import { canEditBoard, CloseCode, type Role } from '@loopboard/protocol'
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { Storage } from '../storage/Storage.ts'
 import type { UpdateBatcher } from './UpdateBatcher.ts'
+import { BudgetExceededError, MalformedMessageError } from './syncErrors.ts'
+import { checkUpdate, type UpdateBudget } from './updateBudget.ts'
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessFilter.ts'
 import {
-  MalformedMessageError,
   encodeAwareness,
   encodePermissionDenied,
   encodeSyncStep1,
@@ -32,6 +33,40 @@ export class RoomStateError extends Error {
   override name = 'RoomStateError'
 }
 
+/** The room's stored state could not be loaded; the room is unavailable, its history untouched. */
+export class RoomLoadError extends Error {
+  override name = 'RoomLoadError'
+  /** The log entry that failed to apply (`snapshot` when the snapshot itself did). */
+  readonly seq: number | 'snapshot'
+  constructor(message: string, seq: number | 'snapshot', options?: ErrorOptions) {
+    super(message, options)
+    this.seq = seq
+  }
+}
+
+/** Budgets of one room (see README, bad input). */
+export interface RoomLimits extends UpdateBudget {
+  /** Structs with unresolved dependencies the room holds for one connection, at most. */
+  maxPendingStructsPerConnection: number
+  /** …and for all of its connections together. */
+  maxPendingStructsPerRoom: number
+}
+
+export const DEFAULT_ROOM_LIMITS: RoomLimits = {
+  maxStructs: 20_000,
+  maxDepth: 32,
+  maxPendingStructsPerConnection: 1_000,
+  maxPendingStructsPerRoom: 5_000,
+}
+
+/** An update whose dependencies have not arrived yet: held outside the doc, never sent or stored. */
+interface HeldUpdate {
+  conn: SyncConnection
+  update: Uint8Array
+  decoded: ReturnType<typeof Y.decodeUpdate>
+  structs: number
+}
+
 export interface SyncRoomOptions {
   roomId: string
   storage: Storage
@@ -45,6 +80,7 @@ export interface SyncRoomOptions {
   batcher?: UpdateBatcher
   /** A batched commit failed: memory no longer matches storage (the relay drops the room). */
   onStorageFailure?: (error: unknown) => void
+  limits?: Partial<RoomLimits>
 }
 
 /**
@@ -69,6 +105,13 @@ export class SyncRoom {
   private snapshotSeq: number
   /** Effective updates produced by the apply in progress. */
   private captured: Uint8Array[] | null = null
+  private limits: RoomLimits
+  /**
+   * Updates waiting for dependencies, kept out of the doc: Yjs's own pending store would merge
+   * them quadratically, put them in every sync step 2 and in snapshots.
+   */
+  private held: HeldUpdate[] = []
+  private heldStructs = 0
 
   constructor(options: SyncRoomOptions) {
     this.roomId = options.roomId
@@ -78,11 +121,11 @@ export class SyncRoom {
     this.now = options.now ?? Date.now
     this.batcher = options.batcher
     this.onStorageFailure = options.onStorageFailure ?? (() => {})
+    this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits }
 
-    const stored = this.storage.loadRoomState(this.roomId)
     this.doc = new Y.Doc({ gc: true })
-    if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot)
-    if (stored.updates.length) Y.applyUpdate(this.doc, Y.mergeUpdates(stored.updates))
+    const stored = this.storage.loadRoomState(this.roomId)
+    this.loadStored(stored)
     this.lastSeq = stored.lastSeq
     this.snapshotSeq = stored.snapshotSeq
 
@@ -90,6 +133,41 @@ export class SyncRoom {
     this.awareness = new Awareness(this.doc)
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
+  }
+
+  /**
+   * Apply the stored snapshot and log. Any failure (a corrupt row, data that overflows the stack)
+   * is a {@link RoomLoadError} naming the entry; nothing is written back, so the history stays
+   * on disk as it was for repair.
+   */
+  private loadStored(stored: ReturnType<Storage['loadRoomState']>): void {
+    let at: number | 'snapshot' = 'snapshot'
+    try {
+      this.doc.transact(() => {
+        if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot)
+        for (const [i, update] of stored.updates.entries()) {
+          at = stored.snapshotSeq + i + 1
+          Y.applyUpdate(this.doc, update)
+        }
+      })
+    } catch (error) {
+      this.doc.destroy()
+      throw new RoomLoadError(`room ${this.roomId} could not be loaded at ${at}: ${(error as Error).message}`, at, {
+        cause: error,
+      })
+    }
+    // Rows written before budgets existed may leave structs with missing dependencies: keep
+    // them out of memory, so they are neither served nor written into the next snapshot.
+    if (this.dropPending()) this.logger.warn('dropped unresolved stored structs', { room: this.roomId })
+  }
+
+  /** Forget whatever Yjs parked as pending; true if there was anything. */
+  private dropPending(): boolean {
+    const store = this.doc.store
+    if (!store.pendingStructs && !store.pendingDs) return false
+    store.pendingStructs = null
+    store.pendingDs = null
+    return true
   }
 
   get size(): number {
@@ -111,6 +189,7 @@ export class SyncRoom {
 
   leave(conn: SyncConnection): void {
     if (!this.connections.delete(conn)) return
+    this.releaseHeld(conn)
     const ids = [...(this.ownedIds.get(conn) ?? [])]
     this.ownedIds.delete(conn)
     for (const id of ids) this.awarenessOwner.delete(id)
@@ -123,12 +202,13 @@ export class SyncRoom {
    */
   receive(conn: SyncConnection, frame: Uint8Array): void {
     const message = parseClientMessage(frame)
+    if (!this.connections.has(conn)) return
     switch (message.type) {
       case 'sync-step1':
         conn.send(encodeSyncStep2(this.doc, message.stateVector))
         return
       case 'update':
-        this.applyClientUpdate(conn, message.update)
+        this.applyClientUpdate(conn, message.update, message.decoded)
         return
       case 'awareness':
         this.applyClientAwareness(conn, message.update)
@@ -160,15 +240,77 @@ export class SyncRoom {
     this.doc.destroy()
   }
 
-  private applyClientUpdate(conn: SyncConnection, update: Uint8Array): void {
+  /**
+   * Budget, then apply, an update. Over a budget it throws {@link BudgetExceededError} with the
+   * doc untouched. An update whose dependencies are missing is held (within the pending budgets)
+   * until they arrive; it is neither stored nor sent to anyone meanwhile.
+   */
+  private applyClientUpdate(conn: SyncConnection, update: Uint8Array, decoded: HeldUpdate['decoded']): void {
     if (!canEditBoard(conn.role)) {
       // A read-only peer answers our sync step 1 with an empty step 2; only real changes are refused.
-      if (!isEmptyUpdate(update)) {
+      if (!isEmptyUpdate(decoded)) {
         this.logger.warn('refused board update from read-only connection', { room: this.roomId, role: conn.role })
         conn.send(encodePermissionDenied(`the ${conn.role} cannot change the board`))
       }
       return
     }
+    const check = checkUpdate(this.doc, decoded, this.limits)
+    if (check.missingDependencies) {
+      this.hold({ conn, update, decoded, structs: Math.max(1, check.structs) })
+      return
+    }
+    this.integrate(conn, update)
+    this.releaseResolved()
+  }
+
+  private hold(entry: HeldUpdate): void {
+    const { maxPendingStructsPerConnection: perConn, maxPendingStructsPerRoom: perRoom } = this.limits
+    const mine = this.held.reduce((n, h) => (h.conn === entry.conn ? n + h.structs : n), 0)
+    if (mine + entry.structs > perConn || this.heldStructs + entry.structs > perRoom) {
+      throw new BudgetExceededError(
+        `update depends on data the room does not have; over the limit of ${perConn} unresolved structs per connection (${perRoom} per room)`
+      )
+    }
+    this.held.push(entry)
+    this.heldStructs += entry.structs
+  }
+
+  private releaseHeld(conn: SyncConnection): void {
+    const kept = this.held.filter((h) => h.conn !== conn)
+    if (kept.length === this.held.length) return
+    this.held = kept
+    this.heldStructs = kept.reduce((n, h) => n + h.structs, 0)
+  }
+
+  /** Apply every held update whose dependencies have now arrived (each may unlock others). */
+  private releaseResolved(): void {
+    let progress = this.held.length > 0
+    while (progress) {
+      progress = false
+      for (const entry of [...this.held]) {
+        if (!this.held.includes(entry)) continue
+        let resolved: boolean
+        try {
+          resolved = !checkUpdate(this.doc, entry.decoded, this.limits).missingDependencies
+        } catch {
+          resolved = false
+        }
+        if (!resolved) continue
+        this.held.splice(this.held.indexOf(entry), 1)
+        this.heldStructs -= entry.structs
+        try {
+          this.integrate(entry.conn, entry.update)
+          progress = true
+        } catch (error) {
+          if (!(error instanceof MalformedMessageError)) throw error
+          // Its sender is gone or will be closed on its next frame; the doc is untouched.
+          entry.conn.close(CloseCode.MalformedMessage, `malformed message: ${error.message}`)
+        }
+      }
+    }
+  }
+
+  private integrate(conn: SyncConnection, update: Uint8Array): void {
     const effective: Uint8Array[] = []
     const { pendingStructs, pendingDs } = this.doc.store
     this.captured = effective
@@ -185,6 +327,9 @@ export class SyncRoom {
     } finally {
       this.captured = null
     }
+    // The dependency check should have held anything Yjs would park; if Yjs parked something
+    // anyway, it must not reach a joiner's sync step 2 or a snapshot.
+    const parked = this.dropPending()
     for (const change of effective) {
       const broadcast = () => {
         const out = encodeUpdate(change)
@@ -196,6 +341,7 @@ export class SyncRoom {
         broadcast()
       }
     }
+    if (parked) throw new BudgetExceededError('update left structs with unresolved dependencies')
   }
 
   private persistBatched(update: Uint8Array, author: Role, broadcast: () => void): void {

@@ -1,6 +1,6 @@
 import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
-import { MalformedMessageError } from './messages.ts'
+import { MalformedMessageError } from './syncErrors.ts'
 
 export interface AwarenessEntry {
   clientId: number

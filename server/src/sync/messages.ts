@@ -2,6 +2,8 @@ import * as decoding from 'lib0/decoding'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
+import { BudgetExceededError, MalformedMessageError } from './syncErrors.ts'
+import { decodeUpdateWithinBudget } from './updateBudget.ts'
 
 /** Top-level y-websocket message types (the first varUint of every frame). */
 export const MessageType = {
@@ -21,21 +23,17 @@ export const SyncType = {
 /** y-protocols/auth: the only auth message is "permission denied". */
 const AUTH_PERMISSION_DENIED = 0
 
-/** Thrown for a frame that is not a well-formed y-websocket message. */
-export class MalformedMessageError extends Error {
-  override name = 'MalformedMessageError'
-}
-
 export type ClientMessage =
   | { type: 'sync-step1'; stateVector: Uint8Array }
-  | { type: 'update'; update: Uint8Array }
+  | { type: 'update'; update: Uint8Array; decoded: ReturnType<typeof Y.decodeUpdate> }
   | { type: 'awareness'; update: Uint8Array }
   | { type: 'query-awareness' }
   | { type: 'auth' }
 
 /**
  * Parse one frame from a client, strictly: unknown types, truncated fields, trailing bytes
- * and Yjs payloads that do not decode are all {@link MalformedMessageError}s.
+ * and Yjs payloads that do not decode are all {@link MalformedMessageError}s; a payload nested
+ * too deeply to decode is a {@link BudgetExceededError}.
  */
 export function parseClientMessage(frame: Uint8Array): ClientMessage {
   try {
@@ -44,7 +42,7 @@ export function parseClientMessage(frame: Uint8Array): ClientMessage {
     if (decoding.hasContent(decoder)) throw new Error('trailing bytes after the message')
     return message
   } catch (error) {
-    if (error instanceof MalformedMessageError) throw error
+    if (error instanceof MalformedMessageError || error instanceof BudgetExceededError) throw error
     throw new MalformedMessageError((error as Error).message || 'undecodable frame')
   }
 }
@@ -60,9 +58,9 @@ function readMessage(decoder: decoding.Decoder): ClientMessage {
         return { type: 'sync-step1', stateVector: payload }
       }
       if (sub === SyncType.Step2 || sub === SyncType.Update) {
-        // Decoding the whole update up front rejects garbage before it can touch the doc.
-        Y.decodeUpdate(payload)
-        return { type: 'update', update: payload }
+        // Decoding the whole update up front rejects garbage before it can touch the doc, and
+        // gives the budget check its structs.
+        return { type: 'update', update: payload, decoded: decodeUpdateWithinBudget(payload) }
       }
       throw new MalformedMessageError(`unknown sync message type ${sub}`)
     }
@@ -118,7 +116,6 @@ export const encodePermissionDenied = (reason: string) =>
   })
 
 /** An update that carries no structs and deletes nothing (e.g. a read-only peer's sync step 2). */
-export function isEmptyUpdate(update: Uint8Array): boolean {
-  const { structs, ds } = Y.decodeUpdate(update)
+export function isEmptyUpdate({ structs, ds }: ReturnType<typeof Y.decodeUpdate>): boolean {
   return structs.length === 0 && ds.clients.size === 0
 }

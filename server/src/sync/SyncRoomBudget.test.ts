@@ -1,0 +1,171 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { createLogger } from '../logger.ts'
+import { SqliteStorage } from '../storage/SqliteStorage.ts'
+import { FakeConn } from '../test/FakeConn.ts'
+import { decodeFrame, syncStep1Frame, updateFrame } from '../test/helpers.ts'
+import { BudgetExceededError } from './syncErrors.ts'
+import { RoomLoadError, SyncRoom, type RoomLimits } from './SyncRoom.ts'
+
+const ROOM = 'room-1'
+const LIMITS: RoomLimits = {
+  maxStructs: 1_000,
+  maxDepth: 16,
+  maxPendingStructsPerConnection: 10,
+  maxPendingStructsPerRoom: 15,
+}
+
+let storage: SqliteStorage
+beforeEach(() => {
+  storage = new SqliteStorage(':memory:')
+  storage.createRoom(
+    { id: ROOM, title: 'Test', createdAt: 0 },
+    { interviewer: 'h-i', candidate: 'h-c', observer: 'h-o' }
+  )
+})
+afterEach(() => storage.close())
+
+function makeRoom(limits: Partial<RoomLimits> = LIMITS) {
+  return new SyncRoom({ roomId: ROOM, storage, logger: createLogger('silent'), snapshotEveryUpdates: 100, limits })
+}
+
+/** Updates of one writer: `parts` consecutive inserts into Y.Text `t`, each `size` characters. */
+function chain(parts: number, size = 1): Uint8Array[] {
+  const doc = new Y.Doc()
+  const updates: Uint8Array[] = []
+  doc.on('update', (u: Uint8Array) => updates.push(u))
+  for (let i = 0; i < parts; i++) doc.getText('t').insert(doc.getText('t').length, String(i % 10).repeat(size))
+  return updates
+}
+
+/** Everything a connection would get in sync step 2 from an empty doc. */
+function served(room: SyncRoom): Y.Doc {
+  const probe = new FakeConn(99, 'interviewer')
+  room.join(probe)
+  room.receive(probe, syncStep1Frame(new Y.Doc()))
+  const doc = new Y.Doc()
+  for (const frame of probe.decoded()) if (frame.type === 'sync' && frame.sub === 1) Y.applyUpdate(doc, frame.payload)
+  room.leave(probe)
+  return doc
+}
+
+describe('SyncRoom: updates with missing dependencies', () => {
+  it('holds them out of the doc, the log, the broadcast and sync step 2 until their dependencies arrive', () => {
+    const room = makeRoom()
+    const writer = new FakeConn(1, 'candidate')
+    const reader = new FakeConn(2, 'interviewer')
+    room.join(writer)
+    room.join(reader)
+    reader.sent.length = 0
+    const [first, second, third] = chain(3)
+
+    room.receive(writer, updateFrame(third!))
+    room.receive(writer, updateFrame(second!))
+    expect(room.doc.getText('t').toString()).toBe('')
+    expect(room.doc.store.pendingStructs).toBeNull()
+    expect(storage.readUpdates(ROOM)).toEqual([])
+    expect(reader.sent).toEqual([])
+    expect(served(room).getText('t').toString()).toBe('')
+    room.snapshot()
+    expect(storage.loadRoomState(ROOM).snapshot).toBeNull()
+
+    room.receive(writer, updateFrame(first!))
+    expect(room.doc.getText('t').toString()).toBe('012')
+    expect(storage.readUpdates(ROOM)).toHaveLength(3)
+    expect(reader.decoded().filter((f) => f.type === 'sync')).toHaveLength(3)
+  })
+
+  it('closes a sender over the per-connection budget; the room keeps nothing of it and carries on', () => {
+    const room = makeRoom()
+    const flooder = new FakeConn(1, 'candidate')
+    const other = new FakeConn(2, 'candidate')
+    room.join(flooder)
+    room.join(other)
+    const updates = chain(20)
+    for (const u of updates.slice(1, 11)) room.receive(flooder, updateFrame(u))
+    expect(() => room.receive(flooder, updateFrame(updates[11]!))).toThrow(BudgetExceededError)
+    expect(() => room.receive(flooder, updateFrame(updates[11]!))).toThrow(/10 unresolved structs per connection/)
+
+    // The room budget counts everyone: 10 held for the flooder, 5 more for another sender fill it.
+    const others = chain(8, 2).map((u) => u)
+    for (const u of others.slice(1, 6)) room.receive(other, updateFrame(u))
+    expect(() => room.receive(other, updateFrame(others[6]!))).toThrow(/15 per room/)
+
+    // When the flooder leaves, what it parked goes with it.
+    room.leave(flooder)
+    room.receive(other, updateFrame(others[6]!))
+    room.receive(other, updateFrame(others[0]!))
+    expect(room.doc.getText('t').toString()).toBe('00112233445566')
+    expect(room.doc.store.pendingStructs).toBeNull()
+  })
+
+  it('refuses an update nested beyond the depth budget before it touches the doc', () => {
+    const room = makeRoom()
+    const sender = new FakeConn(1, 'candidate')
+    room.join(sender)
+    const doc = new Y.Doc()
+    let map = doc.getMap('m')
+    for (let i = 0; i < 17; i++) {
+      const next = new Y.Map()
+      map.set('k', next)
+      map = next
+    }
+    expect(() => room.receive(sender, updateFrame(Y.encodeStateAsUpdate(doc)))).toThrow(/nested 17 deep/)
+    expect(room.doc.share.size).toBe(0)
+    expect(storage.readUpdates(ROOM)).toEqual([])
+  })
+})
+
+describe('SyncRoom: loading', () => {
+  it('throws RoomLoadError naming the log entry that does not apply, and writes nothing', () => {
+    const good = chain(1)[0]!
+    storage.appendUpdate(ROOM, { seq: 1, ts: 1, author: 'candidate', update: good })
+    storage.appendUpdate(ROOM, { seq: 2, ts: 2, author: 'candidate', update: Uint8Array.of(0xde, 0xad, 0xbe, 0xef) })
+    let error: unknown
+    try {
+      makeRoom()
+    } catch (e) {
+      error = e
+    }
+    expect(error).toBeInstanceOf(RoomLoadError)
+    expect((error as RoomLoadError).seq).toBe(2)
+    expect(storage.readUpdates(ROOM)).toHaveLength(2)
+  })
+
+  it('survives stored data that overflows the stack (a deep nesting stored before budgets existed)', () => {
+    const deep = new Y.Doc()
+    deep.clientID = 1
+    let map = deep.getMap('m')
+    deep.transact(() => {
+      for (let i = 0; i < 8_000; i++) {
+        const next = new Y.Map()
+        map.set('k', next)
+        map = next
+      }
+    })
+    // The same client's first item (the outermost map), deleted: deleting it deletes every
+    // level below it, recursively. Made on a shallow copy, which does not overflow here.
+    const shallow = new Y.Doc()
+    shallow.clientID = 1
+    shallow.getMap('m').set('k', new Y.Map())
+    const sv = Y.encodeStateVector(shallow)
+    shallow.getMap('m').delete('k')
+    const updates = [Y.encodeStateAsUpdate(deep), Y.encodeStateAsUpdate(shallow, sv)]
+    updates.forEach((update, i) => storage.appendUpdate(ROOM, { seq: i + 1, ts: i, author: 'candidate', update }))
+    expect(() => makeRoom()).toThrow(RoomLoadError)
+    expect(storage.readUpdates(ROOM)).toHaveLength(2)
+  })
+
+  it('drops stored structs whose dependencies never arrived instead of serving or snapshotting them', () => {
+    const [, second] = chain(2, 1000)
+    storage.appendUpdate(ROOM, { seq: 1, ts: 1, author: 'candidate', update: second! })
+    const room = makeRoom()
+    expect(room.doc.store.pendingStructs).toBeNull()
+    const probe = new FakeConn(1, 'interviewer')
+    room.join(probe)
+    room.receive(probe, syncStep1Frame(new Y.Doc()))
+    const step2 = probe.decoded().find((f) => f.type === 'sync' && f.sub === 1)
+    expect(step2 && step2.type === 'sync' ? step2.payload.byteLength : Infinity).toBeLessThan(100)
+    expect(decodeFrame(probe.sent[0]!).type).toBe('sync')
+  })
+})

@@ -1,0 +1,158 @@
+import { describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
+import { BudgetExceededError, MalformedMessageError } from './syncErrors.ts'
+import { checkUpdate, decodeUpdateWithinBudget, type UpdateBudget } from './updateBudget.ts'
+
+const BUDGET: UpdateBudget = { maxStructs: 1_000, maxDepth: 32 }
+
+/** A doc whose map `m` holds maps nested `depth` levels deep (the outermost is a child of a root). */
+function nestedMaps(depth: number, doc = new Y.Doc()): Y.Doc {
+  let current = doc.getMap('m')
+  doc.transact(() => {
+    for (let i = 0; i < depth; i++) {
+      const next = new Y.Map()
+      current.set('k', next)
+      current = next
+    }
+  })
+  return doc
+}
+
+function nestedArrays(depth: number): unknown {
+  let value: unknown = 1
+  for (let i = 0; i < depth; i++) value = [value]
+  return value
+}
+
+const check = (doc: Y.Doc, update: Uint8Array, budget = BUDGET) =>
+  checkUpdate(doc, decodeUpdateWithinBudget(update), budget)
+
+describe('checkUpdate', () => {
+  it('accepts an ordinary board update and counts its structs', () => {
+    const source = new Y.Doc()
+    const records = source.getMap('tldraw')
+    source.transact(() => {
+      for (let i = 0; i < 10; i++) {
+        const record = new Y.Map()
+        record.set('props', { geo: 'rectangle', richText: { type: 'doc', content: [{ type: 'paragraph' }] } })
+        records.set(`shape:${i}`, record)
+      }
+    })
+    const result = check(new Y.Doc(), Y.encodeStateAsUpdate(source))
+    expect(result).toEqual({ structs: 20, missingDependencies: false })
+  })
+
+  it('refuses shared types nested deeper than the limit, counting levels already in the doc', () => {
+    expect(() => check(new Y.Doc(), Y.encodeStateAsUpdate(nestedMaps(32)))).not.toThrow()
+    expect(() => check(new Y.Doc(), Y.encodeStateAsUpdate(nestedMaps(33)))).toThrow(/nested 33 deep/)
+
+    // 30 levels are in the doc; an update that adds 3 more inside the innermost goes over.
+    const room = nestedMaps(30)
+    const client = new Y.Doc()
+    Y.applyUpdate(client, Y.encodeStateAsUpdate(room))
+    let innermost = client.getMap('m')
+    while (innermost.get('k') instanceof Y.Map) innermost = innermost.get('k') as Y.Map<unknown>
+    const before = Y.encodeStateVector(client)
+    client.transact(() => {
+      const a = new Y.Map()
+      innermost.set('k', a)
+      const b = new Y.Map()
+      a.set('k', b)
+      b.set('k', new Y.Map())
+    })
+    const delta = Y.encodeStateAsUpdate(client, before)
+    expect(() => check(room, delta)).toThrow(BudgetExceededError)
+    expect(() => check(room, delta, { ...BUDGET, maxDepth: 33 })).not.toThrow()
+  })
+
+  it('follows siblings inserted next to a deep item (their parent is implied by the origin)', () => {
+    const doc = nestedMaps(30)
+    let innermost = doc.getMap('m')
+    while (innermost.get('k') instanceof Y.Map) innermost = innermost.get('k') as Y.Map<unknown>
+    const array = new Y.Array<unknown>()
+    innermost.set('list', array) // level 31, its values level 32: fine
+    const room = new Y.Doc()
+    Y.applyUpdate(room, Y.encodeStateAsUpdate(doc))
+    const before = Y.encodeStateVector(doc)
+    array.push([1, 2, 3])
+    const values = Y.encodeStateAsUpdate(doc, before)
+    expect(() => check(room, values)).not.toThrow()
+    Y.applyUpdate(room, values)
+    // A map appended after the values names only its origin (the last value); a value inside it is level 33.
+    const sv = Y.encodeStateVector(doc)
+    doc.transact(() => {
+      const map = new Y.Map()
+      array.push([map])
+      map.set('x', 1)
+    })
+    expect(() => check(room, Y.encodeStateAsUpdate(doc, sv))).toThrow(/nested 33 deep/)
+  })
+
+  it('refuses a JSON value that, inside its type, goes over the depth limit', () => {
+    const doc = new Y.Doc()
+    doc.getArray('a').push([nestedArrays(32)])
+    expect(() => check(new Y.Doc(), Y.encodeStateAsUpdate(doc))).toThrow(/value nested 33 deep/)
+    const ok = new Y.Doc()
+    ok.getArray('a').push([nestedArrays(30)])
+    expect(() => check(new Y.Doc(), Y.encodeStateAsUpdate(ok), { ...BUDGET, maxDepth: 31 })).not.toThrow()
+  })
+
+  it('turns a value too deep for the decoder itself into a budget error, not a crash', () => {
+    const doc = new Y.Doc()
+    // lib0 reads JSON values recursively: this many levels overflow the stack while decoding.
+    doc.getArray('a').push([nestedArrays(20_000)])
+    let update: Uint8Array | undefined
+    try {
+      update = Y.encodeStateAsUpdate(doc)
+    } catch {
+      return // this Yjs cannot even encode it, so it cannot arrive either
+    }
+    expect(() => decodeUpdateWithinBudget(update)).toThrow(BudgetExceededError)
+  })
+
+  it('refuses more structs than the limit', () => {
+    const doc = new Y.Doc()
+    const map = doc.getMap('m')
+    for (let i = 0; i < 11; i++) map.set(`k${i}`, i)
+    expect(() => check(new Y.Doc(), Y.encodeStateAsUpdate(doc), { ...BUDGET, maxStructs: 10 })).toThrow(
+      /11 structs; the limit is 10/
+    )
+  })
+
+  it('reports missing dependencies: a clock gap, an unknown origin, a delete of unknown items', () => {
+    const source = new Y.Doc()
+    const text = source.getText('t')
+    text.insert(0, 'abc')
+    const first = Y.encodeStateAsUpdate(source)
+    const sv = Y.encodeStateVector(source)
+    text.insert(3, 'def')
+    const second = Y.encodeStateAsUpdate(source, sv)
+    const sv2 = Y.encodeStateVector(source)
+    text.delete(0, 2)
+    const deletion = Y.encodeStateAsUpdate(source, sv2)
+
+    const room = new Y.Doc()
+    expect(check(room, second).missingDependencies).toBe(true)
+    expect(check(room, deletion).missingDependencies).toBe(true)
+    expect(check(room, first).missingDependencies).toBe(false)
+    Y.applyUpdate(room, first)
+    expect(check(room, second).missingDependencies).toBe(false)
+    expect(check(room, Y.mergeUpdates([second, deletion])).missingDependencies).toBe(false)
+
+    // Another client inserting after text the room does not have.
+    const other = new Y.Doc()
+    Y.applyUpdate(other, Y.encodeStateAsUpdate(source))
+    const before = Y.encodeStateVector(other)
+    other.getText('t').insert(2, 'X')
+    expect(check(room, Y.encodeStateAsUpdate(other, before)).missingDependencies).toBe(true)
+  })
+
+  it('refuses subdocuments and items that refer to their own future', () => {
+    const doc = new Y.Doc()
+    doc.getMap('m').set('sub', new Y.Doc())
+    expect(() => check(new Y.Doc(), Y.encodeStateAsUpdate(doc))).toThrow(/subdocuments/)
+    // Item 2:0 whose origin is 2:4 — decodes, but can never be integrated.
+    const bad = Uint8Array.from(Buffer.from('01010200840204012100', 'hex'))
+    expect(() => check(new Y.Doc(), bad)).toThrow(MalformedMessageError)
+  })
+})

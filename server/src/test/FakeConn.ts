@@ -1,0 +1,27 @@
+import type { Role } from '@loopboard/protocol'
+import type { SyncConnection } from '../sync/SyncRoom.ts'
+import { decodeFrame } from './helpers.ts'
+
+/** A room connection that records what it is sent (rooms are driven without sockets in unit tests). */
+export class FakeConn implements SyncConnection {
+  readonly sent: Uint8Array[] = []
+  closed: { code: number; reason: string } | null = null
+  /** Called with each frame before it is recorded. */
+  onSend: ((frame: Uint8Array) => void) | null = null
+  readonly id: number
+  readonly role: Role
+  constructor(id: number, role: Role) {
+    this.id = id
+    this.role = role
+  }
+  send(frame: Uint8Array) {
+    this.onSend?.(frame)
+    this.sent.push(frame)
+  }
+  close(code: number, reason: string) {
+    this.closed = { code, reason }
+  }
+  decoded() {
+    return this.sent.map(decodeFrame)
+  }
+}
