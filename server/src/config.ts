@@ -27,6 +27,7 @@ const EnvSchema = z.object({
   LIVEKIT_API_SECRET: z.string().min(1).optional(),
   AUDIO_TOKEN_TTL_SECONDS: int(60).max(MAX_AUDIO_TOKEN_TTL_S).default(600),
   RETENTION_DAYS: int(0).default(0),
+  ROOM_CREATION: z.enum(['open', 'restricted']).default('open'),
   ICE_SERVERS: z
     .string()
     .transform((raw, ctx) => {
@@ -92,6 +93,8 @@ export interface Config {
   iceServers: IceServer[]
   /** Delete rooms (and their recordings) idle for longer than this many days; 0 keeps them forever. */
   retentionDays: number
+  /** `open`: anyone may create a room. `restricted`: only with an interviewer key (`npm run keys`). */
+  roomCreation: 'open' | 'restricted'
 }
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..')
@@ -137,6 +140,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     audioTokenTtlSeconds: e.AUDIO_TOKEN_TTL_SECONDS,
     iceServers: e.ICE_SERVERS ?? [],
     retentionDays: e.RETENTION_DAYS,
+    roomCreation: e.ROOM_CREATION,
   }
 }
 

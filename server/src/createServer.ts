@@ -13,10 +13,11 @@ import { AudioFiles } from './audioRecording/AudioFiles.ts'
 import { attachRecording } from './audioRecording/recordingSocket.ts'
 import { RecordingService } from './audioRecording/RecordingService.ts'
 import { RecordingStore } from './audioRecording/RecordingStore.ts'
+import { InterviewerKeys } from './rooms/InterviewerKeys.ts'
 import { RoomLifecycle } from './rooms/RoomLifecycle.ts'
 import { RoomService } from './rooms/RoomService.ts'
 import { SqliteInterviewStore } from './storage/SqliteInterviewStore.ts'
-import { SqliteStorage } from './storage/SqliteStorage.ts'
+import { DATABASE_FILE, SqliteStorage } from './storage/SqliteStorage.ts'
 import type { Storage } from './storage/Storage.ts'
 import { SyncRelay } from './sync/SyncRelay.ts'
 
@@ -29,6 +30,7 @@ export interface LoopboardServer {
   rooms: RoomService
   /** Creates and deletes rooms, sweeps idle ones. */
   lifecycle: RoomLifecycle
+  keys: InterviewerKeys
   interview: InterviewService
   relay: SyncRelay
   presence: PresenceHub
@@ -38,7 +40,7 @@ export interface LoopboardServer {
   close(): Promise<void>
 }
 
-export const DATABASE_FILE = 'loopboard.db'
+export { DATABASE_FILE }
 /** Audio tracks live under `<DATA_DIR>/recordings/<roomId>/<trackId>/`. */
 export const RECORDINGS_DIR = 'recordings'
 
@@ -60,7 +62,8 @@ export async function startServer(
     events: interviewStore,
     interview,
   })
-  const app = createApp({ config, rooms, lifecycle, interview, storage, logger, recordings })
+  const keys = new InterviewerKeys(storage.database)
+  const app = createApp({ config, rooms, keys, lifecycle, interview, storage, logger, recordings })
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
   const relay = new SyncRelay({ config, storage, rooms, logger })
   httpServer.on('upgrade', (req, socket, head) => {
@@ -108,5 +111,5 @@ export async function startServer(
       storage.close()
     })())
 
-  return { url, port, httpServer, storage, rooms, lifecycle, interview, relay, presence, recordings, logger, close }
+  return { url, port, httpServer, storage, rooms, keys, lifecycle, interview, relay, presence, recordings, logger, close }
 }

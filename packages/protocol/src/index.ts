@@ -1,16 +1,20 @@
 export { PROTOCOL_VERSION } from './version.ts'
-export { Role, ROLES, RoleSchema, canEditBoard } from './roles.ts'
+export { Role, ROLES, RoleSchema } from './roles.ts'
+export { Action, PERMISSIONS, canEditBoard, may, refusal } from './permissions.ts'
 export { CloseCode, DEFAULT_MAX_FRAME_BYTES, MAX_NAME_LENGTH, MAX_TITLE_LENGTH } from './limits.ts'
 export {
   ApiErrorCode,
   ApiErrorSchema,
   CreateRoomBodySchema,
   CreateRoomResponseSchema,
+  RoomCreation,
   RoomSessionSchema,
+  ServerInfoSchema,
   type ApiError,
   type CreateRoomBody,
   type CreateRoomResponse,
   type RoomSession,
+  type ServerInfo,
 } from './rest.ts'
 export {
   DisplayNameSchema,

@@ -32,6 +32,17 @@ export const RoomSessionSchema = z.object({
 })
 export type RoomSession = z.infer<typeof RoomSessionSchema>
 
+/** How this server creates rooms: by anyone, or only with an interviewer key. */
+export const RoomCreation = { Open: 'open', Restricted: 'restricted' } as const
+export type RoomCreation = (typeof RoomCreation)[keyof typeof RoomCreation]
+
+/** `GET /api/config` (public): what the landing page needs to know about this server. */
+export const ServerInfoSchema = z.object({
+  roomCreation: z.enum([RoomCreation.Open, RoomCreation.Restricted]),
+  protocolVersion: z.number(),
+})
+export type ServerInfo = z.infer<typeof ServerInfoSchema>
+
 /** Every non-2xx JSON answer of the API. `code` is stable; `message` is for people. */
 export const ApiErrorSchema = z.object({
   error: z.object({ code: z.string(), message: z.string() }),
@@ -45,5 +56,6 @@ export const ApiErrorCode = {
   Forbidden: 'forbidden',
   NotFound: 'not_found',
   PayloadTooLarge: 'payload_too_large',
+  TooManyRequests: 'too_many_requests',
   Internal: 'internal',
 } as const

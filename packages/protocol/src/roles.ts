@@ -13,7 +13,3 @@ export const ROLES = [Role.Interviewer, Role.Candidate, Role.Observer] as const
 
 export const RoleSchema = z.enum(ROLES)
 
-/** Whether a role may change the shared board. Enforced by the relay, mirrored by the UI. */
-export function canEditBoard(role: Role): boolean {
-  return role !== Role.Observer
-}

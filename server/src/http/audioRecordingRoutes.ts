@@ -1,9 +1,9 @@
 import {
+  Action,
   ApiErrorCode,
   CreateTrackSchema,
   MAX_AUDIO_CHUNK_BYTES,
   MAX_CHUNKS_PER_TRACK,
-  Role,
   type ApiError,
   type AudioTrackInfo,
   type SessionSummary,
@@ -16,9 +16,8 @@ import { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import { RecordingError, type RecordingService, type TrackAudio } from '../audioRecording/RecordingService.ts'
 import type { RoomLifecycle } from '../rooms/RoomLifecycle.ts'
-import type { AuthResult, RoomService } from '../rooms/RoomService.ts'
 import type { RoomRow } from '../storage/Storage.ts'
-import { apiError, bearerToken } from './errors.ts'
+import type { Authed, SeatGuard } from './requireSeat.ts'
 
 /** `POST …/recordings` bodies are a few hundred bytes of JSON. */
 const MAX_TRACK_BODY_BYTES = 4 * 1024
@@ -50,8 +49,6 @@ function refused(c: Context, error: unknown) {
   if (error instanceof RecordingError) return fail(c, error.status, CODE_OF_STATUS[error.status], error.message)
   throw error
 }
-
-type Authed = Extract<AuthResult, { ok: true }>
 
 /**
  * Which byte range of `size` bytes a `Range` header asks for: null to send everything (no
@@ -106,7 +103,7 @@ function intHeader(c: Context, name: string, min: number, max: number): number |
 }
 
 export interface RecordingRoutesOptions {
-  rooms: RoomService
+  guard: SeatGuard
   recordings: RecordingService
   lifecycle: Pick<RoomLifecycle, 'deleteRoom'>
   /** The timeline JSON, as `GET …/timeline` answers it (the archive holds the same). */
@@ -121,35 +118,21 @@ export interface RecordingRoutesOptions {
  * - `GET /:roomId/recordings/:trackId/audio` (interviewer): the whole track, `Range` supported.
  * - `GET /:roomId/summary`, `GET /:roomId/archive`, `DELETE /:roomId` (interviewer).
  */
-export function recordingRoutes({ rooms, recordings, lifecycle, timeline, logger }: RecordingRoutesOptions) {
+export function recordingRoutes({ guard, recordings, lifecycle, timeline, logger }: RecordingRoutesOptions) {
   const app = new Hono<{ Variables: { auth: Authed; seq: number; startedAt: number; durationMs: number } }>()
 
-  const authenticate = (c: Context): Authed | Response => {
-    const auth = rooms.authenticate(c.req.param('roomId') ?? '', bearerToken(c))
-    return auth.ok ? auth : apiError(c, auth.status, auth.code, auth.message)
-  }
-  const interviewer = (c: Context, what: string): Authed | Response => {
-    const auth = authenticate(c)
-    if (auth instanceof Response) return auth
-    if (auth.role !== Role.Interviewer) return fail(c, 403, ApiErrorCode.Forbidden, `Only the interviewer can ${what}.`)
-    return auth
-  }
-  const speaker = (c: Context): Authed | Response => {
-    const auth = authenticate(c)
-    if (auth instanceof Response) return auth
-    if (auth.role === Role.Observer) return fail(c, 403, ApiErrorCode.Forbidden, 'Observers are not recorded.')
-    return auth
-  }
+  const speaker = guard(Action.RecordOwnAudio, 'Observers are not recorded.')
+  const interviewer = (what: string) => guard(Action.Review, `Only the interviewer can ${what}.`)
 
   app.post(
     '/:roomId/recordings',
+    speaker,
     bodyLimit({
       maxSize: MAX_TRACK_BODY_BYTES,
       onError: (c) => fail(c, 413, ApiErrorCode.PayloadTooLarge, `Body over ${MAX_TRACK_BODY_BYTES} bytes.`),
     }),
     async (c) => {
-      const auth = speaker(c)
-      if (auth instanceof Response) return auth
+      const auth = c.get('auth')
       const body: unknown = await c.req.json().catch(() => undefined)
       if (body === undefined) return fail(c, 400, ApiErrorCode.BadRequest, 'Body is not valid JSON.')
       const parsed = CreateTrackSchema.safeParse(body)
@@ -166,9 +149,9 @@ export function recordingRoutes({ rooms, recordings, lifecycle, timeline, logger
   app.put(
     '/:roomId/recordings/:trackId/chunks/:seq',
     // Everything that can be told from the headers is checked before the body is read.
+    speaker,
     async (c, next) => {
-      const auth = speaker(c)
-      if (auth instanceof Response) return auth
+      const auth = c.get('auth')
       const rawSeq = c.req.param('seq')
       const seq = /^\d{1,9}$/.test(rawSeq) ? Number(rawSeq) : NaN
       if (!(seq >= 0 && seq < MAX_CHUNKS_PER_TRACK)) {
@@ -194,7 +177,6 @@ export function recordingRoutes({ rooms, recordings, lifecycle, timeline, logger
       if (!/^audio\/[\w.+-]+\s*(;.*)?$/i.test(c.req.header('content-type') ?? '')) {
         return fail(c, 415, RecordingErrorCode.UnsupportedMediaType, 'Content-Type must be audio/*.')
       }
-      c.set('auth', auth)
       c.set('seq', seq)
       c.set('startedAt', startedAt)
       c.set('durationMs', durationMs)
@@ -254,23 +236,20 @@ export function recordingRoutes({ rooms, recordings, lifecycle, timeline, logger
     })
   }
 
-  app.get('/:roomId/recordings/:trackId/audio', (c) => {
-    const auth = interviewer(c, 'listen to recordings')
-    if (auth instanceof Response) return auth
+  app.get('/:roomId/recordings/:trackId/audio', interviewer('listen to recordings'), (c) => {
+    const auth = c.get('auth')
     const audio = recordings.audio(auth.room.id, c.req.param('trackId'))
     if (!audio) return fail(c, 404, ApiErrorCode.NotFound, `No track "${c.req.param('trackId')}" in this room.`)
     return serveAudio(c, audio)
   })
 
-  app.get('/:roomId/summary', (c) => {
-    const auth = interviewer(c, 'see the session summary')
-    if (auth instanceof Response) return auth
+  app.get('/:roomId/summary', interviewer('see the session summary'), (c) => {
+    const auth = c.get('auth')
     return c.json<SessionSummary>(recordings.summary(auth.room))
   })
 
-  app.get('/:roomId/archive', (c) => {
-    const auth = interviewer(c, 'download the session')
-    if (auth instanceof Response) return auth
+  app.get('/:roomId/archive', interviewer('download the session'), (c) => {
+    const auth = c.get('auth')
     const zip = recordings.archive(auth.room.id, timeline(auth.room))
     const onError = (error: unknown) => logger.error('writing an archive failed', { room: auth.room.id, error })
     return new Response(toWebStream(zip, onError), {
@@ -282,9 +261,8 @@ export function recordingRoutes({ rooms, recordings, lifecycle, timeline, logger
     })
   })
 
-  app.delete('/:roomId', async (c) => {
-    const auth = interviewer(c, 'delete the session')
-    if (auth instanceof Response) return auth
+  app.delete('/:roomId', guard(Action.DeleteRoom, 'Only the interviewer can delete the session.'), async (c) => {
+    const auth = c.get('auth')
     await lifecycle.deleteRoom(auth.room.id)
     return c.body(null, 204)
   })

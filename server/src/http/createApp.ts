@@ -2,12 +2,13 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
-import { ApiErrorCode } from '@loopboard/protocol'
+import { ApiErrorCode, PROTOCOL_VERSION, type ServerInfo } from '@loopboard/protocol'
 import { Hono } from 'hono'
 import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { RecordingService } from '../audioRecording/RecordingService.ts'
+import type { InterviewerKeys } from '../rooms/InterviewerKeys.ts'
 import type { RoomLifecycle } from '../rooms/RoomLifecycle.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import type { RoomRow, Storage } from '../storage/Storage.ts'
@@ -16,13 +17,19 @@ import { apiError } from './errors.ts'
 import { buildTimeline, noteRoutes, promptRoutes, timelineRoutes } from './interviewRoutes.ts'
 import { recordingRoutes } from './audioRecordingRoutes.ts'
 import { reviewRoutes } from './reviewRoutes.ts'
+import { seatGuard } from './requireSeat.ts'
 import { roomRoutes } from './roomRoutes.ts'
 
 export interface AppOptions {
-  config: Pick<Config, 'publicUrl' | 'staticDir' | 'livekit' | 'audioTokenTtlSeconds' | 'iceServers'>
+  config: Pick<
+    Config,
+    'publicUrl' | 'staticDir' | 'livekit' | 'audioTokenTtlSeconds' | 'iceServers' | 'roomCreation'
+  >
   rooms: RoomService
   /** Deletes rooms (`DELETE /api/rooms/<roomId>`). */
   lifecycle: RoomLifecycle
+  /** Interviewer keys (`ROOM_CREATION=restricted`). */
+  keys: InterviewerKeys
   interview: InterviewService
   storage: Storage
   logger: Logger
@@ -34,7 +41,7 @@ const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Loopboard</t
 <p>The client is not built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and reload.</p>`
 
 /** The HTTP API and the built client, as one Hono app. */
-export function createApp({ config, rooms, lifecycle, interview, storage, logger, recordings }: AppOptions) {
+export function createApp({ config, rooms, keys, lifecycle, interview, storage, logger, recordings }: AppOptions) {
   const app = new Hono()
   const audioTracks = recordings ? (roomId: string) => recordings.audioTracks(roomId) : undefined
 
@@ -44,17 +51,22 @@ export function createApp({ config, rooms, lifecycle, interview, storage, logger
     c.header('Referrer-Policy', 'no-referrer')
   })
 
+  const guard = seatGuard({ rooms })
+
   app.get('/healthz', (c) => c.json({ ok: true }))
-  app.route('/api/rooms', roomRoutes(rooms, config.publicUrl))
-  app.route('/api/rooms', noteRoutes(rooms, interview))
-  app.route('/api/rooms', audioRoutes(rooms, config))
-  app.route('/api/rooms', timelineRoutes(rooms, interview, storage, audioTracks))
-  app.route('/api/rooms', reviewRoutes(rooms, interview))
+  app.get('/api/config', (c) =>
+    c.json<ServerInfo>({ roomCreation: config.roomCreation, protocolVersion: PROTOCOL_VERSION })
+  )
+  app.route('/api/rooms', roomRoutes({ rooms, keys, guard, config }))
+  app.route('/api/rooms', noteRoutes(guard, interview))
+  app.route('/api/rooms', audioRoutes(guard, config))
+  app.route('/api/rooms', timelineRoutes(guard, interview, storage, audioTracks))
+  app.route('/api/rooms', reviewRoutes(guard, interview))
   if (recordings) {
     const timeline = (room: RoomRow) => buildTimeline(room, interview, storage, audioTracks)
-    app.route('/api/rooms', recordingRoutes({ rooms, recordings, lifecycle, timeline, logger }))
+    app.route('/api/rooms', recordingRoutes({ guard, recordings, lifecycle, timeline, logger }))
   }
-  app.route('/api/prompts', promptRoutes(rooms, interview))
+  app.route('/api/prompts', promptRoutes(guard, interview))
   app.all('/api/*', (c) => apiError(c, 404, ApiErrorCode.NotFound, `No API route ${c.req.method} ${c.req.path}.`))
 
   const staticRoot = relative(process.cwd(), config.staticDir) || '.'

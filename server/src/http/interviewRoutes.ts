@@ -1,28 +1,23 @@
-import { AddNoteSchema, ApiErrorCode, Role, type AudioTrackInfo, type Timeline } from '@loopboard/protocol'
+import { Action, AddNoteSchema, ApiErrorCode, type AudioTrackInfo, type Timeline } from '@loopboard/protocol'
 import { PROMPTS, toPublicPrompt } from '@loopboard/prompts'
 import { toBase64 } from '@loopboard/board-replay'
 import { Hono } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { InterviewService } from '../interview/InterviewService.ts'
-import type { RoomService } from '../rooms/RoomService.ts'
 import type { RoomRow, Storage } from '../storage/Storage.ts'
-import { apiError, bearerToken } from './errors.ts'
+import { apiError } from './errors.ts'
+import type { SeatEnv, SeatGuard } from './requireSeat.ts'
 
 /** Notes are at most a few kilobytes; a larger body is refused before it is read. */
 const MAX_NOTE_BODY_BYTES = 16 * 1024
 
 /** `GET /api/prompts` (public) and `GET /api/prompts/:id` (interviewer token). */
-export function promptRoutes(rooms: RoomService, interview: InterviewService) {
-  const app = new Hono()
+export function promptRoutes(guard: SeatGuard, interview: InterviewService) {
+  const app = new Hono<SeatEnv>()
   app.get('/', (c) => c.json({ prompts: PROMPTS.map(toPublicPrompt) }))
-  app.get('/:promptId', (c) => {
-    const auth = rooms.authenticateAnywhere(bearerToken(c))
-    if (!auth.ok) return apiError(c, auth.status === 404 ? 403 : auth.status, auth.code, auth.message)
-    if (auth.role !== Role.Interviewer) {
-      return apiError(c, 403, ApiErrorCode.Forbidden, 'Only the interviewer can read a prompt’s guidance.')
-    }
-    const prompt = interview.prompt(auth.room.id, c.req.param('promptId'))
+  app.get('/:promptId', guard(Action.ReadGuidance, 'Only the interviewer can read a prompt’s guidance.'), (c) => {
+    const prompt = interview.prompt(c.get('auth').room.id, c.req.param('promptId'))
     if (!prompt) return apiError(c, 404, ApiErrorCode.NotFound, `No prompt "${c.req.param('promptId')}".`)
     return c.json({ prompt })
   })
@@ -30,18 +25,10 @@ export function promptRoutes(rooms: RoomService, interview: InterviewService) {
 }
 
 /** `GET|POST /api/rooms/:roomId/notes` with the interviewer's token. */
-export function noteRoutes(rooms: RoomService, interview: InterviewService) {
-  const app = new Hono<{ Variables: { seat: Role } }>()
-  app.use('/:roomId/notes', async (c, next) => {
-    const auth = rooms.authenticate(c.req.param('roomId'), bearerToken(c))
-    if (!auth.ok) return apiError(c, auth.status, auth.code, auth.message)
-    if (auth.role !== Role.Interviewer) {
-      return apiError(c, 403, ApiErrorCode.Forbidden, 'Notes are private to the interviewer.')
-    }
-    c.set('seat', auth.seat)
-    await next()
-  })
-  app.get('/:roomId/notes', (c) => c.json({ notes: interview.notes(c.req.param('roomId'), c.get('seat')) }))
+export function noteRoutes(guard: SeatGuard, interview: InterviewService) {
+  const app = new Hono<SeatEnv>()
+  app.use('/:roomId/notes', guard(Action.TakeNotes, 'Notes are private to the interviewer.'))
+  app.get('/:roomId/notes', (c) => c.json({ notes: interview.notes(c.req.param('roomId'), c.get('auth').seat) }))
   app.post(
     '/:roomId/notes',
     bodyLimit({
@@ -53,7 +40,7 @@ export function noteRoutes(rooms: RoomService, interview: InterviewService) {
       if (body === undefined) return apiError(c, 400, ApiErrorCode.BadRequest, 'Body is not valid JSON.')
       const parsed = AddNoteSchema.safeParse(body)
       if (!parsed.success) return apiError(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
-      const note = interview.addNote(c.req.param('roomId'), c.get('seat'), parsed.data.text, parsed.data.shapeId)
+      const note = interview.addNote(c.req.param('roomId'), c.get('auth').seat, parsed.data.text, parsed.data.shapeId)
       return c.json({ note }, 201)
     }
   )
@@ -99,19 +86,14 @@ export function buildTimeline(
  * Other roles get 403.
  */
 export function timelineRoutes(
-  rooms: RoomService,
+  guard: SeatGuard,
   interview: InterviewService,
   storage: Storage,
   audioTracks?: AudioTrackSource
 ) {
-  const app = new Hono()
-  app.get('/:roomId/timeline', (c) => {
-    const auth = rooms.authenticate(c.req.param('roomId'), bearerToken(c))
-    if (!auth.ok) return apiError(c, auth.status, auth.code, auth.message)
-    if (auth.role !== Role.Interviewer) {
-      return apiError(c, 403, ApiErrorCode.Forbidden, 'Only the interviewer can read the session timeline.')
-    }
-    return c.json<Timeline>(buildTimeline(auth.room, interview, storage, audioTracks))
-  })
+  const app = new Hono<SeatEnv>()
+  app.get('/:roomId/timeline', guard(Action.Review, 'Only the interviewer can read the session timeline.'), (c) =>
+    c.json<Timeline>(buildTimeline(c.get('auth').room, interview, storage, audioTracks))
+  )
   return app
 }

@@ -1,4 +1,5 @@
 import {
+  Action,
   ApiErrorCode,
   CreateRoomBodySchema,
   PROTOCOL_VERSION,
@@ -6,11 +7,14 @@ import {
   type CreateRoomResponse,
   type RoomSession,
 } from '@loopboard/protocol'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
+import type { Config } from '../config.ts'
+import type { InterviewerKeys } from '../rooms/InterviewerKeys.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import { apiError, bearerToken } from './errors.ts'
+import type { FailedAuthHook, SeatEnv, SeatGuard } from './requireSeat.ts'
 
 /** JSON bodies of the room API are small; anything larger is a mistake or an attack. */
 const MAX_JSON_BODY_BYTES = 16 * 1024
@@ -20,16 +24,53 @@ export function roomLink(base: string, roomId: string, token: string): string {
   return `${base}/r/${encodeURIComponent(roomId)}#token=${encodeURIComponent(token)}`
 }
 
-export function roomRoutes(rooms: RoomService, publicUrl: string | undefined) {
-  const app = new Hono()
+export interface RoomRoutesOptions {
+  rooms: RoomService
+  keys: InterviewerKeys
+  guard: SeatGuard
+  config: Pick<Config, 'publicUrl' | 'roomCreation'>
+  /** Told of every refused interviewer key (rate limits). */
+  onFailedAuth?: FailedAuthHook
+  /** Runs before a room is created; answers a Response to refuse (rate limits). */
+  beforeCreate?: (c: Context) => Response | undefined
+}
+
+export function roomRoutes({ rooms, keys, guard, config, onFailedAuth, beforeCreate }: RoomRoutesOptions) {
+  const app = new Hono<SeatEnv>()
+
+  /**
+   * Who may create a room: anyone when ROOM_CREATION=open (null); with `restricted`, only the
+   * holder of a live interviewer key (its id, recorded with the room).
+   */
+  const checkCreator = (c: Context): Response | string | null => {
+    if (config.roomCreation === 'open') return null
+    const key = bearerToken(c)
+    if (!key) {
+      onFailedAuth?.(c)
+      return apiError(
+        c,
+        401,
+        ApiErrorCode.Unauthorized,
+        'This server creates rooms only for interviewers with a key: send Authorization: Bearer <interviewer key>.'
+      )
+    }
+    const check = keys.check(key)
+    if (check.ok) return check.id
+    onFailedAuth?.(c)
+    const why = check.reason === 'revoked' ? 'has been revoked' : 'is not one of this server’s keys'
+    return apiError(c, 403, ApiErrorCode.Forbidden, `This interviewer key ${why}.`)
+  }
 
   app.post(
     '/',
+    (c, next) => beforeCreate?.(c) ?? next(),
     bodyLimit({
       maxSize: MAX_JSON_BODY_BYTES,
       onError: (c) => apiError(c, 413, ApiErrorCode.PayloadTooLarge, `Body over ${MAX_JSON_BODY_BYTES} bytes.`),
     }),
     async (c) => {
+      const creator = checkCreator(c)
+      if (creator instanceof Response) return creator
       const text = await c.req.text()
       let json: unknown = {}
       if (text.trim()) {
@@ -41,8 +82,8 @@ export function roomRoutes(rooms: RoomService, publicUrl: string | undefined) {
       }
       const parsed = CreateRoomBodySchema.safeParse(json)
       if (!parsed.success) return apiError(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
-      const { room, tokens } = rooms.create(parsed.data.title)
-      const base = publicUrl ?? new URL(c.req.url).origin
+      const { room, tokens } = rooms.create(parsed.data.title, { createdByKey: creator })
+      const base = config.publicUrl ?? new URL(c.req.url).origin
       const links = Object.fromEntries(ROLES.map((r) => [r, roomLink(base, room.id, tokens[r])]))
       return c.json<CreateRoomResponse>(
         { roomId: room.id, title: room.title, links: links as CreateRoomResponse['links'], tokens },
@@ -51,9 +92,8 @@ export function roomRoutes(rooms: RoomService, publicUrl: string | undefined) {
     }
   )
 
-  app.get('/:roomId/session', (c) => {
-    const auth = rooms.authenticate(c.req.param('roomId'), bearerToken(c))
-    if (!auth.ok) return apiError(c, auth.status, auth.code, auth.message)
+  app.get('/:roomId/session', guard(Action.JoinRoom), (c) => {
+    const auth = c.get('auth')
     return c.json<RoomSession>({
       roomId: auth.room.id,
       title: auth.room.title,

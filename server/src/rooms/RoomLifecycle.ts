@@ -1,6 +1,6 @@
 import type { Logger } from '../logger.ts'
 import type { Storage } from '../storage/Storage.ts'
-import type { CreatedRoom, RoomService } from './RoomService.ts'
+import type { CreateOptions, CreatedRoom, RoomService } from './RoomService.ts'
 
 /** How often the retention sweep runs (it also runs once at start). */
 export const RETENTION_SWEEP_INTERVAL_MS = 60 * 60 * 1000
@@ -64,8 +64,8 @@ export class RoomLifecycle {
   }
 
   /** Create a room and its three capability tokens. */
-  create(title: string | undefined, now = this.now()): CreatedRoom {
-    return this.rooms.create(title, now)
+  create(title: string | undefined, options: CreateOptions = {}): CreatedRoom {
+    return this.rooms.create(title, { now: this.now(), ...options })
   }
 
   /**

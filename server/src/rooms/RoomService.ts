@@ -11,6 +11,11 @@ export interface CreatedRoom {
   tokens: Record<Role, string>
 }
 
+export interface CreateOptions {
+  createdByKey?: string | null
+  now?: number
+}
+
 const DEFAULT_TITLE = 'System design interview'
 
 /**
@@ -32,8 +37,9 @@ export class RoomService {
     this.storage = storage
   }
 
-  create(title: string | undefined, now = Date.now()): CreatedRoom {
-    const room: RoomRow = { id: newRoomId(), title: title ?? DEFAULT_TITLE, createdAt: now }
+  /** A new room and its three tokens (shown once). `createdByKey`: the interviewer key that asked, if any. */
+  create(title: string | undefined, { createdByKey = null, now = Date.now() }: CreateOptions = {}): CreatedRoom {
+    const room: RoomRow = { id: newRoomId(), title: title ?? DEFAULT_TITLE, createdAt: now, createdByKey }
     const tokens = Object.fromEntries(ROLES.map((role) => [role, newToken()])) as Record<Role, string>
     const hashes = Object.fromEntries(ROLES.map((role) => [role, hashToken(tokens[role])])) as Record<Role, string>
     this.storage.createRoom(room, hashes)

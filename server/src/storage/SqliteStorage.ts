@@ -5,6 +5,9 @@ import type { Role } from '@loopboard/protocol'
 import { migrate } from './migrations.ts'
 import type { RoomRow, Storage, StoredRoomState, StoredUpdate } from './Storage.ts'
 
+/** The database file's name inside DATA_DIR. */
+export const DATABASE_FILE = 'loopboard.db'
+
 /** Embedded default: one SQLite file in WAL mode. */
 export class SqliteStorage implements Storage {
   private db: DatabaseSync
@@ -36,9 +39,11 @@ export class SqliteStorage implements Storage {
     migrate(this.db)
     const p = (sql: string) => this.db.prepare(sql)
     this.stmt = {
-      insertRoom: p('INSERT INTO rooms (id, title, created_at) VALUES (?, ?, ?)'),
+      insertRoom: p('INSERT INTO rooms (id, title, created_at, created_by_key) VALUES (?, ?, ?, ?)'),
       insertToken: p('INSERT INTO room_tokens (room_id, seat, token_hash) VALUES (?, ?, ?)'),
-      getRoom: p('SELECT id, title, created_at AS createdAt, roles_swapped AS rolesSwapped FROM rooms WHERE id = ?'),
+      getRoom: p(
+        'SELECT id, title, created_at AS createdAt, roles_swapped AS rolesSwapped, created_by_key AS createdByKey FROM rooms WHERE id = ?'
+      ),
       findByTokenHash: p('SELECT room_id AS roomId, seat FROM room_tokens WHERE token_hash = ?'),
       findSeat: p('SELECT seat FROM room_tokens WHERE room_id = ? AND token_hash = ?'),
       appendUpdate: p('INSERT INTO room_updates (room_id, seq, ts, author, bytes) VALUES (?, ?, ?, ?, ?)'),
@@ -68,7 +73,7 @@ export class SqliteStorage implements Storage {
   createRoom(room: RoomRow, tokenHashes: Record<Role, string>): void {
     this.db.exec('BEGIN')
     try {
-      this.stmt.insertRoom.run(room.id, room.title, room.createdAt)
+      this.stmt.insertRoom.run(room.id, room.title, room.createdAt, room.createdByKey ?? null)
       for (const [seat, hash] of Object.entries(tokenHashes)) this.stmt.insertToken.run(room.id, seat, hash)
       this.db.exec('COMMIT')
     } catch (error) {

@@ -6,6 +6,8 @@ export interface RoomRow {
   createdAt: number
   /** Peer mocks: the interviewer and candidate links have traded roles. */
   rolesSwapped?: boolean
+  /** The interviewer key that created the room (`ROOM_CREATION=restricted`); null when created openly. */
+  createdByKey?: string | null
 }
 
 /** One accepted board update, as kept in the room log. */

@@ -128,6 +128,17 @@ const MIGRATIONS: string[] = [
     FOREIGN KEY (room_id, track_id) REFERENCES audio_tracks (room_id, id) ON DELETE CASCADE
   ) WITHOUT ROWID;
   `,
+  // 4: controlled room creation — interviewer keys (only their hashes) and which key made a room.
+  `
+  CREATE TABLE interviewer_keys (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    key_hash TEXT NOT NULL UNIQUE,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  ALTER TABLE rooms ADD COLUMN created_by_key TEXT;
+  `,
 ]
 
 export function migrate(db: DatabaseSync): void {

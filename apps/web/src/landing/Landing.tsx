@@ -1,7 +1,8 @@
-import { MAX_TITLE_LENGTH, type CreateRoomResponse } from '@loopboard/protocol'
-import { useState, type FormEvent } from 'react'
-import { createRoom } from '../lib/api.ts'
+import { MAX_TITLE_LENGTH, RoomCreation, type CreateRoomResponse, type ServerInfo } from '@loopboard/protocol'
+import { useEffect, useState, type FormEvent } from 'react'
+import { createRoom, fetchServerInfo } from '../lib/api.ts'
 import { CopyField } from './CopyField.tsx'
+import { createRoomErrorMessage, rememberedInterviewerKey, rememberInterviewerKey } from './interviewerKey.ts'
 import { rememberSession } from './sessions.ts'
 import { SessionsList } from './SessionsList.tsx'
 
@@ -16,13 +17,23 @@ export function Landing() {
   const [busy, setBusy] = useState(false)
   const [error, setError] = useState<string | null>(null)
   const [room, setRoom] = useState<CreateRoomResponse | null>(null)
+  const [info, setInfo] = useState<ServerInfo | null>(null)
+  const [key, setKey] = useState(rememberedInterviewerKey)
+  const restricted = info?.roomCreation === RoomCreation.Restricted
+
+  useEffect(() => {
+    // If this fails the form still works on an open server; a restricted one answers 401, explained.
+    fetchServerInfo().then(setInfo, () => {})
+  }, [])
 
   const submit = async (event: FormEvent) => {
     event.preventDefault()
     setBusy(true)
     setError(null)
     try {
-      const created = await createRoom(title.trim() || undefined)
+      const trimmedKey = key.trim()
+      const created = await createRoom(title.trim() || undefined, restricted ? trimmedKey : undefined)
+      if (restricted) rememberInterviewerKey(trimmedKey)
       rememberSession({
         roomId: created.roomId,
         title: created.title,
@@ -31,7 +42,7 @@ export function Landing() {
       })
       setRoom(created)
     } catch (e) {
-      setError((e as Error).message)
+      setError(createRoomErrorMessage(e))
     } finally {
       setBusy(false)
     }
@@ -68,6 +79,23 @@ export function Landing() {
           </section>
         ) : (
           <form onSubmit={submit}>
+            {restricted ? (
+              <>
+                <label htmlFor="interviewer-key">Interviewer key</label>
+                <input
+                  id="interviewer-key"
+                  type="password"
+                  autoComplete="off"
+                  required
+                  value={key}
+                  aria-describedby="interviewer-key-help"
+                  onChange={(e) => setKey(e.target.value)}
+                />
+                <p id="interviewer-key-help" className="muted">
+                  This server creates rooms only for interviewers with a key. It is remembered in this browser.
+                </p>
+              </>
+            ) : null}
             <label htmlFor="room-title">Interview title (optional)</label>
             <input
               id="room-title"

@@ -2,8 +2,10 @@ import {
   ApiErrorSchema,
   CreateRoomResponseSchema,
   RoomSessionSchema,
+  ServerInfoSchema,
   type CreateRoomResponse,
   type RoomSession,
+  type ServerInfo,
 } from '@loopboard/protocol'
 
 /** An API answer that was not 2xx, with the server's stable code and human message. */
@@ -11,10 +13,13 @@ export class ApiRequestError extends Error {
   override name = 'ApiRequestError'
   readonly status: number
   readonly code: string
-  constructor(status: number, code: string, message: string) {
+  /** Seconds to wait before trying again (`Retry-After` of a 429), when the server said. */
+  readonly retryAfterSeconds: number | null
+  constructor(status: number, code: string, message: string, retryAfterSeconds: number | null = null) {
     super(message)
     this.status = status
     this.code = code
+    this.retryAfterSeconds = retryAfterSeconds
   }
 }
 
@@ -32,17 +37,29 @@ async function request(path: string, init: RequestInit): Promise<unknown> {
   }
   const body: unknown = await response.json().catch(() => null)
   if (!response.ok) {
+    const retryAfter = Number(response.headers.get('retry-after') ?? NaN)
+    const wait = Number.isFinite(retryAfter) ? retryAfter : null
     const parsed = ApiErrorSchema.safeParse(body)
-    if (parsed.success) throw new ApiRequestError(response.status, parsed.data.error.code, parsed.data.error.message)
-    throw new ApiRequestError(response.status, 'unknown', `The server answered ${response.status}.`)
+    if (parsed.success)
+      throw new ApiRequestError(response.status, parsed.data.error.code, parsed.data.error.message, wait)
+    throw new ApiRequestError(response.status, 'unknown', `The server answered ${response.status}.`, wait)
   }
   return body
 }
 
-export async function createRoom(title?: string): Promise<CreateRoomResponse> {
+/** How this server creates rooms (open, or only with an interviewer key). */
+export async function fetchServerInfo(): Promise<ServerInfo> {
+  return ServerInfoSchema.parse(await request('/api/config', {}))
+}
+
+/** `interviewerKey`: needed when the server's ROOM_CREATION is `restricted`. */
+export async function createRoom(title?: string, interviewerKey?: string): Promise<CreateRoomResponse> {
   const body = await request('/api/rooms', {
     method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(interviewerKey ? { Authorization: `Bearer ${interviewerKey}` } : {}),
+    },
     body: JSON.stringify(title ? { title } : {}),
   })
   return CreateRoomResponseSchema.parse(body)
