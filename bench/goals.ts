@@ -105,6 +105,28 @@ export function evaluateGoals(results: BenchResult[]): Goal[] {
       pass: wire <= 2 * fields,
     })
   }
+  const stroke = results.find((r) => r.harness === 'wire-size' && r.params.frames === 600 && r.metrics.strokeWireTotal)
+  if (stroke) {
+    const wire = value(stroke, 'strokeWireTotal')!
+    const record = value(stroke, 'finalRecordJson')!
+    goals.push({
+      goal: 'bytes sent for a 600-point freehand stroke',
+      target: "<= 2x the final stroke record's JSON",
+      actual: `${wire} B on the wire in ${value(stroke, 'framesSent')} updates vs ${record} B = ${(wire / record).toFixed(2)}x (whole path per frame: ${value(stroke, 'wholeRecordStrokeTotal')} B)`,
+      pass: wire <= 2 * record,
+    })
+  }
+  const typing = results.find((r) => r.harness === 'wire-size' && r.metrics.keystrokeWireLast10)
+  if (typing) {
+    const first = value(typing, 'keystrokeWireFirst10')!
+    const last = value(typing, 'keystrokeWireLast10')!
+    goals.push({
+      goal: 'bytes per keystroke in a label',
+      target: 'flat in the label length (last 10 keys <= 1.5x the first 10)',
+      actual: `${first} B/key at 2-11 characters, ${last} B/key at 291-300 = ${(last / first).toFixed(2)}x`,
+      pass: last <= 1.5 * first,
+    })
+  }
   const load = results.find((r) => r.harness === 'room-load' && r.params.shapes === 4000)
   if (load) {
     const fromStorage = value(load, 'loadFromSnapshotPlusTail')!

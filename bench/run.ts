@@ -214,7 +214,23 @@ function printTables(results: BenchResult[]) {
       ],
     ],
     ['wire-size', ['yUpdate', 'yWebsocketFrame', 'changedFieldsJson', 'yUpdateVsChangedJson', 'wholeRecordYUpdate']],
-    ['wire-size', ['firstFrame', 'lastFrame', 'meanFrame', 'strokeTotal', 'wholeRecordStrokeTotal']],
+    [
+      'wire-size',
+      [
+        'framesSent',
+        'lastFrame',
+        'meanFrame',
+        'strokeTotal',
+        'strokeWireTotal',
+        'finalRecordJson',
+        'wireVsFinalRecord',
+        'wholeRecordStrokeTotal',
+      ],
+    ],
+    [
+      'wire-size',
+      ['keystrokeWireFirst10', 'keystrokeWireLast10', 'lastVsFirst', 'typedWireTotal', 'wholeRecordTypedTotal'],
+    ],
     [
       'wire-size',
       ['updates', 'stateBytes', 'wholeRecordStateBytes', 'logBytes', 'wholeRecordLogBytes', 'recordsJsonBytes'],

@@ -10,7 +10,18 @@ import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { metric, type BenchResult } from '../lib/results.ts'
-import { boardShapes, drawSegment, flush, makeShape, makeStore, rng, seedRecords, strokePoints } from '../lib/tldraw.ts'
+import {
+  boardShapes,
+  drawSegment,
+  flush,
+  FRAME_MS,
+  makeShape,
+  makeStore,
+  rng,
+  seedRecords,
+  strokePoints,
+  VirtualClock,
+} from '../lib/tldraw.ts'
 
 /** Size of the y-websocket frame for an update of `bytes`: message type, sync sub-type, length-prefixed update. */
 export function yFrameBytes(bytes: number): number {
@@ -25,6 +36,7 @@ export const wsFrameBytes = (payload: number, masked: boolean) =>
   payload + 2 + (payload >= 126 ? (payload > 65535 ? 8 : 2) : 0) + (masked ? 4 : 0)
 
 interface Side {
+  clock: VirtualClock
   store: TLStore
   doc: Y.Doc
   whole: Y.Doc
@@ -42,9 +54,10 @@ function boundStore(initial: TLRecord[] = seedRecords(), joining?: Side): Side {
   store.put(initial)
   const doc = new Y.Doc()
   const whole = new Y.Doc()
-  const side: Side = { store, doc, whole, updates: [], wholeUpdates: [] }
+  const clock = joining?.clock ?? new VirtualClock()
+  const side: Side = { clock, store, doc, whole, updates: [], wholeUpdates: [] }
   if (joining) Y.applyUpdate(doc, Y.encodeStateAsUpdate(joining.doc))
-  bindStoreToYDoc({ store, doc })
+  bindStoreToYDoc({ store, doc, schedule: clock.schedule })
   const wholeMap = whole.getMap<unknown>('tldraw')
   if (joining) Y.applyUpdate(whole, Y.encodeStateAsUpdate(joining.whole))
   else {
@@ -67,6 +80,12 @@ function boundStore(initial: TLRecord[] = seedRecords(), joining?: Side): Side {
 }
 
 const REMOTE = Symbol('bench-remote')
+
+/** One simulated frame: the store's listeners run (the binding writes), then a frame's time passes. */
+function tick(side: Side) {
+  flush(side.store)
+  side.clock.advance(FRAME_MS)
+}
 
 /** JSON with object keys sorted, so two stores holding equal records compare equal. */
 function stableJson(value: unknown): string {
@@ -92,7 +111,7 @@ function dragResult(): BenchResult {
     x += 3.1 + r() * 2.7182818
     y += 1.3 - r() * 1.4142135
     side.store.update(shape.id, (s) => ({ ...s, x, y }))
-    flush(side.store)
+    tick(side)
     fieldsJson.push(JSON.stringify({ x, y }).length - 2) // "x":…,"y":… without the braces
   }
   const frames = side.updates.map(yFrameBytes)
@@ -124,7 +143,7 @@ function drawResult(frames: number): BenchResult {
   const first = { ...shape, props: { ...shape.props, segments: [drawSegment(points)], isComplete: false } }
   const side = boundStore([...seedRecords()])
   side.store.put([first])
-  flush(side.store)
+  tick(side)
   const createBytes = side.updates.at(-1) ?? 0
   side.updates.length = 0
   side.wholeUpdates.length = 0
@@ -135,9 +154,13 @@ function drawResult(frames: number): BenchResult {
       const draw = s as TLDrawShape
       return { ...draw, props: { ...draw.props, segments: [drawSegment(points)] } }
     })
-    flush(side.store)
+    tick(side)
   }
+  side.clock.advance(1000) // the pointer rests: whatever was coalesced goes out
   const total = sum(side.updates)
+  // Everything the stroke sent, its creation included.
+  const wire = sum([createBytes, ...side.updates].map((u) => wsFrameBytes(yFrameBytes(u), true)))
+  const finalRecord = JSON.stringify(side.store.get(shape.id)).length
   return {
     harness: 'wire-size',
     name: `freehand stroke (${frames} frames)`,
@@ -148,10 +171,47 @@ function drawResult(frames: number): BenchResult {
       lastFrame: metric(side.updates.at(-1) ?? NaN, 'B'),
       meanFrame: metric(mean(side.updates), 'B/frame'),
       strokeTotal: metric(total, 'B'),
+      framesSent: metric(side.updates.length, 'count'),
+      strokeWireTotal: metric(wire, 'B'),
+      finalRecordJson: metric(finalRecord, 'B'),
+      wireVsFinalRecord: metric(wire / finalRecord, 'x'),
       newDataPerFrame: metric(4, 'B/frame (one float16 x,y delta)'),
       lastFrameVsNewData: metric((side.updates.at(-1) ?? NaN) / 4, 'x'),
       wholeRecordStrokeTotal: metric(sum(side.wholeUpdates), 'B'),
       finalPathChars: metric(drawSegment(points).path.length, 'chars'),
+    },
+  }
+}
+
+/** Typing a 300-character label key by key at a human rate (8 keys/s), one paragraph. */
+function typingResult(): BenchResult {
+  const r = rng(5)
+  const shape = makeShape('geo', 'label', 'a2', r) as TLGeoShape
+  const side = boundStore([...seedRecords(), { ...shape, props: { ...shape.props, richText: toRichText('') } }])
+  const text = 'Writes go to the primary, reads to replicas; cache user sessions in Redis. '.repeat(4).slice(0, 300)
+  const wire: number[] = []
+  for (let k = 1; k <= text.length; k++) {
+    const before = side.updates.length
+    side.store.update(shape.id, (s) => {
+      const geo = s as TLGeoShape
+      return { ...geo, props: { ...geo.props, richText: toRichText(text.slice(0, k)) } }
+    })
+    flush(side.store)
+    side.clock.advance(125)
+    wire.push(sum(side.updates.slice(before).map((u) => wsFrameBytes(yFrameBytes(u), true))))
+  }
+  const first = mean(wire.slice(1, 11)) // the first key creates the text node
+  const last = mean(wire.slice(-10))
+  return {
+    harness: 'wire-size',
+    name: 'typing a 300-character label',
+    params: { characters: text.length, keysPerS: 8 },
+    metrics: {
+      keystrokeWireFirst10: metric(first, 'B/key'),
+      keystrokeWireLast10: metric(last, 'B/key'),
+      lastVsFirst: metric(last / first, 'x'),
+      typedWireTotal: metric(sum(wire), 'B'),
+      wholeRecordTypedTotal: metric(sum(side.wholeUpdates), 'B'),
     },
   }
 }
@@ -174,7 +234,7 @@ function sessionResult(): BenchResult {
   const frame = (side: Side, id: TLShape['id'], fn: (s: TLShape) => TLShape) => {
     if (!side.store.has(id)) return
     side.store.update(id, fn)
-    flush(side.store)
+    tick(side)
   }
   const props = (s: TLShape, patch: Record<string, unknown>) => ({ ...s, props: { ...s.props, ...patch } }) as TLShape
   // Per person over 600 s: 75 shapes, ~125 drags of 0.3–1.5 s at 60 Hz, 25 resizes, 35 label
@@ -204,7 +264,7 @@ function sessionResult(): BenchResult {
         // A stroke is created on the first frame and grows every frame after.
         const pts = strokePoints(r, 1, 0, 0)
         side.store.put([props(shape, { segments: [drawSegment(pts)], isComplete: false })])
-        flush(side.store)
+        tick(side)
         const n = 20 + Math.floor(r() * 60)
         for (const p of strokePoints(r, n, pts[0]!.x, pts[0]!.y)) {
           pts.push(p)
@@ -213,7 +273,7 @@ function sessionResult(): BenchResult {
         frame(side, shape.id, (s) => props(s, { isComplete: true }))
       } else {
         side.store.put([shape])
-        flush(side.store)
+        tick(side)
       }
       live.push(shape.id)
       counts.create++
@@ -240,11 +300,12 @@ function sessionResult(): BenchResult {
       counts.recolors++
     } else if (action === 'delete' && target) {
       side.store.remove([target])
-      flush(side.store)
+      tick(side)
       live.splice(live.indexOf(target), 1)
       counts.deletes++
     }
   }
+  a.clock.advance(1000)
   const state = Y.encodeStateAsUpdate(a.doc).byteLength
   const wholeState = Y.encodeStateAsUpdate(a.whole).byteLength
   const log = sum(a.updates) + sum(b.updates)
@@ -281,5 +342,5 @@ function sessionResult(): BenchResult {
 }
 
 export function runWireSize(): BenchResult[] {
-  return [dragResult(), drawResult(120), drawResult(600), sessionResult()]
+  return [dragResult(), drawResult(120), drawResult(600), typingResult(), sessionResult()]
 }

@@ -179,3 +179,36 @@ export function boardShapes(count: number, seed = 1, prefix = 'b'): TLShape[] {
 
 /** Number of shape records in a store. */
 export const shapeCount = (store: TLStore) => store.query.ids('shape').get().size
+
+/** One frame at 60 Hz, in ms. */
+export const FRAME_MS = 1000 / 60
+
+/**
+ * A virtual clock for the binding's coalescing timer, so simulated frames take no wall time and
+ * every run writes the same updates.
+ */
+export class VirtualClock {
+  now = 0
+  private timers: Array<{ at: number; callback: () => void }> = []
+
+  readonly schedule = (callback: () => void, ms: number) => {
+    const timer = { at: this.now + ms, callback }
+    this.timers.push(timer)
+    return () => {
+      this.timers = this.timers.filter((t) => t !== timer)
+    }
+  }
+
+  /** Move time on by `ms`, running the timers that fall due, in order. */
+  advance(ms: number) {
+    const until = this.now + ms
+    for (;;) {
+      const due = this.timers.filter((t) => t.at <= until).sort((a, b) => a.at - b.at)[0]
+      if (!due) break
+      this.timers = this.timers.filter((t) => t !== due)
+      this.now = due.at
+      due.callback()
+    }
+    this.now = until
+  }
+}

@@ -1,21 +1,41 @@
-import type { TLGeoShape, TLRecord, TLStore } from '@tldraw/tlschema'
-import { describe, expect, it, vi } from 'vitest'
+import type { TLDrawShape, TLGeoShape, TLRecord, TLStore } from '@tldraw/tlschema'
+import { toRichText } from '@tldraw/tlschema'
+import { afterEach, describe, expect, it, vi } from 'vitest'
 import * as Y from 'yjs'
-import { bindStoreToYDoc, DEFAULT_RECORDS_MAP } from './bindStoreToYDoc.ts'
-import { flush, geo, makeStore, Network, recolor, seedRecords } from './test/testStore.ts'
+import { bindStoreToYDoc, DEFAULT_RECORDS_MAP, TEXT_COALESCE_MS, type BindStoreOptions } from './bindStoreToYDoc.ts'
+import {
+  flush,
+  geo,
+  growStroke,
+  labelOf,
+  makeStore,
+  Network,
+  recolor,
+  relabel,
+  seedRecords,
+  stroke,
+  strokePoints,
+} from './test/testStore.ts'
 
-function pair() {
+type Options = Partial<Pick<BindStoreOptions, 'coalesceTextMs'>>
+
+function pair(options: Options = {}) {
   const a = { store: makeStore(), doc: new Y.Doc() }
   const b = { store: makeStore(), doc: new Y.Doc() }
   const net = new Network([a.doc, b.doc])
   a.store.put(seedRecords())
-  const unbindA = bindStoreToYDoc(a)
-  const unbindB = bindStoreToYDoc(b)
+  const unbindA = bindStoreToYDoc({ ...a, ...options })
+  const unbindB = bindStoreToYDoc({ ...b, ...options })
   return { a, b, net, unbind: () => (unbindA(), unbindB()) }
 }
 
+afterEach(() => vi.useRealTimers())
+
 const shapeOf = (store: TLStore, name: string) =>
   store.get(`shape:${name}` as TLGeoShape['id']) as TLGeoShape | undefined
+const strokeOf = (store: TLStore, name: string) =>
+  store.get(`shape:${name}` as TLDrawShape['id']) as TLDrawShape | undefined
+const bytes = (updates: Uint8Array[]) => updates.reduce((n, u) => n + u.byteLength, 0)
 
 const docRecords = (store: TLStore) =>
   store
@@ -139,5 +159,156 @@ describe('bindStoreToYDoc', () => {
     a.store.put([geo('one')])
     flush(a.store)
     expect(shapeOf(b.store, 'one')).toBeUndefined()
+  })
+})
+
+describe('bindStoreToYDoc: growing strokes and typed labels', () => {
+  it('sends a growing stroke as appends: every frame reaches the peer, bytes grow linearly', () => {
+    vi.useFakeTimers()
+    const { a, b } = pair()
+    const points = strokePoints(1)
+    a.store.put([stroke('s', points)])
+    flush(a.store)
+    const updates: Uint8Array[] = []
+    a.doc.on('update', (u: Uint8Array) => updates.push(u))
+    for (let frame = 0; frame < 600; frame++) {
+      points.push(...strokePoints(1, points.at(-1)))
+      growStroke(a.store, strokeOf(a.store, 's')!.id, points)
+      flush(a.store)
+      vi.advanceTimersByTime(16)
+    }
+    vi.advanceTimersByTime(TEXT_COALESCE_MS)
+    expect(strokeOf(b.store, 's')).toEqual(strokeOf(a.store, 's'))
+    const finalRecord = JSON.stringify(strokeOf(a.store, 's')).length
+    // Whole-path resends would be ~1 MB; appends coalesced per ~7 frames stay under 2x the record.
+    expect(bytes(updates)).toBeLessThan(2 * finalRecord)
+    expect(updates.length).toBeLessThan(600 / 5)
+  })
+
+  it('writes at once with coalescing off, and a non-text change goes out at once with the text before it', () => {
+    vi.useFakeTimers()
+    const off = pair({ coalesceTextMs: 0 })
+    const points = strokePoints(5)
+    off.a.store.put([stroke('s', points)])
+    flush(off.a.store)
+    growStroke(off.a.store, strokeOf(off.a.store, 's')!.id, [...points, ...strokePoints(1, points.at(-1))])
+    flush(off.a.store)
+    expect(strokeOf(off.b.store, 's')).toEqual(strokeOf(off.a.store, 's'))
+
+    const { a, b } = pair()
+    a.store.put([stroke('s', points)])
+    flush(a.store)
+    const grown = [...points, ...strokePoints(3, points.at(-1))]
+    growStroke(a.store, strokeOf(a.store, 's')!.id, grown)
+    flush(a.store)
+    expect(strokeOf(b.store, 's')?.props.segments).toEqual(stroke('s', points).props.segments) // coalescing
+    const done = strokeOf(a.store, 's')!
+    a.store.put([{ ...done, props: { ...done.props, isComplete: true } }])
+    flush(a.store)
+    expect(strokeOf(b.store, 's')).toEqual(strokeOf(a.store, 's'))
+  })
+
+  it("keeps unsent stroke growth when a peer's change to the same shape arrives first", () => {
+    vi.useFakeTimers()
+    const { a, b } = pair()
+    const points = strokePoints(5)
+    a.store.put([stroke('s', points)])
+    flush(a.store)
+    const grown = [...points, ...strokePoints(4, points.at(-1))]
+    growStroke(a.store, strokeOf(a.store, 's')!.id, grown)
+    flush(a.store)
+    const seen = strokeOf(b.store, 's')!
+    b.store.put([{ ...seen, props: { ...seen.props, color: 'red' } }])
+    flush(b.store)
+    for (const side of [a, b]) {
+      expect(strokeOf(side.store, 's')?.props).toMatchObject({
+        color: 'red',
+        segments: stroke('s', grown).props.segments,
+      })
+    }
+  })
+
+  it('sends a keystroke, not the label, whatever its length', () => {
+    vi.useFakeTimers()
+    const { a, b } = pair()
+    a.store.put([geo('one')])
+    flush(a.store)
+    const text = 'Shard the sessions table by user id; keep a replica per region. '.repeat(8)
+    const perKey: number[] = []
+    for (let k = 1; k <= text.length; k++) {
+      const updates: Uint8Array[] = []
+      const onUpdate = (u: Uint8Array) => updates.push(u)
+      a.doc.on('update', onUpdate)
+      relabel(a.store, geo('one').id, text.slice(0, k))
+      flush(a.store)
+      vi.advanceTimersByTime(TEXT_COALESCE_MS) // keys typed slower than coalescing: one update each
+      a.doc.off('update', onUpdate)
+      perKey.push(bytes(updates))
+    }
+    expect(labelOf(shapeOf(b.store, 'one'))).toBe(text)
+    const late = perKey.slice(-20)
+    expect(Math.max(...late)).toBeLessThan(80) // a Yjs update for one character, ids included
+    expect(Math.max(...late)).toBeLessThan(2 * Math.max(...perKey.slice(2, 22)))
+  })
+
+  it('merges two people typing into one label at the same time, and a change undone', () => {
+    vi.useFakeTimers()
+    const { a, b, net } = pair()
+    a.store.put([geo('one', { props: { richText: toRichText('cache') } as never })])
+    flush(a.store)
+    net.cut()
+    relabel(a.store, geo('one').id, 'write-through cache')
+    relabel(b.store, geo('one').id, 'cache (Redis)')
+    flush(a.store, b.store)
+    vi.advanceTimersByTime(TEXT_COALESCE_MS)
+    net.heal()
+    for (const side of [a, b]) expect(labelOf(shapeOf(side.store, 'one'))).toBe('write-through cache (Redis)')
+
+    // An undo is a local change back to the earlier value.
+    const before = shapeOf(a.store, 'one')!
+    relabel(a.store, geo('one').id, 'oops')
+    flush(a.store)
+    a.store.put([before])
+    flush(a.store)
+    vi.advanceTimersByTime(TEXT_COALESCE_MS)
+    expect(shapeOf(b.store, 'one')).toEqual(before)
+  })
+
+  it('opens a room whose records were stored in the old layout, and writes the new one', () => {
+    const old = new Y.Doc()
+    const map = old.getMap<Y.Map<unknown>>(DEFAULT_RECORDS_MAP)
+    const legacy = [
+      ...seedRecords(),
+      geo('one', { props: { richText: toRichText('legacy') } as never }),
+      stroke('s', strokePoints(8)),
+    ]
+    old.transact(() => {
+      for (const record of legacy) map.set(record.id, new Y.Map(Object.entries(record)))
+    })
+    const a = { store: makeStore(), doc: new Y.Doc() }
+    Y.applyUpdate(a.doc, Y.encodeStateAsUpdate(old))
+    bindStoreToYDoc(a)
+    expect(docRecords(a.store)).toEqual([...legacy].sort((x, y) => x.id.localeCompare(y.id)))
+
+    const net = new Network([a.doc, old])
+    relabel(a.store, geo('one').id, 'legacy, edited')
+    flush(a.store)
+    void net
+    expect(map.get(geo('one').id)!.get('props')).toBeInstanceOf(Y.Map)
+    expect(labelOf(map.get(geo('one').id)!.toJSON() as TLGeoShape)).toBe('legacy, edited')
+  })
+
+  it('skips a nested-layout record the schema rejects', () => {
+    const { a } = pair()
+    const onInvalidRecord = vi.fn()
+    a.store.put([geo('one')])
+    flush(a.store)
+    const props = a.doc.getMap<Y.Map<unknown>>(DEFAULT_RECORDS_MAP).get(geo('one').id)!.get('props') as Y.Map<unknown>
+    a.doc.transact(() => props.set('w', 'wide'))
+    const c = { store: makeStore(), doc: new Y.Doc() }
+    Y.applyUpdate(c.doc, Y.encodeStateAsUpdate(a.doc))
+    bindStoreToYDoc({ ...c, onInvalidRecord })
+    expect(onInvalidRecord).toHaveBeenCalledWith(geo('one').id, expect.anything())
+    expect(shapeOf(c.store, 'one')).toBeUndefined()
   })
 })

@@ -1,9 +1,24 @@
 import type { TLRecord, TLStore } from '@tldraw/tlschema'
 import * as Y from 'yjs'
-import { recordToYMap, writeChangedFields } from './recordFields.ts'
+import { onlyTextEdits, recordToYMap, writeChangedFields } from './recordFields.ts'
 
 /** Name of the top-level Y.Map that holds the board's records. */
 export const DEFAULT_RECORDS_MAP = 'tldraw'
+
+/**
+ * Longest a text-only edit (a stroke's path growing, a label being typed) waits before it is
+ * written, so one update carries several frames' worth: a Yjs update costs ~40 B of framing and
+ * ids whatever it carries, against ~5 B of path per frame.
+ */
+export const TEXT_COALESCE_MS = 120
+
+/** Runs `callback` after `ms`; returns a function that cancels it. */
+export type Schedule = (callback: () => void, ms: number) => () => void
+
+const defaultSchedule: Schedule = (callback, ms) => {
+  const timer = setTimeout(callback, ms)
+  return () => clearTimeout(timer)
+}
 
 export interface BindStoreOptions {
   store: TLStore
@@ -15,6 +30,10 @@ export interface BindStoreOptions {
    * stays in the Y.Doc untouched); every other record keeps syncing.
    */
   onInvalidRecord?: (id: string, error: unknown) => void
+  /** See {@link TEXT_COALESCE_MS}; 0 writes every change at once. */
+  coalesceTextMs?: number
+  /** Timer used for coalescing (a virtual clock in benchmarks). */
+  schedule?: Schedule
 }
 
 /** Transaction origin of the binding's own writes, so its observer can skip them. */
@@ -27,9 +46,10 @@ type YRecords = Y.Map<Y.Map<unknown>>
  *
  * Each record is a nested Y.Map of its top-level fields (not one opaque value), so moving a
  * shape sends its `x` and `y`, not the whole record, and concurrent edits of different
- * fields of one shape both survive. Only user-made, document-scope changes go out; remote
- * changes come in through `store.mergeRemoteChanges`, which keeps them out of the local
- * undo stack.
+ * fields of one shape both survive; `props` nests further, with growing strings as Y.Text
+ * (see `recordToYMap`). Edits that only change such text are coalesced for up to
+ * `coalesceTextMs`. Only user-made, document-scope changes go out; remote changes come in
+ * through `store.mergeRemoteChanges`, which keeps them out of the local undo stack.
  *
  * On bind, a non-empty Y.Doc wins: the store's document records are replaced by the doc's.
  * An empty doc is seeded from the store.
@@ -38,7 +58,26 @@ type YRecords = Y.Map<Y.Map<unknown>>
  */
 export function bindStoreToYDoc(options: BindStoreOptions): () => void {
   const { store, doc, onInvalidRecord = () => {} } = options
+  const { coalesceTextMs = TEXT_COALESCE_MS, schedule = defaultSchedule } = options
   const records: YRecords = doc.getMap(options.mapName ?? DEFAULT_RECORDS_MAP)
+
+  // Records whose latest text-only edits are not yet in the doc, each with the record as it was
+  // before them (so only what changed since is written), and the timer that writes them.
+  const pendingText = new Map<TLRecord['id'], TLRecord>()
+  let cancelFlush: (() => void) | null = null
+  const writePending = () => {
+    for (const [id, before] of pendingText) {
+      const record = store.get(id)
+      const target = records.get(id)
+      if (record && target instanceof Y.Map) writeChangedFields(target, before, record)
+    }
+    pendingText.clear()
+  }
+  const flushText = () => {
+    cancelFlush?.()
+    cancelFlush = null
+    if (pendingText.size) doc.transact(writePending, LOCAL_ORIGIN)
+  }
 
   const readValid = (id: string, ymap: Y.Map<unknown>): TLRecord | null => {
     const record = ymap.toJSON() as TLRecord
@@ -89,10 +128,21 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
         }
         for (const [from, to] of Object.values(changes.updated)) {
           const target = records.get(to.id)
-          if (target) writeChangedFields(target, from, to)
-          else records.set(to.id, recordToYMap(to))
+          if (!(target instanceof Y.Map)) {
+            records.set(to.id, recordToYMap(to))
+          } else if (coalesceTextMs > 0 && onlyTextEdits(target, from, to)) {
+            if (!pendingText.has(to.id)) pendingText.set(to.id, from)
+            cancelFlush ??= schedule(flushText, coalesceTextMs)
+          } else if (pendingText.has(to.id)) {
+            // Everything since the last write, the coalesced text included, in order.
+            writeChangedFields(target, pendingText.get(to.id)!, to)
+            pendingText.delete(to.id)
+          } else {
+            writeChangedFields(target, from, to)
+          }
         }
         for (const record of Object.values(changes.removed)) {
+          pendingText.delete(record.id)
           records.delete(record.id)
         }
       }, LOCAL_ORIGIN)
@@ -102,6 +152,9 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
 
   const onDeepChange = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, txn: Y.Transaction) => {
     if (txn.origin === LOCAL_ORIGIN) return
+    // Local text not yet written goes in first (a new transaction, run now), so what the store
+    // gets back from the doc below still holds it.
+    if (pendingText.size) flushText()
     const touched = new Set<string>()
     for (const event of events) {
       if (event.target === records) {
@@ -133,6 +186,7 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
   records.observeDeep(onDeepChange)
 
   return () => {
+    flushText()
     stopListening()
     records.unobserveDeep(onDeepChange)
   }

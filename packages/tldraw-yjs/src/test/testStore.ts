@@ -1,12 +1,15 @@
 import { atom } from '@tldraw/state'
 import { Store } from '@tldraw/store'
 import {
+  b64Vecs,
   createShapeId,
+  DIM_2D,
   createTLSchema,
   DocumentRecordType,
   TLDOCUMENT_ID,
   PageRecordType,
   toRichText,
+  type TLDrawShape,
   type TLGeoShape,
   type TLPageId,
   type TLRecord,
@@ -78,6 +81,75 @@ export function geo(name: string, overrides: Partial<TLGeoShape> = {}, page: TLP
       ...overrides.props,
     },
   } as TLGeoShape
+}
+
+/** Points of a hand-drawn stroke, one per frame. */
+export function strokePoints(count: number, from = { x: 0, y: 0 }) {
+  const points: Array<{ x: number; y: number }> = []
+  let { x, y } = from
+  for (let i = 0; i < count; i++) {
+    x += 2 + ((i * 7) % 5)
+    y += ((i * 13) % 9) - 4
+    points.push({ x, y })
+  }
+  return points
+}
+
+/** A freehand stroke through `points`, as tldraw's draw tool stores it (dim 2, mouse input). */
+export function stroke(name: string, points: Array<{ x: number; y: number }>, page: TLPageId = PAGE_ID): TLDrawShape {
+  return {
+    id: createShapeId(name),
+    typeName: 'shape',
+    type: 'draw',
+    x: 0,
+    y: 0,
+    rotation: 0,
+    index: 'a2' as never,
+    parentId: page,
+    isLocked: false,
+    opacity: 1,
+    meta: {},
+    props: {
+      color: 'black',
+      fill: 'none',
+      dash: 'draw',
+      size: 'm',
+      segments: [{ type: 'free', path: b64Vecs.encodePoints(points, DIM_2D), dim: DIM_2D }],
+      isComplete: false,
+      isClosed: false,
+      isPen: false,
+      scale: 1,
+      scaleX: 1,
+      scaleY: 1,
+    },
+  } as TLDrawShape
+}
+
+/** Grow a stroke to `points` the way the draw tool does: its last segment's path re-encoded. */
+export function growStroke(store: TLStore, id: TLDrawShape['id'], points: Array<{ x: number; y: number }>) {
+  store.update(id, (s) => {
+    const draw = s as TLDrawShape
+    const segments = [...draw.props.segments]
+    segments[segments.length - 1] = { ...segments.at(-1)!, path: b64Vecs.encodePoints(points, DIM_2D) }
+    return { ...draw, props: { ...draw.props, segments } }
+  })
+}
+
+/** Set a rectangle's label the way the text editor does (a whole new rich-text document). */
+export function relabel(store: TLStore, id: TLGeoShape['id'], text: string) {
+  store.update(id, (s) => {
+    const shape = s as TLGeoShape
+    return { ...shape, props: { ...shape.props, richText: toRichText(text) } }
+  })
+}
+
+/** Plain text of a rectangle's label. */
+export function labelOf(shape: TLGeoShape | undefined): string {
+  const walk = (node: unknown): string => {
+    const n = node as { text?: string; content?: unknown[] }
+    return (n.text ?? '') + (n.content ?? []).map(walk).join('\n')
+  }
+  return shape ? walk(shape.props.richText) : ''
 }
 
 /** Deliver store listener callbacks now instead of on the next frame. */
