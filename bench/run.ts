@@ -229,7 +229,7 @@ function printTables(results: BenchResult[]) {
     ],
     [
       'wire-size',
-      ['keystrokeWireFirst10', 'keystrokeWireLast10', 'lastVsFirst', 'typedWireTotal', 'wholeRecordTypedTotal'],
+      ['keystrokeWireKeys11to20', 'keystrokeWireLast10', 'lastVsFirst', 'typedWireTotal', 'wholeRecordTypedTotal'],
     ],
     [
       'wire-size',

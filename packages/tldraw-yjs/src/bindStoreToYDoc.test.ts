@@ -198,10 +198,14 @@ describe('bindStoreToYDoc: growing strokes and typed labels', () => {
     const { a, b } = pair()
     a.store.put([stroke('s', points)])
     flush(a.store)
-    const grown = [...points, ...strokePoints(3, points.at(-1))]
+    const nested = [...points, ...strokePoints(1, points.at(-1))]
+    growStroke(a.store, strokeOf(a.store, 's')!.id, nested) // the first growth nests props, at once
+    flush(a.store)
+    expect(strokeOf(b.store, 's')?.props.segments).toEqual(stroke('s', nested).props.segments)
+    const grown = [...nested, ...strokePoints(3, nested.at(-1))]
     growStroke(a.store, strokeOf(a.store, 's')!.id, grown)
     flush(a.store)
-    expect(strokeOf(b.store, 's')?.props.segments).toEqual(stroke('s', points).props.segments) // coalescing
+    expect(strokeOf(b.store, 's')?.props.segments).toEqual(stroke('s', nested).props.segments) // coalescing
     const done = strokeOf(a.store, 's')!
     a.store.put([{ ...done, props: { ...done.props, isComplete: true } }])
     flush(a.store)
@@ -254,8 +258,11 @@ describe('bindStoreToYDoc: growing strokes and typed labels', () => {
   it('merges two people typing into one label at the same time, and a change undone', () => {
     vi.useFakeTimers()
     const { a, b, net } = pair()
-    a.store.put([geo('one', { props: { richText: toRichText('cache') } as never })])
+    a.store.put([geo('one', { props: { richText: toRichText('cach') } as never })])
     flush(a.store)
+    relabel(a.store, geo('one').id, 'cache') // typed into once: the label is nested from here on
+    flush(a.store)
+    vi.advanceTimersByTime(TEXT_COALESCE_MS)
     net.cut()
     relabel(a.store, geo('one').id, 'write-through cache')
     relabel(b.store, geo('one').id, 'cache (Redis)')
@@ -301,7 +308,9 @@ describe('bindStoreToYDoc: growing strokes and typed labels', () => {
   it('skips a nested-layout record the schema rejects', () => {
     const { a } = pair()
     const onInvalidRecord = vi.fn()
-    a.store.put([geo('one')])
+    a.store.put([geo('one', { props: { richText: toRichText('a') } as never })])
+    flush(a.store)
+    relabel(a.store, geo('one').id, 'ab')
     flush(a.store)
     const props = a.doc.getMap<Y.Map<unknown>>(DEFAULT_RECORDS_MAP).get(geo('one').id)!.get('props') as Y.Map<unknown>
     a.doc.transact(() => props.set('w', 'wide'))

@@ -41,6 +41,8 @@ const LOCAL_ORIGIN = Symbol('tldraw-yjs/local')
 
 type YRecords = Y.Map<Y.Map<unknown>>
 
+const typeOf = (record: TLRecord) => ('type' in record ? record.type : undefined)
+
 /**
  * Two-way binding between a tldraw store's document records and a Y.Doc.
  *
@@ -128,7 +130,9 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
         }
         for (const [from, to] of Object.values(changes.updated)) {
           const target = records.get(to.id)
-          if (!(target instanceof Y.Map)) {
+          if (!(target instanceof Y.Map) || typeOf(from) !== typeOf(to)) {
+            // A shape whose type changed is a new record: no field of the old one may merge into it.
+            pendingText.delete(to.id)
             records.set(to.id, recordToYMap(to))
           } else if (coalesceTextMs > 0 && onlyTextEdits(target, from, to)) {
             if (!pendingText.has(to.id)) pendingText.set(to.id, from)

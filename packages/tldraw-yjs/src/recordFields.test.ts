@@ -4,6 +4,8 @@ import * as Y from 'yjs'
 import { onlyTextEdits, patchText, recordToYMap, writeChangedFields } from './recordFields.ts'
 import { geo, stroke, strokePoints } from './test/testStore.ts'
 
+const bytes = (updates: Uint8Array[]) => updates.reduce((n, u) => n + u.byteLength, 0)
+
 /** A Y.Map attached to a doc (detached types cannot be read), and the updates its edits produce. */
 function attached(record: object) {
   const doc = new Y.Doc()
@@ -58,16 +60,36 @@ describe('patchText', () => {
 })
 
 describe('record layout', () => {
-  it('reads back exactly the record it was given', () => {
-    const record = stroke('s', strokePoints(20))
-    const { target } = attached(record)
+  it('keeps props as one value until a growing string is edited, then nests them with the string as Y.Text', () => {
+    const points = strokePoints(20)
+    const record = stroke('s', points)
+    const { doc, target, updates } = attached(record)
     expect(target.toJSON()).toEqual(record)
-    expect(target.get('props')).toBeInstanceOf(Y.Map)
+    expect(target.get('props')).not.toBeInstanceOf(Y.Map)
+
+    const grown = stroke('s', [...points, ...strokePoints(2, points.at(-1))])
+    doc.transact(() => writeChangedFields(target, record, grown))
+    expect(target.toJSON()).toEqual(grown)
     const segment = (target.get('props') as Y.Map<Y.Array<Y.Map<unknown>>>).get('segments')!.get(0)
     expect(segment.get('path')).toBeInstanceOf(Y.Text)
+
+    const more = stroke('s', [...points, ...strokePoints(3, points.at(-1))])
+    const nested = bytes(updates)
+    doc.transact(() => writeChangedFields(target, grown, more))
+    expect(target.toJSON()).toEqual(more)
+    expect(bytes(updates) - nested).toBeLessThan(60) // one point appended, not the path
   })
 
-  it('rewrites an old-layout record (props as one value) in the nested layout on its first change', () => {
+  it('leaves props as one value when other props change', () => {
+    const record = geo('one')
+    const { doc, target } = attached(record)
+    const next = geo('one', { props: { color: 'red' } as never })
+    doc.transact(() => writeChangedFields(target, record, next))
+    expect(target.toJSON()).toEqual(next)
+    expect(target.get('props')).not.toBeInstanceOf(Y.Map)
+  })
+
+  it('nests a label on its first text-only edit', () => {
     const old = geo('one', { props: { richText: toRichText('old') } as never })
     const doc = new Y.Doc()
     const map = doc.getMap<Y.Map<unknown>>('tldraw')
@@ -90,8 +112,11 @@ describe('record layout', () => {
 
   it('tells text-only edits from the rest', () => {
     const points = strokePoints(10)
-    const record = stroke('s', points)
-    const { target } = attached(record)
+    const plain = stroke('s', points)
+    const { doc, target } = attached(plain)
+    const record = stroke('s', [...points, ...strokePoints(1, points.at(-1))])
+    expect(onlyTextEdits(target, plain, record)).toBe(false) // props not nested yet
+    doc.transact(() => writeChangedFields(target, plain, record))
     const grown = stroke('s', [...points, ...strokePoints(3, points.at(-1))])
     expect(onlyTextEdits(target, record, grown)).toBe(true)
     expect(onlyTextEdits(target, record, { ...grown, x: 1 })).toBe(false)

@@ -9,7 +9,11 @@ type Fields = Record<string, unknown>
  */
 export const GROWING_STRING_KEYS: ReadonlySet<string> = new Set(['path', 'text'])
 
-/** Record fields whose value is kept as nested Yjs types (Y.Map / Y.Array / Y.Text) rather than one value. */
+/**
+ * Record fields that become nested Yjs types (Y.Map / Y.Array / Y.Text) once one of their growing
+ * strings is edited. Until then they stay one value: a nested `props` costs ~2.5x the memory and
+ * load time of a plain one, and most shapes never grow after they are made.
+ */
 const NESTED_FIELDS: ReadonlySet<string> = new Set(['props'])
 
 /**
@@ -47,15 +51,28 @@ function toY(value: unknown, key: string | null): unknown {
 }
 
 /**
- * A record as a Y.Map of its top-level fields, so an edit sends only the fields it changed;
- * `props` nests further (see {@link toY}) so a stroke's growing path or a label's typed
- * characters send only what was added. Reading is `Y.Map#toJSON` for this layout and for the
- * older one, where `props` was a single value.
+ * A record as a Y.Map of its top-level fields, so an edit sends only the fields it changed.
+ * `props` starts as one value and nests (see {@link toY}) on the first edit of a growing string,
+ * so from then on a stroke's path or a label's typed characters send only what was added.
+ * Reading is `Y.Map#toJSON` whichever layout a record is in.
  */
 export function recordToYMap(record: object): Y.Map<unknown> {
-  return new Y.Map<unknown>(
-    Object.entries(record).map(([key, value]) => [key, NESTED_FIELDS.has(key) ? toY(value, key) : value])
-  )
+  return new Y.Map<unknown>(Object.entries(record))
+}
+
+/** Whether `next` differs from `prev` only in strings under {@link GROWING_STRING_KEYS} (same shape otherwise). */
+export function onlyGrowingStringsDiffer(prev: unknown, next: unknown, key: string | null = null): boolean {
+  if (prev === next) return true
+  if (typeof prev === 'string' && typeof next === 'string') return key !== null && GROWING_STRING_KEYS.has(key)
+  if (Array.isArray(prev) && Array.isArray(next)) {
+    return prev.length === next.length && prev.every((item, i) => onlyGrowingStringsDiffer(item, next[i]))
+  }
+  if (isObject(prev) && isObject(next)) {
+    const keys = Object.keys(next)
+    if (keys.length !== Object.keys(prev).length) return false
+    return keys.every((k) => k in prev && onlyGrowingStringsDiffer(prev[k], next[k], k))
+  }
+  return false
 }
 
 /** Index just before a UTF-16 surrogate pair would be split at `i` (Yjs would mangle half a pair). */
@@ -153,9 +170,10 @@ function patchArray(target: Y.Array<unknown>, next: unknown[], prev?: unknown[])
 
 /**
  * Write into `target` only what differs between `from` and `to` (everything that differs from the
- * doc when `from` is null): top-level fields whole, `props` down to the characters of a growing
- * string. Compares against what `target` holds, so a record stored in the older layout (`props`
- * as one value) is rewritten in the nested one on its first change. Returns how many top-level fields were written (for tests and wire measurements).
+ * doc when `from` is null): top-level fields whole, a nested `props` down to the characters of a
+ * growing string. A plain `props` is nested when only its growing strings changed (the first
+ * frame of a stroke's growth, the second key typed into a label): that write carries the whole
+ * of `props` once. Compares against what `target` holds. Returns how many top-level fields were written (for tests and wire measurements).
  */
 export function writeChangedFields(target: Y.Map<unknown>, from: object | null, to: object): number {
   const prev = from as Fields | null
@@ -164,7 +182,10 @@ export function writeChangedFields(target: Y.Map<unknown>, from: object | null, 
   for (const [key, value] of Object.entries(next)) {
     if (prev && key in prev && target.has(key) && jsonEqual(prev[key], value)) continue
     const current = target.get(key)
-    const wrote = NESTED_FIELDS.has(key)
+    const nest =
+      NESTED_FIELDS.has(key) &&
+      (current instanceof Y.Map || (prev !== null && onlyGrowingStringsDiffer(prev[key], value)))
+    const wrote = nest
       ? patchValue(current, value, prev?.[key], key, (v) => target.set(key, v))
       : !(current !== undefined && !(current instanceof Y.AbstractType) && jsonEqual(current, value)) &&
         (target.set(key, value), true)

@@ -41,9 +41,10 @@ function randomOp(store: TLStore, rand: () => number) {
   const shapes = store.allRecords().filter((r): r is TLGeoShape | TLDrawShape => r.typeName === 'shape')
   const roll = rand()
   if (roll < 0.25 || shapes.length === 0) {
-    const name = `s${Math.floor(rand() * 12)}`
-    if (rand() < 0.3) store.put([stroke(name, strokePoints(1 + Math.floor(rand() * 4)))])
-    else store.put([geo(name, { x: Math.round(rand() * 500) })])
+    // An id keeps its shape type (tldraw never changes a shape's type in place).
+    const n = Math.floor(rand() * 12)
+    if (rand() < 0.3) store.put([stroke(`d${n}`, strokePoints(1 + Math.floor(rand() * 4)))])
+    else store.put([geo(`s${n}`, { x: Math.round(rand() * 500) })])
   } else {
     const shape = shapes[Math.floor(rand() * shapes.length)]!
     if (roll < 0.35) store.remove([shape.id])
