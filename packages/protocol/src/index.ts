@@ -35,6 +35,7 @@ export type { ClientToServerEvents, ServerToClientEvents } from './events.ts'
 export {
   clockOffsetMs,
   formatClock,
+  formatElapsed,
   InterviewStatus,
   phaseElapsedMs,
   phaseRemainingMs,

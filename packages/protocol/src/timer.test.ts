@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import {
   clockOffsetMs,
   formatClock,
+  formatElapsed,
   InterviewStatus,
   phaseElapsedMs,
   phaseRemainingMs,
@@ -53,5 +54,15 @@ describe('interview clock', () => {
     expect(formatClock(59_000)).toBe('0:59')
     expect(formatClock(0)).toBe('0:00')
     expect(formatClock(-400)).toBe('0:00')
+  })
+})
+
+describe('formatElapsed', () => {
+  it('counts up in whole seconds, with a minus before the start', () => {
+    expect(formatElapsed(0)).toBe('0:00')
+    expect(formatElapsed(62_900)).toBe('1:02')
+    expect(formatElapsed(143_000)).toBe('2:23')
+    expect(formatElapsed(-12_400)).toBe('-0:12')
+    expect(formatElapsed(-400)).toBe('0:00')
   })
 })

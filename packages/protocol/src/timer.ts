@@ -48,3 +48,16 @@ export function formatClock(ms: number): string {
   const seconds = total % 60
   return `${negative && total > 0 ? '-' : ''}${minutes}:${String(seconds).padStart(2, '0')}`
 }
+
+/**
+ * Time on the session clock (since the interview started) as `m:ss`, counting up in whole
+ * seconds; before the start it reads `-m:ss`. The room and the review both stamp with it, so a
+ * note shows the same time in both.
+ */
+export function formatElapsed(ms: number): string {
+  const negative = ms < 0
+  const total = Math.floor(Math.abs(ms) / 1000)
+  const minutes = Math.floor(total / 60)
+  const seconds = total % 60
+  return `${negative && total > 0 ? '-' : ''}${minutes}:${String(seconds).padStart(2, '0')}`
+}

@@ -1,14 +1,11 @@
-import { formatClock, MAX_NOTE_LENGTH, type Note } from '@loopboard/protocol'
+import { MAX_NOTE_LENGTH, type Note } from '@loopboard/protocol'
 import { useState, type FormEvent, type KeyboardEvent } from 'react'
 import type { Editor, TLShapeId } from 'tldraw'
+import { zoomToShape } from '../canvas/zoomToShape.ts'
 import { useInterviewStore } from './interviewStore.ts'
 import { useCommand } from './useCommand.ts'
 import { ErrorText } from './fields.tsx'
-import { NoteLine } from './NoteLine.tsx'
-
-function stamp(note: Note): string {
-  return note.sessionMs === null ? 'before start' : formatClock(note.sessionMs)
-}
+import { NoteLine, noteStamp } from './NoteLine.tsx'
 
 /** Private notes: stamped with the session time, optionally tied to the selected shape. */
 export function NotesPanel({ editor }: { editor: Editor | null }) {
@@ -29,10 +26,7 @@ export function NotesPanel({ editor }: { editor: Editor | null }) {
   }
   const show = (note: Note) => {
     if (!editor || !note.shapeId) return
-    const id = note.shapeId as TLShapeId
-    if (!editor.getShape(id)) return
-    editor.select(id)
-    editor.zoomToSelection({ animation: { duration: 300 } })
+    zoomToShape(editor, note.shapeId as TLShapeId)
   }
 
   return (
@@ -68,9 +62,9 @@ export function NotesPanel({ editor }: { editor: Editor | null }) {
               className="note"
               onClick={() => show(note)}
               disabled={!note.shapeId}
-              title={note.shapeId ? 'Select and zoom to the shape' : undefined}
+              title={note.shapeId ? 'Zoom to the shape' : undefined}
             >
-              <NoteLine stamp={stamp(note)} note={note} />
+              <NoteLine stamp={noteStamp(note)} note={note} />
             </button>
           </li>
         ))}

@@ -1,7 +1,8 @@
 import type { AudioTrackInfo } from '@loopboard/protocol'
 import { useEffect, useRef, useState } from 'react'
 import { audioStep, trackPosition } from './audioSync.ts'
-import { formatDuration, formatTime } from './format.ts'
+import { formatDuration } from './format.ts'
+import { useSessionClock } from './sessionClock.ts'
 import type { PlayerStore } from './playerStore.ts'
 import { fetchBlob } from './reviewApi.ts'
 
@@ -32,6 +33,7 @@ export function AudioTracks({
   player: PlayerStore
   start: number
 }) {
+  const clock = useSessionClock()
   const [sources, setSources] = useState<Record<string, Source>>({})
   const [muted, setMuted] = useState<Record<string, boolean>>({})
   const elements = useRef(new Map<string, HTMLAudioElement>())
@@ -92,7 +94,7 @@ export function AudioTracks({
               <strong>{track.name}</strong> <span className={`role role-${track.role}`}>{track.role}</span>
             </span>
             <span className="muted small-print">
-              {formatDuration(track.durationMs)} · from {formatTime(track.startedAt - start)}
+              {formatDuration(track.durationMs)} · from {clock(track.startedAt)}
               {source.status === 'loading' ? ' · loading…' : null}
             </span>
             {source.status === 'error' ? (

@@ -1,7 +1,7 @@
 import { DEFAULT_RECORDS_MAP } from '@loopboard/tldraw-yjs'
 import { useEffect, useState } from 'react'
 import { useStore } from 'zustand'
-import { formatTime } from './format.ts'
+import { useSessionClock } from './sessionClock.ts'
 import { phaseAt, type PhaseSpan } from './phases.ts'
 import type { PlayerStore } from './playerStore.ts'
 import type { BoardHistory } from './BoardHistory.ts'
@@ -94,6 +94,7 @@ export function PhaseChanges({
   start: number
   onShow: (shapeId: string) => void
 }) {
+  const clock = useSessionClock()
   const spanKey = useStore(player, (s) => phaseAt(spans, start + s.pos)?.key ?? null)
   const span = spans.find((s) => s.key === spanKey) ?? null
   const [diffs, setDiffs] = useState<Record<string, ShapeDiff>>({})
@@ -115,7 +116,7 @@ export function PhaseChanges({
         <p className="review-phase">
           <strong>{span.label}</strong>{' '}
           <span className="muted">
-            {formatTime(span.start - start)}–{formatTime(span.end - start)}
+            {clock(span.start)}–{clock(span.end)}
           </span>
         </p>
       ) : null}

@@ -1,6 +1,6 @@
 import { memo } from 'react'
 import { useStore } from 'zustand'
-import { formatTime } from './format.ts'
+import { useSessionClock } from './sessionClock.ts'
 import type { Marker } from './markers.ts'
 import type { PhaseSpan } from './phases.ts'
 import { SPEEDS, type PlayerStore } from './playerStore.ts'
@@ -9,16 +9,19 @@ import { SPEEDS, type PlayerStore } from './playerStore.ts'
 const MarkerTicks = memo(function MarkerTicks({
   markers,
   duration,
+  start,
   onSeek,
 }: {
   markers: readonly Marker[]
   duration: number
+  start: number
   onSeek: (ms: number) => void
 }) {
+  const clock = useSessionClock()
   return (
     <div className="review-markers" role="group" aria-label="Events on the timeline">
       {markers.map((marker) => {
-        const text = `${formatTime(marker.offset)} · ${marker.label}`
+        const text = `${clock(start + marker.offset)} · ${marker.label}`
         return (
           <button
             key={marker.key}
@@ -48,6 +51,7 @@ const PhaseBands = memo(function PhaseBands({
   start: number
   duration: number
 }) {
+  const clock = useSessionClock()
   if (duration <= 0) return null
   return (
     <div className="review-phase-bands" aria-hidden="true">
@@ -59,7 +63,7 @@ const PhaseBands = memo(function PhaseBands({
             left: `${((span.start - start) / duration) * 100}%`,
             width: `${((span.end - span.start) / duration) * 100}%`,
           }}
-          title={`${span.label} (${formatTime(span.start - start)}–${formatTime(span.end - start)})`}
+          title={`${span.label} (${clock(span.start)}–${clock(span.end)})`}
         />
       ))}
     </div>
@@ -76,9 +80,10 @@ export function PlayerBar({
   player: PlayerStore
   markers: readonly Marker[]
   spans: readonly PhaseSpan[]
-  /** Server time of the session start. */
+  /** Server time of the replay's first moment (slider position 0). */
   start: number
 }) {
+  const clock = useSessionClock()
   const pos = useStore(player, (s) => s.pos)
   const duration = useStore(player, (s) => s.duration)
   const playing = useStore(player, (s) => s.playing)
@@ -115,7 +120,7 @@ export function PlayerBar({
         ))}
       </div>
       <div className="review-track-area">
-        <MarkerTicks markers={markers} duration={duration} onSeek={seek} />
+        <MarkerTicks markers={markers} duration={duration} start={start} onSeek={seek} />
         <input
           type="range"
           className="review-slider"
@@ -125,16 +130,16 @@ export function PlayerBar({
           max={duration}
           step={1}
           value={Math.round(pos)}
-          aria-valuetext={`${formatTime(pos)} of ${formatTime(duration)}`}
+          aria-valuetext={`${clock(start + pos)} of ${clock(start + duration)}`}
           onChange={(event) => seek(Number(event.currentTarget.value))}
         />
         <PhaseBands spans={spans} start={start} duration={duration} />
       </div>
       <span className="review-clock">
         <span data-testid="review-time" aria-label="Time since the start">
-          {formatTime(pos)}
+          {clock(start + pos)}
         </span>
-        <span className="muted"> / {formatTime(duration)}</span>
+        <span className="muted"> / {clock(start + duration)}</span>
       </span>
     </div>
   )

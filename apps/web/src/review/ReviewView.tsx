@@ -15,7 +15,9 @@ import { createPlayerStore } from './playerStore.ts'
 import type { LoadedReview } from './reviewApi.ts'
 import { ReviewBoard } from './ReviewBoard.tsx'
 import { ScorecardView } from './ScorecardView.tsx'
+import { zoomToShape } from '../canvas/zoomToShape.ts'
 import { EventsList, NotesList } from './SessionLists.tsx'
+import { SessionClockContext, sessionClockStart } from './sessionClock.ts'
 
 /** For end-to-end tests: drive the replay and read the board. */
 export interface ReviewTestApi {
@@ -44,6 +46,7 @@ export function ReviewView({ loaded, roomId, token }: { loaded: LoadedReview; ro
   const [store] = useState(() => createReviewStore())
   const [playback] = useState(() => new BoardPlayback(store, replayer, bounds.start, player))
   const [editor, setEditor] = useState<Editor | null>(null)
+  const clockStart = useMemo(() => sessionClockStart(timeline.events, bounds.start), [timeline.events, bounds.start])
   const markers = useMemo(() => deriveMarkers(timeline.events, bounds.start), [timeline.events, bounds.start])
   const spans = useMemo(
     () =>
@@ -99,10 +102,9 @@ export function ReviewView({ loaded, roomId, token }: { loaded: LoadedReview; ro
     (id: string) => {
       const shape = editor?.getShape(id as TLShapeId)
       if (!editor || !shape || editor.isShapeHidden(shape)) return false
-      const pageId = editor.getAncestorPageId(shape)
-      if (pageId && pageId !== editor.getCurrentPageId()) editor.setCurrentPage(pageId)
+      // The review's store is this tab's alone, so selecting here shows nobody else anything.
+      if (!zoomToShape(editor, shape.id)) return false
       editor.select(shape.id)
-      editor.zoomToSelection({ animation: { duration: 300 } })
       return true
     },
     [editor]
@@ -152,57 +154,59 @@ export function ReviewView({ loaded, roomId, token }: { loaded: LoadedReview; ro
   }, [seek, store, player, playback])
 
   return (
-    <div className="room review">
-      <header className="topbar">
-        <a className="brand" href="/">
-          Loopboard
-        </a>
-        <h1 className="title">
-          Review · {review.title}
-          {review.prompt ? <span className="muted"> · {review.prompt.title}</span> : null}
-        </h1>
-        <span className="muted small-print review-length">{formatDuration(bounds.end - bounds.start)}</span>
-        <span className="spacer" />
-        <ExportBar review={review} roomId={roomId} token={token} editor={editor} atEnd={atEnd} />
-      </header>
-      <div className="workspace">
-        <main className="review-stage">
-          <ReviewBoard store={store} isHidden={isHidden} onEditor={setEditor} />
-          <PlayerBar player={player} markers={markers} spans={spans} start={bounds.start} />
-        </main>
-        <aside className="sidebar review-side" aria-label="Session details">
-          <details open>
-            <summary>
-              <h2>What changed in this phase</h2>
-            </summary>
-            <PhaseChanges replayer={replayer} spans={spans} player={player} start={bounds.start} onShow={showShape} />
-          </details>
-          <details open>
-            <summary>
-              <h2>Notes</h2>
-            </summary>
-            <NotesList notes={notes} start={bounds.start} onJump={jumpToNote} />
-          </details>
-          <details open>
-            <summary>
-              <h2>Scorecard</h2>
-            </summary>
-            <ScorecardView review={review} />
-          </details>
-          <details open>
-            <summary>
-              <h2>Audio</h2>
-            </summary>
-            <AudioTracks tracks={timeline.audio} token={token} player={player} start={bounds.start} />
-          </details>
-          <details open>
-            <summary>
-              <h2>Events</h2>
-            </summary>
-            <EventsList markers={markers} player={player} />
-          </details>
-        </aside>
+    <SessionClockContext value={clockStart}>
+      <div className="room review">
+        <header className="topbar">
+          <a className="brand" href="/">
+            Loopboard
+          </a>
+          <h1 className="title">
+            Review · {review.title}
+            {review.prompt ? <span className="muted"> · {review.prompt.title}</span> : null}
+          </h1>
+          <span className="muted small-print review-length">{formatDuration(bounds.end - bounds.start)}</span>
+          <span className="spacer" />
+          <ExportBar review={review} roomId={roomId} token={token} editor={editor} atEnd={atEnd} />
+        </header>
+        <div className="workspace">
+          <main className="review-stage">
+            <ReviewBoard store={store} isHidden={isHidden} onEditor={setEditor} />
+            <PlayerBar player={player} markers={markers} spans={spans} start={bounds.start} />
+          </main>
+          <aside className="sidebar review-side" aria-label="Session details">
+            <details open>
+              <summary>
+                <h2>What changed in this phase</h2>
+              </summary>
+              <PhaseChanges replayer={replayer} spans={spans} player={player} start={bounds.start} onShow={showShape} />
+            </details>
+            <details open>
+              <summary>
+                <h2>Notes</h2>
+              </summary>
+              <NotesList notes={notes} onJump={jumpToNote} />
+            </details>
+            <details open>
+              <summary>
+                <h2>Scorecard</h2>
+              </summary>
+              <ScorecardView review={review} />
+            </details>
+            <details open>
+              <summary>
+                <h2>Audio</h2>
+              </summary>
+              <AudioTracks tracks={timeline.audio} token={token} player={player} start={bounds.start} />
+            </details>
+            <details open>
+              <summary>
+                <h2>Events</h2>
+              </summary>
+              <EventsList markers={markers} player={player} start={bounds.start} />
+            </details>
+          </aside>
+        </div>
       </div>
-    </div>
+    </SessionClockContext>
   )
 }

@@ -1,19 +1,17 @@
 import type { Note } from '@loopboard/protocol'
 import { memo } from 'react'
 import { useStore } from 'zustand'
-import { formatTime } from './format.ts'
 import type { Marker } from './markers.ts'
 import type { PlayerStore } from './playerStore.ts'
-import { NoteLine } from '../interview/NoteLine.tsx'
+import { NoteLine, noteStamp } from '../interview/NoteLine.tsx'
+import { useSessionClock } from './sessionClock.ts'
 
 /** The interviewer's notes, oldest first; each jumps to its moment (and its shape, if any). */
 export const NotesList = memo(function NotesList({
   notes,
-  start,
   onJump,
 }: {
   notes: readonly Note[]
-  start: number
   onJump: (note: Note) => void
 }) {
   if (notes.length === 0) return <p className="muted">No notes were written in this session.</p>
@@ -21,7 +19,8 @@ export const NotesList = memo(function NotesList({
   return (
     <ul className="review-list notes" aria-label="Your notes">
       {sorted.map((note) => {
-        const at = formatTime(note.createdAt - start)
+        // The note's own session time, exactly as the room stamped it.
+        const at = noteStamp(note)
         return (
           <li key={note.id}>
             <button
@@ -55,7 +54,17 @@ function lastPassed(markers: readonly Marker[], pos: number): number {
 }
 
 /** Every event of the session; the latest one passed is highlighted. Each seeks to its moment. */
-export function EventsList({ markers, player }: { markers: readonly Marker[]; player: PlayerStore }) {
+export function EventsList({
+  markers,
+  player,
+  start,
+}: {
+  markers: readonly Marker[]
+  player: PlayerStore
+  /** Server time of the replay's first moment. */
+  start: number
+}) {
+  const clock = useSessionClock()
   const current = useStore(player, (s) => lastPassed(markers, s.pos))
   if (markers.length === 0) return <p className="muted">No events were recorded.</p>
   return (
@@ -70,7 +79,7 @@ export function EventsList({ markers, player }: { markers: readonly Marker[]; pl
             onClick={() => player.getState().seek(marker.offset)}
           >
             <span className={`dot marker-${marker.kind}`} aria-hidden="true" />
-            <span className="stamp">{formatTime(marker.offset)}</span>
+            <span className="stamp">{clock(start + marker.offset)}</span>
             <span className="text">{marker.label}</span>
           </button>
         </li>
