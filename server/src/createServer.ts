@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
 import type { Config } from './config.ts'
+import { attachAudioTimeline } from './audio/audioTimeline.ts'
 import { attachP2PSignalling } from './audio/p2pSignalling.ts'
 import { createApp } from './http/createApp.ts'
 import { attachInterview } from './interview/interviewSocket.ts'
@@ -16,6 +17,7 @@ import { RecordingStore } from './audioRecording/RecordingStore.ts'
 import { InterviewerKeys } from './rooms/InterviewerKeys.ts'
 import { RoomLifecycle } from './rooms/RoomLifecycle.ts'
 import { RoomService } from './rooms/RoomService.ts'
+import { openSqliteDatabase } from './storage/openSqliteDatabase.ts'
 import { SqliteInterviewStore } from './storage/SqliteInterviewStore.ts'
 import { DATABASE_FILE, SqliteStorage } from './storage/SqliteStorage.ts'
 import type { Storage } from './storage/Storage.ts'
@@ -51,18 +53,20 @@ export async function startServer(
   config: Config,
   logger: Logger = createLogger(config.logLevel)
 ): Promise<LoopboardServer> {
-  const storage = new SqliteStorage(join(config.dataDir, DATABASE_FILE))
+  const database = openSqliteDatabase(join(config.dataDir, DATABASE_FILE))
+  const storage = new SqliteStorage(database)
   const rooms = new RoomService(storage)
   const lifecycle = new RoomLifecycle({ rooms, storage, logger, retentionDays: config.retentionDays })
-  const interviewStore = new SqliteInterviewStore(storage.database)
+  const interviewStore = new SqliteInterviewStore(database)
   const interview = new InterviewService({ store: interviewStore, rooms, logger })
   const recordings = new RecordingService({
-    store: new RecordingStore(storage.database),
+    store: new RecordingStore(database),
+    storage,
     files: new AudioFiles(join(config.dataDir, RECORDINGS_DIR)),
     events: interviewStore,
     interview,
   })
-  const keys = new InterviewerKeys(storage.database)
+  const keys = new InterviewerKeys(database)
   const app = createApp({ config, rooms, keys, lifecycle, interview, storage, logger, recordings })
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
   const relay = new SyncRelay({ config, storage, rooms, logger })
@@ -74,6 +78,7 @@ export async function startServer(
   const presence = new PresenceHub(httpServer, { rooms, logger })
   attachInterview(presence, interview, logger)
   attachP2PSignalling(presence, logger)
+  attachAudioTimeline(presence, interview, logger)
   attachRecording(presence, recordings, logger)
   // A deleted room's live connections go first (/yjs closes with 4404, socket.io disconnects),
   // then its rows, then what is kept for it in memory and on disk.

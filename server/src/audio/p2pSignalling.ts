@@ -1,7 +1,8 @@
 import { AudioEvent, AudioSignalSchema, EmptySchema, Role, SocketEvent, type AudioPeer } from '@loopboard/protocol'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
-import type { PresenceHub, RoomSocket } from '../presence/PresenceHub.ts'
+import type { PresenceHub } from '../presence/PresenceHub.ts'
+import type { RoomSocket } from '../presence/RoomSocket.ts'
 
 const DIRECTION = /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m
 
@@ -30,7 +31,7 @@ export function attachP2PSignalling(hub: PresenceHub, logger: Logger): void {
     if (!call?.delete(socket.id)) return
     if (call.size === 0) calls.delete(socket.data.roomId)
     for (const peer of call.values())
-      hub.io.sockets.sockets.get(peer.socketId)?.emit(AudioEvent.PeerLeft, { socketId: socket.id })
+      hub.socketIn(socket.data.roomId, peer.socketId)?.emit(AudioEvent.PeerLeft, { socketId: socket.id })
   }
 
   hub.onConnection((socket) => {
@@ -49,7 +50,7 @@ export function attachP2PSignalling(hub: PresenceHub, logger: Logger): void {
       const me: AudioPeer = { socketId: socket.id, userId, name, role }
       const others = [...call.values()].filter((p) => p.socketId !== socket.id)
       call.set(socket.id, me)
-      for (const peer of others) hub.io.sockets.sockets.get(peer.socketId)?.emit(AudioEvent.PeerJoined, me)
+      for (const peer of others) hub.socketIn(roomId, peer.socketId)?.emit(AudioEvent.PeerJoined, me)
       if (typeof ack === 'function') ack({ ok: true, peers: others })
     })
 
@@ -70,7 +71,7 @@ export function attachP2PSignalling(hub: PresenceHub, logger: Logger): void {
         logger.warn('refused sending audio description from observer', { room: roomId })
         return refuse(AudioEvent.Signal, 'Observers listen only: they cannot send audio.', ack)
       }
-      hub.io.sockets.sockets.get(to)?.emit(AudioEvent.Signal, { from: socket.id, description, candidate })
+      hub.socketIn(roomId, to)?.emit(AudioEvent.Signal, { from: socket.id, description, candidate })
       if (typeof ack === 'function') ack({ ok: true })
     })
 

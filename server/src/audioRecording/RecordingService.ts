@@ -8,10 +8,11 @@ import {
   type SessionSummary,
   type Timeline,
 } from '@loopboard/protocol'
+import { DomainError, Refusal } from '../DomainError.ts'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { RoomHooks } from '../rooms/RoomLifecycle.ts'
 import type { InterviewStore } from '../storage/InterviewStore.ts'
-import type { RoomRow } from '../storage/Storage.ts'
+import type { RoomRow, Storage } from '../storage/Storage.ts'
 import type { AudioFiles } from './AudioFiles.ts'
 import type { ChunkRow, RecordingStore, TrackRow, TrackTotals } from './RecordingStore.ts'
 import { zipStream, type ZipEntry } from './zipStream.ts'
@@ -23,21 +24,13 @@ import { zipStream, type ZipEntry } from './zipStream.ts'
  */
 export const STOP_GRACE_MS = 5_000
 
-/** A refused recording request, with the HTTP status it maps to. */
-export class RecordingError extends Error {
-  readonly status: 400 | 403 | 404 | 409
-
-  constructor(status: 400 | 403 | 404 | 409, message: string) {
-    super(message)
-    this.status = status
-  }
-}
-
 export interface RecordingServiceOptions {
   store: RecordingStore
   files: AudioFiles
-  /** Where timeline events go (the interview's event log). */
-  events: Pick<InterviewStore, 'appendEvent'>
+  /** The rooms and their board log (for a session's span and whether a room still exists). */
+  storage: Pick<Storage, 'getRoom' | 'updateSpan'>
+  /** Where timeline events go (the interview's event log), and the feedback for the archive. */
+  events: Pick<InterviewStore, 'appendEvent' | 'eventSpan' | 'allFeedback'>
   interview: InterviewService
   now?: () => number
 }
@@ -82,7 +75,8 @@ export function safeFileName(name: string): string {
 export class RecordingService {
   private store: RecordingStore
   private files: AudioFiles
-  private events: Pick<InterviewStore, 'appendEvent'>
+  private storage: RecordingServiceOptions['storage']
+  private events: RecordingServiceOptions['events']
   private interview: InterviewService
   private now: () => number
   private onChange: (roomId: string) => void = () => {}
@@ -92,6 +86,7 @@ export class RecordingService {
   constructor(options: RecordingServiceOptions) {
     this.store = options.store
     this.files = options.files
+    this.storage = options.storage
     this.events = options.events
     this.interview = options.interview
     this.now = options.now ?? Date.now
@@ -159,14 +154,14 @@ export class RecordingService {
     const existing = this.store.track(roomId, input.trackId)
     if (existing) {
       if (existing.seat !== owner.seat || existing.userId !== input.userId) {
-        throw new RecordingError(409, `Track "${input.trackId}" belongs to another participant.`)
+        throw new DomainError(Refusal.Conflict, `Track "${input.trackId}" belongs to another participant.`)
       }
       return { created: false, track: this.info(existing) }
     }
     const current = this.store.currentRecording(roomId)
-    if (!current) throw new RecordingError(409, 'The room is not recording.')
+    if (!current) throw new DomainError(Refusal.Conflict, 'The room is not recording.')
     if (this.store.consent(roomId, input.userId) !== true) {
-      throw new RecordingError(409, 'You have not agreed to be recorded in this room.')
+      throw new DomainError(Refusal.Conflict, 'You have not agreed to be recorded in this room.')
     }
     const track: TrackRow = {
       roomId,
@@ -189,7 +184,7 @@ export class RecordingService {
 
   /**
    * Store one chunk. Idempotent: the same bytes again → `created: false`; different bytes for
-   * a seq already stored → 409. Refused (409) when the chunk began after its recording stopped
+   * a seq already stored → a conflict. Refused (a conflict) when the chunk began after its recording stopped
    * (beyond {@link STOP_GRACE_MS}) or its owner has withdrawn consent.
    */
   putChunk(
@@ -201,8 +196,8 @@ export class RecordingService {
   ): Promise<{ created: boolean; chunk: ChunkRow }> {
     return this.serialize(`${roomId}/${trackId}/${meta.seq}`, async () => {
       const track = this.store.track(roomId, trackId)
-      if (!track) throw new RecordingError(404, `No track "${trackId}" in this room.`)
-      if (track.seat !== seat) throw new RecordingError(403, 'This track belongs to another participant.')
+      if (!track) throw new DomainError(Refusal.NotFound, `No track "${trackId}" in this room.`)
+      if (track.seat !== seat) throw new DomainError(Refusal.Forbidden, 'This track belongs to another participant.')
       const chunk: ChunkRow = {
         seq: meta.seq,
         startedAt: meta.startedAt,
@@ -213,14 +208,14 @@ export class RecordingService {
       const stored = this.store.chunk(roomId, trackId, meta.seq)
       if (stored) {
         if (stored.sha256 === chunk.sha256 && stored.bytes === chunk.bytes) return { created: false, chunk: stored }
-        throw new RecordingError(409, `Chunk ${meta.seq} of this track was already uploaded with different bytes.`)
+        throw new DomainError(Refusal.Conflict, `Chunk ${meta.seq} of this track was already uploaded with different bytes.`)
       }
       const recording = this.store.recording(track.recordingId)
       if (recording?.stoppedAt != null && meta.startedAt > recording.stoppedAt + STOP_GRACE_MS) {
-        throw new RecordingError(409, 'Recording had stopped before this chunk was recorded.')
+        throw new DomainError(Refusal.Conflict, 'Recording had stopped before this chunk was recorded.')
       }
       if (this.store.consent(roomId, track.userId) !== true) {
-        throw new RecordingError(409, 'You have withdrawn your agreement to be recorded.')
+        throw new DomainError(Refusal.Conflict, 'You have withdrawn your agreement to be recorded.')
       }
       await this.files.write(roomId, trackId, meta.seq, bytes)
       try {
@@ -229,8 +224,8 @@ export class RecordingService {
         // The room (and so the track) may have been deleted while the file was written.
         await this.files.removeChunk(roomId, trackId, meta.seq)
         if (!this.store.track(roomId, trackId)) {
-          if (!this.store.roomExists(roomId)) await this.files.removeRoom(roomId)
-          throw new RecordingError(404, `No track "${trackId}" in this room.`)
+          if (!this.storage.getRoom(roomId)) await this.files.removeRoom(roomId)
+          throw new DomainError(Refusal.NotFound, `No track "${trackId}" in this room.`)
         }
         throw error
       }
@@ -277,7 +272,7 @@ export class RecordingService {
   // -------------------------------------------------------------------------------------------
 
   summary(room: RoomRow): SessionSummary {
-    const { startedAt, endedAt } = this.store.activitySpan(room.id)
+    const { startedAt, endedAt } = this.activitySpan(room.id)
     const state = this.interview.state(room.id)
     return {
       roomId: room.id,
@@ -300,7 +295,7 @@ export class RecordingService {
         content: () => [Buffer.from(JSON.stringify(timeline))],
       },
     ]
-    const feedback = this.store.feedback(roomId)
+    const feedback = this.events.allFeedback(roomId)
     if (feedback.length) {
       const markdown =
         feedback.length === 1
@@ -343,6 +338,17 @@ export class RecordingService {
   /** Wait for uploads in progress. */
   async close(): Promise<void> {
     await Promise.allSettled([...this.locks.values()])
+  }
+
+  /** First and last board update or timeline event (what the timeline calls startedAt/endedAt). */
+  private activitySpan(roomId: string): { startedAt: number | null; endedAt: number | null } {
+    const spans = [this.storage.updateSpan(roomId), this.events.eventSpan(roomId)]
+    const firsts = spans.map((s) => s.first).filter((t): t is number => t !== null)
+    const lasts = spans.map((s) => s.last).filter((t): t is number => t !== null)
+    return {
+      startedAt: firsts.length ? Math.min(...firsts) : null,
+      endedAt: lasts.length ? Math.max(...lasts) : null,
+    }
   }
 
   private info(track: TrackRow | TrackTotals): AudioTrackInfo {

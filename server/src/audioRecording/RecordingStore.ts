@@ -42,14 +42,7 @@ export interface TrackTotals extends TrackRow {
   firstChunkAt: number | null
 }
 
-export interface StoredFeedback {
-  authorSeat: Role
-  round: number
-  markdown: string
-  publishedAt: number
-}
-
-/** The recording tables (migration 3), plus the room-wide queries sessions need. */
+/** The audio recording's tables (migration 3): recordings, consent, tracks and their chunks. */
 export class RecordingStore {
   private s: Record<string, StatementSync>
 
@@ -92,12 +85,6 @@ export class RecordingStore {
       insertChunk: p(
         'INSERT INTO audio_chunks (room_id, track_id, seq, started_at, duration_ms, bytes, sha256, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)'
       ),
-      updatesSpan: p('SELECT MIN(ts) AS first, MAX(ts) AS last FROM room_updates WHERE room_id = ?'),
-      eventsSpan: p('SELECT MIN(ts) AS first, MAX(ts) AS last FROM events WHERE room_id = ?'),
-      feedback: p(
-        'SELECT author_seat AS authorSeat, round, markdown, published_at AS publishedAt FROM feedback WHERE room_id = ? ORDER BY round, published_at'
-      ),
-      roomExists: p('SELECT 1 AS one FROM rooms WHERE id = ?'),
     }
   }
 
@@ -180,26 +167,5 @@ export class RecordingStore {
       chunk.sha256,
       receivedAt
     )
-  }
-
-  /** First and last board update or timeline event (what the timeline calls startedAt/endedAt). */
-  activitySpan(roomId: string): { startedAt: number | null; endedAt: number | null } {
-    type Span = { first: number | null; last: number | null }
-    const spans = [this.s.updatesSpan!.get(roomId) as Span, this.s.eventsSpan!.get(roomId) as Span]
-    const firsts = spans.map((s) => s.first).filter((t): t is number => t !== null)
-    const lasts = spans.map((s) => s.last).filter((t): t is number => t !== null)
-    return {
-      startedAt: firsts.length ? Math.min(...firsts) : null,
-      endedAt: lasts.length ? Math.max(...lasts) : null,
-    }
-  }
-
-  /** Every feedback published in the room, by round. */
-  feedback(roomId: string): StoredFeedback[] {
-    return this.s.feedback!.all(roomId) as unknown as StoredFeedback[]
-  }
-
-  roomExists(roomId: string): boolean {
-    return this.s.roomExists!.get(roomId) !== undefined
   }
 }

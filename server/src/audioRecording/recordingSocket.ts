@@ -1,7 +1,8 @@
 import { ConsentSchema, EmptySchema, RecordingEvent } from '@loopboard/protocol'
 import type { z } from 'zod'
 import type { Logger } from '../logger.ts'
-import type { PresenceHub, RoomSocket } from '../presence/PresenceHub.ts'
+import type { PresenceHub } from '../presence/PresenceHub.ts'
+import type { RoomSocket } from '../presence/RoomSocket.ts'
 import { onCommand } from '../presence/socketCommand.ts'
 import type { RecordingService } from './RecordingService.ts'
 

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig } from '../config.ts'
 import { InterviewerKeys } from '../rooms/InterviewerKeys.ts'
-import { DATABASE_FILE, SqliteStorage } from '../storage/SqliteStorage.ts'
+import { openSqliteDatabase } from '../storage/openSqliteDatabase.ts'
+import { DATABASE_FILE } from '../storage/SqliteStorage.ts'
 
 const USAGE = `Usage:
   npm run keys -- create "<label>"   make a key (printed once; only its hash is stored)
@@ -28,8 +29,8 @@ try {
 } catch (error) {
   fail((error as Error).message)
 }
-const storage = new SqliteStorage(join(dataDir, DATABASE_FILE))
-const keys = new InterviewerKeys(storage.database)
+const database = openSqliteDatabase(join(dataDir, DATABASE_FILE))
+const keys = new InterviewerKeys(database)
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16)
 
 try {
@@ -54,5 +55,5 @@ try {
 } catch (error) {
   fail((error as Error).message)
 } finally {
-  storage.close()
+  database.close()
 }

@@ -28,7 +28,7 @@ import {
   withTimeout,
   type TestServer,
 } from '../test/helpers.ts'
-import type { SqliteStorage } from '../storage/SqliteStorage.ts'
+import type { DatabaseSync } from 'node:sqlite'
 import { parseRange } from './audioRecordingRoutes.ts'
 
 const ctx = useTestContext()
@@ -166,7 +166,13 @@ async function upload(
   }
 }
 
-const database = (server: TestServer) => (server.storage as SqliteStorage).database
+const databases = new WeakMap<TestServer, DatabaseSync>()
+/** The test's own connection to the server's database file. */
+const database = (server: TestServer) => {
+  let db = databases.get(server)
+  if (!db) databases.set(server, (db = ctx.database(server)))
+  return db
+}
 
 const concat = (...parts: Uint8Array[]) => new Uint8Array(Buffer.concat(parts))
 

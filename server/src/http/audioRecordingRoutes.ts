@@ -14,7 +14,8 @@ import { bodyLimit } from 'hono/body-limit'
 import type { ContentfulStatusCode } from 'hono/utils/http-status'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
-import { RecordingError, type RecordingService, type TrackAudio } from '../audioRecording/RecordingService.ts'
+import type { RecordingService, TrackAudio } from '../audioRecording/RecordingService.ts'
+import { DomainError, Refusal } from '../DomainError.ts'
 import type { RoomLifecycle } from '../rooms/RoomLifecycle.ts'
 import type { RoomRow } from '../storage/Storage.ts'
 import type { Authed, SeatGuard } from './requireSeat.ts'
@@ -38,16 +39,18 @@ function fail(c: Context, status: ContentfulStatusCode, code: Code, message: str
   return c.json<ApiError>({ error: { code, message } }, status)
 }
 
-const CODE_OF_STATUS: Record<RecordingError['status'], Code> = {
-  400: ApiErrorCode.BadRequest,
-  403: ApiErrorCode.Forbidden,
-  404: ApiErrorCode.NotFound,
-  409: RecordingErrorCode.Conflict,
+/** How HTTP says each refusal of the domain. */
+const HTTP_OF_REFUSAL: Record<Refusal, { status: ContentfulStatusCode; code: Code }> = {
+  [Refusal.Invalid]: { status: 400, code: ApiErrorCode.BadRequest },
+  [Refusal.Forbidden]: { status: 403, code: ApiErrorCode.Forbidden },
+  [Refusal.NotFound]: { status: 404, code: ApiErrorCode.NotFound },
+  [Refusal.Conflict]: { status: 409, code: RecordingErrorCode.Conflict },
 }
 
 function refused(c: Context, error: unknown) {
-  if (error instanceof RecordingError) return fail(c, error.status, CODE_OF_STATUS[error.status], error.message)
-  throw error
+  if (!(error instanceof DomainError)) throw error
+  const { status, code } = HTTP_OF_REFUSAL[error.reason]
+  return fail(c, status, code, error.message)
 }
 
 /**

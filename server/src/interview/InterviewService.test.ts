@@ -12,9 +12,11 @@ import { PublicPromptSchema, getPrompt, toPublicPrompt } from '@loopboard/prompt
 import { afterEach, describe, expect, it } from 'vitest'
 import { RoomService } from '../rooms/RoomService.ts'
 import { SqliteInterviewStore } from '../storage/SqliteInterviewStore.ts'
+import { openSqliteDatabase } from '../storage/openSqliteDatabase.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { buildCustomPrompt } from './customPrompt.ts'
-import { CommandError, initialInterviewState } from './interviewState.ts'
+import { DomainError, Refusal } from '../DomainError.ts'
+import { initialInterviewState } from './interviewState.ts'
 import { InterviewService, type InterviewChange } from './InterviewService.ts'
 
 const SPOTIFY = getPrompt('design-spotify')!
@@ -26,10 +28,11 @@ afterEach(() => {
 
 /** A service on an in-memory database, wired as createServer wires it, with a clock the test moves. */
 function setup() {
-  const storage = new SqliteStorage(':memory:')
+  const database = openSqliteDatabase(':memory:')
+  const storage = new SqliteStorage(database)
   open.push(storage)
   const rooms = new RoomService(storage)
-  const store = new SqliteInterviewStore(storage.database)
+  const store = new SqliteInterviewStore(database)
   const clock = { now: 1_000_000 }
   const changes: Array<{ roomId: string; change: InterviewChange }> = []
   const service = new InterviewService({
@@ -39,7 +42,7 @@ function setup() {
     onChange: (roomId, change) => changes.push({ roomId, change }),
   })
   const roomId = rooms.create('Test room').room.id
-  return { storage, rooms, store, clock, changes, service, roomId }
+  return { database, storage, rooms, store, clock, changes, service, roomId }
 }
 
 const input = (fields: CustomPromptInput) => CustomPromptInputSchema.parse(fields)
@@ -110,7 +113,7 @@ describe('custom prompts', () => {
     expect(MAX_CUSTOM_PROMPTS).toBe(20)
     expect(new Set(ids).size).toBe(20)
     expect(() => service.addCustomPrompt(roomId, input({ title: 'One too many', statement: 'S' }))).toThrow(
-      new CommandError('A room holds at most 20 prompts of its own.')
+      new DomainError(Refusal.Conflict, 'A room holds at most 20 prompts of its own.')
     )
     expect(changes.filter((c) => c.roomId === roomId)).toHaveLength(20)
 
@@ -224,14 +227,14 @@ describe('the timeline', () => {
     const { service, store, roomId, changes } = setup()
     expect(() => service.control(roomId, ControlAction.Start)).toThrow('Choose a prompt before starting.')
     expect(() => service.revealHint(roomId)).toThrow('Choose a prompt first.')
-    expect(() => service.setPrompt(roomId, 'no-such-prompt')).toThrow(CommandError)
+    expect(() => service.setPrompt(roomId, 'no-such-prompt')).toThrow(DomainError)
     service.setPrompt(roomId, SPOTIFY.id)
     for (let i = 0; i < SPOTIFY.hints.length; i++) service.revealHint(roomId)
     const events = store.events(roomId).length
     const announced = changes.length
     const state = service.state(roomId)
     expect(() => service.revealHint(roomId)).toThrow('Every hint is already revealed.')
-    expect(() => service.control(roomId, ControlAction.Pause)).toThrow(CommandError)
+    expect(() => service.control(roomId, ControlAction.Pause)).toThrow(DomainError)
     expect(store.events(roomId)).toHaveLength(events)
     expect(changes).toHaveLength(announced)
     expect(service.state(roomId)).toBe(state)
@@ -299,14 +302,14 @@ describe('notes, scorecards, feedback', () => {
   })
 
   it('reads its state back from the store, as after a restart', () => {
-    const { storage, rooms, store, service, roomId, clock } = setup()
+    const { database, rooms, store, service, roomId, clock } = setup()
     service.setPrompt(roomId, SPOTIFY.id)
     service.control(roomId, ControlAction.Start)
     service.control(roomId, ControlAction.NextPhase)
     service.revealHint(roomId)
     const own = service.addCustomPrompt(roomId, input({ title: 'Own', statement: 'S' }))
     const fresh = new InterviewService({
-      store: new SqliteInterviewStore(storage.database),
+      store: new SqliteInterviewStore(database),
       rooms,
       now: () => clock.now,
     })
@@ -319,11 +322,11 @@ describe('notes, scorecards, feedback', () => {
 
 describe('what is read back from storage', () => {
   it('validates the stored state: a row that does not fit is reported and the room starts afresh', () => {
-    const { storage, rooms, store, roomId, clock } = setup()
+    const { database, rooms, store, roomId, clock } = setup()
     store.saveState(roomId, { round: 2, status: 'exploded', phaseIndex: -1 }, clock.now)
     const errors: string[] = []
     const fresh = new InterviewService({
-      store: new SqliteInterviewStore(storage.database),
+      store: new SqliteInterviewStore(database),
       rooms,
       now: () => clock.now,
       logger: { error: (message) => errors.push(message) },

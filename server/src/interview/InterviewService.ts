@@ -18,6 +18,7 @@ import {
 } from '@loopboard/protocol'
 import { getPrompt, toPublicPrompt, type Prompt } from '@loopboard/prompts'
 import type { z } from 'zod'
+import { DomainError, Refusal } from '../DomainError.ts'
 import type { Logger } from '../logger.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import type { InterviewStore } from '../storage/InterviewStore.ts'
@@ -26,7 +27,6 @@ import {
   applyControl,
   applyRevealHint,
   applySetPrompt,
-  CommandError,
   initialInterviewState,
   sessionMs,
   type InterviewState,
@@ -138,7 +138,7 @@ export class InterviewService {
 
   setPrompt(roomId: string, promptId: string): void {
     const prompt = this.prompt(roomId, promptId)
-    if (!prompt) throw new CommandError(`No prompt "${promptId}".`)
+    if (!prompt) throw new DomainError(Refusal.NotFound, `No prompt "${promptId}".`)
     const state = this.state(roomId)
     const next = applySetPrompt(state, promptId, prompt.phases.length)
     if (next === state) return // already the room's prompt: nothing to record or send
@@ -147,7 +147,7 @@ export class InterviewService {
 
   addCustomPrompt(roomId: string, input: z.output<typeof CustomPromptInputSchema>): Prompt {
     if (this.customPrompts(roomId).length >= MAX_CUSTOM_PROMPTS) {
-      throw new CommandError(`A room holds at most ${MAX_CUSTOM_PROMPTS} prompts of its own.`)
+      throw new DomainError(Refusal.Conflict, `A room holds at most ${MAX_CUSTOM_PROMPTS} prompts of its own.`)
     }
     const prompt = buildCustomPrompt(input)
     this.store.addCustomPrompt(roomId, prompt, this.now())
@@ -176,12 +176,12 @@ export class InterviewService {
   /** Peer mocks: the two links trade roles and a new round begins, with no prompt yet. */
   swapRoles(roomId: string): void {
     const room = this.rooms.get(roomId)
-    if (!room) throw new CommandError('No such room.')
+    if (!room) throw new DomainError(Refusal.NotFound, 'No such room.')
     const state = this.state(roomId)
     if (state.status === InterviewStatus.Running || state.status === InterviewStatus.Paused) {
-      throw new CommandError('Finish the current interview before swapping roles.')
+      throw new DomainError(Refusal.Conflict, 'Finish the current interview before swapping roles.')
     }
-    this.store.setRolesSwapped(roomId, !room.rolesSwapped)
+    this.rooms.setRolesSwapped(roomId, !room.rolesSwapped)
     this.commit(roomId, initialInterviewState(state.round + 1), {
       type: TimelineEventType.RolesSwapped,
       data: { round: state.round + 1 },

@@ -1,6 +1,4 @@
 import {
-  AudioEvent,
-  AudioStateSchema,
   AddNoteSchema,
   AddPromptSchema,
   ControlSchema,
@@ -11,11 +9,11 @@ import {
   ScorecardSchema,
   SetPromptSchema,
   TimelineEventType,
-  type AudioState,
 } from '@loopboard/protocol'
 import type { z } from 'zod'
 import type { Logger } from '../logger.ts'
-import type { PresenceHub, RoomSocket } from '../presence/PresenceHub.ts'
+import type { PresenceHub } from '../presence/PresenceHub.ts'
+import type { RoomSocket } from '../presence/RoomSocket.ts'
 import { onCommand } from '../presence/socketCommand.ts'
 import { roleOfSeat } from '../rooms/RoomService.ts'
 import type { InterviewChange, InterviewService } from './InterviewService.ts'
@@ -124,27 +122,6 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     const who = { userId: participant.userId, name: participant.name, role: participant.role }
     service.record(roomId, TimelineEventType.Joined, who)
     socket.on('disconnect', () => service.record(roomId, TimelineEventType.Left, who))
-    // Audio joins, leaves, mutes and unmutes, whichever transport carries the audio.
-    let audio: AudioState = { joined: false, muted: false }
-    onCommand(socket, logger, {
-      event: AudioEvent.State,
-      schema: AudioStateSchema,
-      interviewerOnly: false,
-      run: (next) => {
-        const type =
-          next.joined !== audio.joined
-            ? next.joined
-              ? TimelineEventType.AudioJoined
-              : TimelineEventType.AudioLeft
-            : next.muted !== audio.muted
-              ? next.muted
-                ? TimelineEventType.Muted
-                : TimelineEventType.Unmuted
-              : null
-        audio = next
-        if (type) service.record(roomId, type, who)
-      },
-    })
 
     sendAll(socket)
   })

@@ -1,10 +1,10 @@
 import { ControlAction, phaseRemainingMs } from '@loopboard/protocol'
 import { describe, expect, it } from 'vitest'
+import { DomainError } from '../DomainError.ts'
 import {
   applyControl,
   applyRevealHint,
   applySetPrompt,
-  CommandError,
   initialInterviewState,
   sessionMs,
 } from './interviewState.ts'
@@ -24,7 +24,7 @@ describe('interview state', () => {
     s = applyControl(s, ControlAction.NextPhase, PHASES, 530_000)
     expect(s).toMatchObject({ phaseIndex: 1, phaseElapsedMs: 0, phaseResumedAt: 530_000 })
     s = applyControl(s, ControlAction.NextPhase, PHASES, 540_000)
-    expect(() => applyControl(s, ControlAction.NextPhase, PHASES, 550_000)).toThrow(CommandError)
+    expect(() => applyControl(s, ControlAction.NextPhase, PHASES, 550_000)).toThrow(DomainError)
     s = applyControl(s, ControlAction.Finish, PHASES, 560_000)
     expect(s).toMatchObject({ status: 'finished', phaseElapsedMs: 20_000, phaseResumedAt: null })
     expect(sessionMs(s, 601_000)).toBe(600_000)
@@ -44,8 +44,8 @@ describe('interview state', () => {
     const fresh = initialInterviewState()
     expect(() => applyControl(fresh, ControlAction.Start, PHASES, 0)).toThrow('Choose a prompt before starting.')
     const ready = applySetPrompt(fresh, 'p', PHASES)
-    expect(() => applyControl(ready, ControlAction.Pause, PHASES, 0)).toThrow(CommandError)
-    expect(() => applyControl(ready, ControlAction.Resume, PHASES, 0)).toThrow(CommandError)
+    expect(() => applyControl(ready, ControlAction.Pause, PHASES, 0)).toThrow(DomainError)
+    expect(() => applyControl(ready, ControlAction.Resume, PHASES, 0)).toThrow(DomainError)
     expect(() => applyControl(ready, ControlAction.NextPhase, PHASES, 0)).toThrow('Start the interview first.')
     const started = applyControl(ready, ControlAction.Start, PHASES, 0)
     expect(() => applyControl(started, ControlAction.Start, PHASES, 1)).toThrow('already started')

@@ -1,5 +1,5 @@
 import { ControlAction, InterviewStatus, phaseElapsedMs, type InterviewState } from '@loopboard/protocol'
-import { CommandError } from '../presence/socketCommand.ts'
+import { DomainError, Refusal } from '../DomainError.ts'
 
 /** The interview of one room: which prompt, which phase, the clock, how many hints are out. */
 export type { InterviewState }
@@ -17,8 +17,8 @@ export function initialInterviewState(round = 1): InterviewState {
   }
 }
 
-// Commands refuse with the room-wide CommandError, so the socket layer answers the sender with its message.
-export { CommandError }
+/** A command that does not fit the interview's current state. */
+const notNow = (message: string) => new DomainError(Refusal.Conflict, message)
 
 /** Freeze the running clock into `phaseElapsedMs`. */
 function settle(state: InterviewState, now: number): InterviewState {
@@ -33,7 +33,7 @@ function enterPhase(state: InterviewState, phaseIndex: number, now: number): Int
 
 /**
  * Apply a phase/timer command. Pure: the server passes its clock in. Throws
- * {@link CommandError} when the command does not fit the current state.
+ * a {@link DomainError} when the command does not fit the current state.
  */
 export function applyControl(
   state: InterviewState,
@@ -45,8 +45,8 @@ export function applyControl(
   const live = status === InterviewStatus.Running || status === InterviewStatus.Paused
   switch (action) {
     case ControlAction.Start:
-      if (!state.promptId) throw new CommandError('Choose a prompt before starting.')
-      if (status !== InterviewStatus.NotStarted) throw new CommandError('The interview has already started.')
+      if (!state.promptId) throw notNow('Choose a prompt before starting.')
+      if (status !== InterviewStatus.NotStarted) throw notNow('The interview has already started.')
       return {
         ...state,
         status: InterviewStatus.Running,
@@ -56,22 +56,22 @@ export function applyControl(
         phaseResumedAt: now,
       }
     case ControlAction.Pause:
-      if (status !== InterviewStatus.Running) throw new CommandError('The interview is not running.')
+      if (status !== InterviewStatus.Running) throw notNow('The interview is not running.')
       return { ...settle(state, now), status: InterviewStatus.Paused }
     case ControlAction.Resume:
-      if (status !== InterviewStatus.Paused) throw new CommandError('The interview is not paused.')
+      if (status !== InterviewStatus.Paused) throw notNow('The interview is not paused.')
       return { ...state, status: InterviewStatus.Running, phaseResumedAt: now }
     case ControlAction.NextPhase:
-      if (!live) throw new CommandError('Start the interview first.')
+      if (!live) throw notNow('Start the interview first.')
       if (state.phaseIndex >= phaseCount - 1)
-        throw new CommandError('This is the last phase; finish the interview instead.')
+        throw notNow('This is the last phase; finish the interview instead.')
       return enterPhase(state, state.phaseIndex + 1, now)
     case ControlAction.PreviousPhase:
-      if (!live) throw new CommandError('Start the interview first.')
-      if (state.phaseIndex === 0) throw new CommandError('This is the first phase.')
+      if (!live) throw notNow('Start the interview first.')
+      if (state.phaseIndex === 0) throw notNow('This is the first phase.')
       return enterPhase(state, state.phaseIndex - 1, now)
     case ControlAction.Finish:
-      if (!live) throw new CommandError('The interview is not running.')
+      if (!live) throw notNow('The interview is not running.')
       return { ...settle(state, now), status: InterviewStatus.Finished }
   }
 }
@@ -83,8 +83,8 @@ export function applySetPrompt(state: InterviewState, promptId: string, phaseCou
 }
 
 export function applyRevealHint(state: InterviewState, hintCount: number): InterviewState {
-  if (!state.promptId) throw new CommandError('Choose a prompt first.')
-  if (state.hintsRevealed >= hintCount) throw new CommandError('Every hint is already revealed.')
+  if (!state.promptId) throw notNow('Choose a prompt first.')
+  if (state.hintsRevealed >= hintCount) throw notNow('Every hint is already revealed.')
   return { ...state, hintsRevealed: state.hintsRevealed + 1 }
 }
 

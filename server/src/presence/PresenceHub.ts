@@ -6,23 +6,16 @@ import {
   SocketEvent,
   type ClientToServerEvents,
   type Participant,
-  type Role,
   type ServerToClientEvents,
 } from '@loopboard/protocol'
-import { Server, type Socket } from 'socket.io'
+import { Server } from 'socket.io'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import { roleOfSeat, type RoomService } from '../rooms/RoomService.ts'
+import type { RoomSocket, SocketData } from './RoomSocket.ts'
 import { onCommand } from './socketCommand.ts'
 
-export interface SocketData {
-  roomId: string
-  /** The link this socket came in with; its role can change (peer mocks swap roles). */
-  seat: Role
-  participant: Participant
-}
-
-export type RoomSocket = Socket<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
+export type { RoomSocket, SocketData }
 type PresenceSocket = RoomSocket
 
 /** Called for every authenticated socket, after it joined its room. */
@@ -107,6 +100,12 @@ export class PresenceHub {
   /** The sockets in a room now. */
   socketsIn(roomId: string): RoomSocket[] {
     return [...(this.sockets.get(roomId) ?? [])]
+  }
+
+  /** One socket of a room by its id (sockets of other rooms are not found). */
+  socketIn(roomId: string, socketId: string): RoomSocket | undefined {
+    for (const socket of this.sockets.get(roomId) ?? []) if (socket.id === socketId) return socket
+    return undefined
   }
 
   /** Re-derive every socket's role from its seat after a role swap, and tell the room. */

@@ -1,15 +1,8 @@
 import { Role, SocketEvent, type CommandAck } from '@loopboard/protocol'
 import { z } from 'zod'
+import { DomainError } from '../DomainError.ts'
 import type { Logger } from '../logger.ts'
-import type { RoomSocket } from './PresenceHub.ts'
-
-/**
- * A command that cannot apply now (e.g. "start the interview first"); its message goes back to
- * the sender in the failed acknowledgement. Any other error is logged and answered generically.
- */
-export class CommandError extends Error {
-  override name = 'CommandError'
-}
+import type { RoomSocket } from './RoomSocket.ts'
 
 export interface CommandOptions<S extends z.ZodType> {
   event: string
@@ -45,7 +38,8 @@ export function onCommand<S extends z.ZodType>(socket: RoomSocket, logger: Logge
       try {
         reply({ ok: true, ...(run(parsed.data) ?? {}) })
       } catch (error) {
-        if (error instanceof CommandError) return reply({ ok: false, error: error.message })
+        // A refusal of the domain goes back to the sender as it is; anything else is a failure.
+        if (error instanceof DomainError) return reply({ ok: false, error: error.message })
         logger.error('command failed', { room: socket.data.roomId, event, error })
         reply({ ok: false, error: 'The server could not do that; try again.' })
       }

@@ -50,6 +50,11 @@ export class RoomService {
     return this.storage.getRoom(roomId)
   }
 
+  /** Peer mocks: the interviewer and candidate links trade roles (or trade back). */
+  setRolesSwapped(roomId: string, swapped: boolean): void {
+    this.storage.setRolesSwapped(roomId, swapped)
+  }
+
   /**
    * Who holds `token` in `roomId`. Unknown room → 404, no token → 401, a token that is not
    * one of this room's → 403.

@@ -1,11 +1,17 @@
 import type { AnyTimelineEvent, Feedback, Note, Role, Scorecard, TimelineEvent } from '@loopboard/protocol'
 import type { Prompt } from '@loopboard/prompts'
 
+export interface StoredFeedback {
+  authorSeat: Role
+  round: number
+  markdown: string
+  publishedAt: number
+}
+
 /** The interview's private and public data. Synchronous, like {@link Storage}. */
 export interface InterviewStore {
   loadState(roomId: string): unknown
   saveState(roomId: string, state: unknown, now: number): void
-  setRolesSwapped(roomId: string, swapped: boolean): void
   addCustomPrompt(roomId: string, prompt: Prompt, now: number): void
   customPrompts(roomId: string): Prompt[]
   addNote(roomId: string, authorSeat: Role, note: Omit<Note, 'id'>): Note
@@ -14,7 +20,11 @@ export interface InterviewStore {
   scorecard(roomId: string, authorSeat: Role, round: number): Scorecard | null
   publishFeedback(roomId: string, authorSeat: Role, feedback: Feedback): void
   feedback(roomId: string, authorSeat: Role, round: number): Feedback | null
+  /** Every feedback published in the room, by round. */
+  allFeedback(roomId: string): StoredFeedback[]
   appendEvent(roomId: string, event: TimelineEvent): void
   /** The room's timeline as stored, oldest first; the reader validates it. */
   events(roomId: string): AnyTimelineEvent[]
+  /** Server times of the room's first and last timeline event (null when it has none). */
+  eventSpan(roomId: string): { first: number | null; last: number | null }
 }

@@ -1,9 +1,9 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { AnyTimelineEvent, Feedback, Note, Role, Scorecard, TimelineEvent } from '@loopboard/protocol'
 import type { Prompt } from '@loopboard/prompts'
-import type { InterviewStore } from './InterviewStore.ts'
+import type { InterviewStore, StoredFeedback } from './InterviewStore.ts'
 
-/** The interview tables of the embedded SQLite database (migration 2). */
+/** The interview tables of the embedded SQLite database (migration 2): the interview owns them. */
 export class SqliteInterviewStore implements InterviewStore {
   private s: Record<string, StatementSync>
 
@@ -14,7 +14,6 @@ export class SqliteInterviewStore implements InterviewStore {
       saveState: p(
         'INSERT INTO interview_state (room_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT (room_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at'
       ),
-      setSwapped: p('UPDATE rooms SET roles_swapped = ? WHERE id = ?'),
       addPrompt: p('INSERT INTO custom_prompts (room_id, id, prompt, created_at) VALUES (?, ?, ?, ?)'),
       prompts: p('SELECT prompt FROM custom_prompts WHERE room_id = ? ORDER BY created_at, id'),
       addNote: p(
@@ -35,6 +34,10 @@ export class SqliteInterviewStore implements InterviewStore {
       ),
       appendEvent: p('INSERT INTO events (room_id, ts, type, data) VALUES (?, ?, ?, ?)'),
       events: p('SELECT ts, type, data FROM events WHERE room_id = ? ORDER BY ts, id'),
+      eventSpan: p('SELECT MIN(ts) AS first, MAX(ts) AS last FROM events WHERE room_id = ?'),
+      allFeedback: p(
+        'SELECT author_seat AS authorSeat, round, markdown, published_at AS publishedAt FROM feedback WHERE room_id = ? ORDER BY round, published_at'
+      ),
     }
   }
 
@@ -45,10 +48,6 @@ export class SqliteInterviewStore implements InterviewStore {
 
   saveState(roomId: string, state: unknown, now: number): void {
     this.s.saveState!.run(roomId, JSON.stringify(state), now)
-  }
-
-  setRolesSwapped(roomId: string, swapped: boolean): void {
-    this.s.setSwapped!.run(swapped ? 1 : 0, roomId)
   }
 
   addCustomPrompt(roomId: string, prompt: Prompt, now: number): void {
@@ -91,6 +90,14 @@ export class SqliteInterviewStore implements InterviewStore {
 
   feedback(roomId: string, authorSeat: Role, round: number): Feedback | null {
     return (this.s.feedback!.get(roomId, authorSeat, round) as Feedback | undefined) ?? null
+  }
+
+  allFeedback(roomId: string): StoredFeedback[] {
+    return this.s.allFeedback!.all(roomId) as unknown as StoredFeedback[]
+  }
+
+  eventSpan(roomId: string): { first: number | null; last: number | null } {
+    return this.s.eventSpan!.get(roomId) as { first: number | null; last: number | null }
   }
 
   appendEvent(roomId: string, event: TimelineEvent): void {

@@ -1,14 +1,15 @@
-import { mkdirSync } from 'node:fs'
-import { dirname } from 'node:path'
-import { DatabaseSync, type StatementSync } from 'node:sqlite'
+import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { Role } from '@loopboard/protocol'
-import { migrate } from './migrations.ts'
+import { openSqliteDatabase } from './openSqliteDatabase.ts'
 import type { RoomRow, Storage, StoredRoomState, StoredUpdate } from './Storage.ts'
 
 /** The database file's name inside DATA_DIR. */
 export const DATABASE_FILE = 'loopboard.db'
 
-/** Embedded default: one SQLite file in WAL mode. */
+/**
+ * Embedded default: one SQLite file in WAL mode. Owns the rooms, room_tokens, room_updates and
+ * room_snapshots tables; the other stores share the connection it was given and own theirs.
+ */
 export class SqliteStorage implements Storage {
   private db: DatabaseSync
   private stmt: Record<
@@ -23,20 +24,15 @@ export class SqliteStorage implements Storage {
     | 'lastSeq'
     | 'insertSnapshot'
     | 'deleteRoom'
-    | 'inactiveSince',
+    | 'inactiveSince'
+    | 'setRolesSwapped'
+    | 'updateSpan',
     StatementSync
   >
 
-  constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true })
-    this.db = new DatabaseSync(file)
-    this.db.exec(`
-      PRAGMA journal_mode = WAL;
-      PRAGMA synchronous = NORMAL;
-      PRAGMA busy_timeout = 5000;
-      PRAGMA foreign_keys = ON;
-    `)
-    migrate(this.db)
+  /** On a database opened with {@link openSqliteDatabase}, or on its own connection to `file`. */
+  constructor(database: DatabaseSync | string) {
+    this.db = typeof database === 'string' ? openSqliteDatabase(database) : database
     const p = (sql: string) => this.db.prepare(sql)
     this.stmt = {
       insertRoom: p('INSERT INTO rooms (id, title, created_at, created_by_key) VALUES (?, ?, ?, ?)'),
@@ -55,6 +51,8 @@ export class SqliteStorage implements Storage {
       insertSnapshot: p('INSERT OR REPLACE INTO room_snapshots (room_id, upto_seq, ts, state) VALUES (?, ?, ?, ?)'),
       // Every table of a room references it with ON DELETE CASCADE.
       deleteRoom: p('DELETE FROM rooms WHERE id = ?'),
+      setRolesSwapped: p('UPDATE rooms SET roles_swapped = ? WHERE id = ?'),
+      updateSpan: p('SELECT MIN(ts) AS first, MAX(ts) AS last FROM room_updates WHERE room_id = ?'),
       // Last activity: creation, the newest board update (seq order follows time), timeline
       // event, scorecard save or audio chunk. Each subquery walks an index of its table.
       inactiveSince: p(`
@@ -99,9 +97,12 @@ export class SqliteStorage implements Storage {
     return (this.stmt.inactiveSince.all(before) as Array<{ id: string }>).map((r) => r.id)
   }
 
-  /** The open database, for stores that share it (the interview tables). */
-  get database(): DatabaseSync {
-    return this.db
+  setRolesSwapped(roomId: string, swapped: boolean): void {
+    this.stmt.setRolesSwapped.run(swapped ? 1 : 0, roomId)
+  }
+
+  updateSpan(roomId: string): { first: number | null; last: number | null } {
+    return this.stmt.updateSpan.get(roomId) as { first: number | null; last: number | null }
   }
 
   findSeat(roomId: string, tokenHash: string): Role | null {

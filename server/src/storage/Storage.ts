@@ -41,6 +41,8 @@ export interface Storage {
   findSeat(roomId: string, tokenHash: string): Role | null
   /** The room and seat of a token hash, whatever the room (token hashes are unique). */
   findByTokenHash(tokenHash: string): { roomId: string; seat: Role } | null
+  /** Peer mocks: the interviewer and candidate links trade roles (or trade back). */
+  setRolesSwapped(roomId: string, swapped: boolean): void
   /** Delete the room and every row that belongs to it; false if there was no such room. */
   deleteRoom(roomId: string): boolean
   /**
@@ -55,5 +57,7 @@ export interface Storage {
   saveSnapshot(roomId: string, uptoSeq: number, state: Uint8Array, ts: number): void
   /** All updates of a room in order (history and tests). */
   readUpdates(roomId: string, afterSeq?: number): StoredUpdate[]
+  /** Server times of the room's first and last board update (null when it has none). */
+  updateSpan(roomId: string): { first: number | null; last: number | null }
   close(): void
 }

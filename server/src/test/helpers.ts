@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import {
   PROTOCOL_VERSION,
   type ClientToServerEvents,
@@ -17,7 +18,7 @@ import { WebsocketProvider } from 'y-websocket'
 import * as syncProtocol from 'y-protocols/sync'
 import * as Y from 'yjs'
 import { testConfig, type Config } from '../config.ts'
-import { startServer, type LoopboardServer } from '../createServer.ts'
+import { DATABASE_FILE, startServer, type LoopboardServer } from '../createServer.ts'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
 
@@ -305,6 +306,16 @@ export class TestContext {
     const server = await startServer(config)
     this.onCleanup(() => server.close())
     return Object.assign(server, { dataDir: config.dataDir })
+  }
+
+  /**
+   * A connection of the test's own to a server's database file, to look at rows or move them
+   * in time the way an operator could (WAL lets it share the file with the server's).
+   */
+  database(server: TestServer): DatabaseSync {
+    const db = new DatabaseSync(join(server.dataDir, DATABASE_FILE))
+    this.onCleanup(() => db.close())
+    return db
   }
 
   /** The stock y-websocket client, in Node, with `ws` as its WebSocket. */

@@ -21,7 +21,6 @@ import {
 import { getPrompt, toPublicPrompt } from '@loopboard/prompts'
 import type { Socket } from 'socket.io-client'
 import { describe, expect, it } from 'vitest'
-import type { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { createRoom, httpBase, useTestContext, waitFor, withTimeout, type TestServer } from './helpers.ts'
 
 const ctx = useTestContext()
@@ -137,7 +136,7 @@ function snapshot(r: Room) {
     scorecards: [Role.Interviewer, Role.Candidate].map((seat) => server.interview.scorecard(roomId, seat)),
     feedback: [Role.Interviewer, Role.Candidate].map((seat) => server.interview.feedback(roomId, seat)),
     customPrompts: (server.interview.view(roomId, Role.Interviewer) as InterviewerView).customPrompts,
-    timeline: (server.storage as SqliteStorage).database
+    timeline: ctx.database(server)
       .prepare('SELECT ts, type, data FROM events WHERE room_id = ? ORDER BY id')
       .all(roomId),
   }
