@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process'
+import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { DEFAULT_MAX_FRAME_BYTES } from '@loopboard/protocol'
 import { describe, expect, it } from 'vitest'
@@ -15,6 +16,9 @@ describe('loadConfig', () => {
       snapshotEveryUpdates: 500,
       roomIdleUnloadMs: 30_000,
       logLevel: 'info',
+      logFormat: 'pretty',
+      nodeId: `${hostname()}-${process.pid}`,
+      metricsToken: undefined,
     })
     expect(config.dataDir).toBe(resolve('./data'))
   })
@@ -41,6 +45,22 @@ describe('loadConfig', () => {
       roomIdleUnloadMs: 0,
       logLevel: 'silent',
     })
+  })
+
+  it('reads the operations settings and refuses bad ones', () => {
+    expect(loadConfig({ LOG_FORMAT: 'json', NODE_ID: 'relay-1.eu', METRICS_TOKEN: 'x'.repeat(16) })).toMatchObject({
+      logFormat: 'json',
+      nodeId: 'relay-1.eu',
+      metricsToken: 'x'.repeat(16),
+    })
+    for (const env of [
+      { LOG_FORMAT: 'xml' },
+      { NODE_ID: 'has space' },
+      { NODE_ID: 'x'.repeat(65) },
+      { METRICS_TOKEN: 'short' },
+    ]) {
+      expect(() => loadConfig(env), JSON.stringify(env)).toThrow(/Invalid configuration/)
+    }
   })
 
   it('fails listing every invalid variable', () => {

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { DEFAULT_MAX_FRAME_BYTES, MAX_AUDIO_TOKEN_TTL_S, type IceServer } from '@loopboard/protocol'
 import { z } from 'zod'
@@ -22,6 +23,12 @@ const EnvSchema = z.object({
   MAX_AWARENESS_STATE_BYTES: int(256).default(32 * 1024),
   MAX_ROOM_PARTICIPANTS: int(1).default(32),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
+  NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'NODE_ID: 1-64 letters, digits, dots, dashes, underscores or colons')
+    .optional(),
+  METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN: at least 16 characters').optional(),
   LIVEKIT_URL: z.url().optional(),
   LIVEKIT_API_KEY: z.string().min(1).optional(),
   LIVEKIT_API_SECRET: z.string().min(1).optional(),
@@ -86,6 +93,12 @@ export interface Config {
   /** Sockets per room on /yjs, and on socket.io, beyond which joiners are refused. */
   maxRoomParticipants: number
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
+  /** `pretty` (one readable line per event) or `json` (one object per line, for log shippers). */
+  logFormat: 'pretty' | 'json'
+  /** Names this process in logs and metrics; several relays behind one proxy need distinct ids. */
+  nodeId: string
+  /** When set, `GET /metrics` needs `Authorization: Bearer <token>`; open otherwise. */
+  metricsToken: string | undefined
   /** Audio through LiveKit when set; otherwise peer-to-peer audio signalled over socket.io. */
   livekit: LiveKitConfig | null
   audioTokenTtlSeconds: number
@@ -134,6 +147,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxAwarenessStateBytes: e.MAX_AWARENESS_STATE_BYTES,
     maxRoomParticipants: e.MAX_ROOM_PARTICIPANTS,
     logLevel: e.LOG_LEVEL,
+    logFormat: e.LOG_FORMAT,
+    // Unique among relays on one machine without any setting.
+    nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
+    metricsToken: e.METRICS_TOKEN,
     livekit: e.LIVEKIT_URL
       ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! }
       : null,

@@ -9,6 +9,7 @@ import { createApp } from './http/createApp.ts'
 import { attachInterview } from './interview/interviewSocket.ts'
 import { InterviewService } from './interview/InterviewService.ts'
 import { createLogger, type Logger } from './logger.ts'
+import { Metrics } from './metrics/Metrics.ts'
 import { PresenceHub } from './presence/PresenceHub.ts'
 import { AudioFiles } from './audioRecording/AudioFiles.ts'
 import { attachRecording } from './audioRecording/recordingSocket.ts'
@@ -38,6 +39,7 @@ export interface LoopboardServer {
   presence: PresenceHub
   recordings: RecordingService
   logger: Logger
+  metrics: Metrics
   /** Snapshot rooms, close every socket, stop listening, close storage. */
   close(): Promise<void>
 }
@@ -51,8 +53,10 @@ const SOCKET_IO_PATH = '/socket.io/'
 /** Start one process that serves the client, the API, /yjs and socket.io from one origin. */
 export async function startServer(
   config: Config,
-  logger: Logger = createLogger(config.logLevel)
+  logger: Logger = createLogger(config.logLevel, { format: config.logFormat, nodeId: config.nodeId })
 ): Promise<LoopboardServer> {
+  const metrics = new Metrics(config.nodeId)
+  let draining = false
   const database = openSqliteDatabase(join(config.dataDir, DATABASE_FILE))
   const storage = new SqliteStorage(database)
   const rooms = new RoomService(storage)
@@ -67,9 +71,24 @@ export async function startServer(
     interview,
   })
   const keys = new InterviewerKeys(database)
-  const app = createApp({ config, rooms, keys, lifecycle, interview, storage, logger, recordings })
+  const app = createApp({
+    config,
+    rooms,
+    keys,
+    lifecycle,
+    interview,
+    storage,
+    logger,
+    recordings,
+    ops: {
+      metrics,
+      metricsToken: config.metricsToken,
+      readiness: [{ name: 'storage', check: () => storage.ping() }],
+      draining: () => draining,
+    },
+  })
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
-  const relay = new SyncRelay({ config, storage, rooms, logger })
+  const relay = new SyncRelay({ config, storage, rooms, logger, metrics })
   httpServer.on('upgrade', (req, socket, head) => {
     if (relay.handleUpgrade(req, socket, head)) return
     // socket.io answers its own path; nobody answers anything else.
@@ -80,6 +99,11 @@ export async function startServer(
   attachP2PSignalling(presence, logger)
   attachAudioTimeline(presence, interview, logger)
   attachRecording(presence, recordings, logger)
+  metrics.observe({
+    loadedRooms: () => relay.activeRooms,
+    yjsSockets: () => relay.openSockets,
+    socketIoSockets: () => presence.io.engine.clientsCount,
+  })
   // A deleted room's live connections go first (/yjs closes with 4404, socket.io disconnects),
   // then its rows, then what is kept for it in memory and on disk.
   lifecycle.register({ name: 'relay', closeConnections: (roomId) => relay.dropRoom(roomId) })
@@ -108,6 +132,7 @@ export async function startServer(
   let closing: Promise<void> | null = null
   const close = () =>
     (closing ??= (async () => {
+      draining = true
       await lifecycle.close()
       await recordings.close()
       relay.close()
@@ -116,5 +141,20 @@ export async function startServer(
       storage.close()
     })())
 
-  return { url, port, httpServer, storage, rooms, keys, lifecycle, interview, relay, presence, recordings, logger, close }
+  return {
+    url,
+    port,
+    httpServer,
+    storage,
+    rooms,
+    keys,
+    lifecycle,
+    interview,
+    relay,
+    presence,
+    recordings,
+    logger,
+    metrics,
+    close,
+  }
 }

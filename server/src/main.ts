@@ -13,7 +13,7 @@ try {
   process.stderr.write(`${(error as Error).message}\n`)
   process.exit(1)
 }
-const logger = createLogger(config.logLevel)
+const logger = createLogger(config.logLevel, { format: config.logFormat, nodeId: config.nodeId })
 const server = await startServer(config, logger).catch((error: NodeJS.ErrnoException) => {
   const hint = error.code === 'EADDRINUSE' ? ` (port ${config.port} is in use; set PORT to another)` : ''
   logger.error(`could not start${hint}`, { error })

@@ -17,14 +17,12 @@ import { apiError } from './errors.ts'
 import { buildTimeline, noteRoutes, promptRoutes, timelineRoutes } from './interviewRoutes.ts'
 import { recordingRoutes } from './audioRecordingRoutes.ts'
 import { reviewRoutes } from './reviewRoutes.ts'
+import { opsRoutes, type OpsOptions } from './opsRoutes.ts'
 import { seatGuard } from './requireSeat.ts'
 import { roomRoutes } from './roomRoutes.ts'
 
 export interface AppOptions {
-  config: Pick<
-    Config,
-    'publicUrl' | 'staticDir' | 'livekit' | 'audioTokenTtlSeconds' | 'iceServers' | 'roomCreation'
-  >
+  config: Pick<Config, 'publicUrl' | 'staticDir' | 'livekit' | 'audioTokenTtlSeconds' | 'iceServers' | 'roomCreation'>
   rooms: RoomService
   /** Deletes rooms (`DELETE /api/rooms/<roomId>`). */
   lifecycle: RoomLifecycle
@@ -35,13 +33,15 @@ export interface AppOptions {
   logger: Logger
   /** Recording, audio tracks, summary, archive and deletion; those routes are absent without it. */
   recordings?: RecordingService
+  /** `/healthz`, `/readyz`, `/metrics` (only `/healthz` without it). */
+  ops?: Omit<OpsOptions, 'logger'>
 }
 
 const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Loopboard</title>
 <p>The client is not built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and reload.</p>`
 
 /** The HTTP API and the built client, as one Hono app. */
-export function createApp({ config, rooms, keys, lifecycle, interview, storage, logger, recordings }: AppOptions) {
+export function createApp({ config, rooms, keys, lifecycle, interview, storage, logger, recordings, ops }: AppOptions) {
   const app = new Hono()
   const audioTracks = recordings ? (roomId: string) => recordings.audioTracks(roomId) : undefined
 
@@ -53,7 +53,8 @@ export function createApp({ config, rooms, keys, lifecycle, interview, storage, 
 
   const guard = seatGuard({ rooms })
 
-  app.get('/healthz', (c) => c.json({ ok: true }))
+  if (ops) app.route('/', opsRoutes({ ...ops, logger }))
+  else app.get('/healthz', (c) => c.json({ ok: true }))
   app.get('/api/config', (c) =>
     c.json<ServerInfo>({ roomCreation: config.roomCreation, protocolVersion: PROTOCOL_VERSION })
   )

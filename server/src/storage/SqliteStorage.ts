@@ -148,6 +148,10 @@ export class SqliteStorage implements Storage {
     return rows.map((r) => ({ seq: r.seq, ts: r.ts, author: r.author, update: r.bytes }))
   }
 
+  ping(): void {
+    this.db.prepare('SELECT 1').get()
+  }
+
   close(): void {
     if (this.db.isOpen) this.db.close()
   }

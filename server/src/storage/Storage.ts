@@ -59,5 +59,7 @@ export interface Storage {
   readUpdates(roomId: string, afterSeq?: number): StoredUpdate[]
   /** Server times of the room's first and last board update (null when it has none). */
   updateSpan(roomId: string): { first: number | null; last: number | null }
+  /** Throws unless the database answers a trivial query (`GET /readyz`). */
+  ping(): void
   close(): void
 }

@@ -4,6 +4,7 @@ import { CloseCode } from '@loopboard/protocol'
 import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
+import type { CommitMetrics } from '../metrics/Metrics.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import type { Storage } from '../storage/Storage.ts'
 import { RoomLoadError, RoomStateError, SyncRoom, type RoomLimits, type SyncConnection } from './SyncRoom.ts'
@@ -37,6 +38,8 @@ export interface SyncRelayOptions {
   storage: Storage
   rooms: RoomService
   logger: Logger
+  /** Told of every commit of board updates (count, latency, failures). */
+  metrics?: CommitMetrics
 }
 
 function truncateReason(reason: string): string {
@@ -85,7 +88,7 @@ export class SyncRelay {
     // closes with a reason; far larger frames are cut off by ws itself (also 1009).
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.config.maxFrameBytes + 64 * 1024 })
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS).unref()
-    this.batcher = new UpdateBatcher(options.storage)
+    this.batcher = new UpdateBatcher(options.storage, options.metrics)
     const { config } = options
     this.limits = {
       maxStructs: config.maxUpdateStructs,
@@ -98,6 +101,11 @@ export class SyncRelay {
   /** Number of rooms held in memory. */
   get activeRooms(): number {
     return this.rooms.size
+  }
+
+  /** Open /yjs WebSockets, all rooms together. */
+  get openSockets(): number {
+    return this.wss.clients.size
   }
 
   /** The live room, loading it from storage first if needed; throws if it cannot be loaded. */

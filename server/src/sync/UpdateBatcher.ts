@@ -1,3 +1,5 @@
+import { performance } from 'node:perf_hooks'
+import type { CommitMetrics } from '../metrics/Metrics.ts'
 import type { Storage, StoredUpdate } from '../storage/Storage.ts'
 
 interface Pending {
@@ -18,8 +20,11 @@ export class UpdateBatcher {
   private pending: Pending[] = []
   private scheduled: NodeJS.Immediate | null = null
 
-  constructor(storage: Storage) {
+  private metrics: CommitMetrics | undefined
+
+  constructor(storage: Storage, metrics?: CommitMetrics) {
     this.storage = storage
+    this.metrics = metrics
   }
 
   /** Queue `update`; `stored` runs after it is committed, `failed` if the commit fails. */
@@ -35,12 +40,15 @@ export class UpdateBatcher {
     const batch = this.pending
     this.pending = []
     if (!batch.length) return
+    const started = performance.now()
     try {
       this.storage.appendUpdates(batch)
     } catch (error) {
+      this.metrics?.commitFailed()
       for (const p of batch) p.failed(error)
       return
     }
+    this.metrics?.committed(batch.length, (performance.now() - started) / 1000)
     // One room's trouble (e.g. a snapshot failing) must not keep the others from broadcasting.
     for (const p of batch) {
       try {

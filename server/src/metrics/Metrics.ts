@@ -1,0 +1,87 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
+
+/** What the gauges read when Prometheus scrapes; counted where the things live, not mirrored. */
+export interface MetricSources {
+  /** Rooms whose board is held in memory by this process. */
+  loadedRooms(): number
+  /** Open /yjs WebSockets. */
+  yjsSockets(): number
+  /** Open socket.io connections (presence, interview control, signalling). */
+  socketIoSockets(): number
+}
+
+/** Commit latency buckets (seconds): a healthy SQLite commit is well under a millisecond. */
+const COMMIT_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
+
+/**
+ * This process's Prometheus metrics, in a registry of its own so several servers in one
+ * process (tests, the bench) never share or clash. Metrics carry no room ids: rooms come and
+ * go by the thousand, and a label per room would grow Prometheus without bound.
+ */
+export class Metrics {
+  readonly registry = new Registry()
+  private updates: Counter
+  private commitSeconds: Histogram
+  private commitFailures: Counter
+
+  constructor(nodeId: string) {
+    this.registry.setDefaultLabels({ node: nodeId })
+    collectDefaultMetrics({ register: this.registry, prefix: 'loopboard_' })
+    this.updates = new Counter({
+      name: 'loopboard_board_updates_total',
+      help: 'Board updates committed to storage (rate() gives updates per second).',
+      registers: [this.registry],
+    })
+    this.commitSeconds = new Histogram({
+      name: 'loopboard_storage_commit_seconds',
+      help: 'Time to commit one batch of board updates to storage.',
+      buckets: COMMIT_BUCKETS_S,
+      registers: [this.registry],
+    })
+    this.commitFailures = new Counter({
+      name: 'loopboard_storage_commit_failures_total',
+      help: 'Batches of board updates whose commit failed (their senders were closed, nothing acknowledged).',
+      registers: [this.registry],
+    })
+  }
+
+  /** Read the live gauges from `sources` at every scrape. */
+  observe(sources: MetricSources): void {
+    new Gauge({
+      name: 'loopboard_rooms_loaded',
+      help: 'Rooms whose board is held in memory by this process.',
+      registers: [this.registry],
+      collect() {
+        this.set(sources.loadedRooms())
+      },
+    })
+    new Gauge({
+      name: 'loopboard_sockets',
+      help: 'Open client connections by transport.',
+      labelNames: ['transport'],
+      registers: [this.registry],
+      collect() {
+        this.set({ transport: 'yjs' }, sources.yjsSockets())
+        this.set({ transport: 'socketio' }, sources.socketIoSockets())
+      },
+    })
+  }
+
+  /** A batch of `updates` board updates was committed in `seconds`. */
+  committed(updates: number, seconds: number): void {
+    this.updates.inc(updates)
+    this.commitSeconds.observe(seconds)
+  }
+
+  commitFailed(): void {
+    this.commitFailures.inc()
+  }
+
+  /** The Prometheus text exposition. */
+  async text(): Promise<{ contentType: string; body: string }> {
+    return { contentType: this.registry.contentType, body: await this.registry.metrics() }
+  }
+}
+
+/** The part of {@link Metrics} the update batcher reports to. */
+export type CommitMetrics = Pick<Metrics, 'committed' | 'commitFailed'>
