@@ -8,7 +8,11 @@ import { onCommand } from '../presence/socketCommand.ts'
  * Audio joins, leaves, mutes and unmutes on the session timeline, whichever transport carries
  * the audio (LiveKit or the peer-to-peer mesh): each client reports its own `audio:state`.
  */
-export function attachAudioTimeline(hub: PresenceHub, timeline: Pick<InterviewService, 'record'>, logger: Logger): void {
+export function attachAudioTimeline(
+  hub: PresenceHub,
+  timeline: Pick<InterviewService, 'record'>,
+  logger: Logger
+): void {
   hub.onConnection((socket) => {
     const { roomId, participant } = socket.data
     const who = { userId: participant.userId, name: participant.name, role: participant.role }

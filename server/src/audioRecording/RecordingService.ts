@@ -117,7 +117,11 @@ export class RecordingService {
     if (this.store.currentRecording(roomId)) return
     const now = this.now()
     this.store.startRecording(roomId, now)
-    this.events.appendEvent(roomId, { ts: now, type: TimelineEventType.RecordingStarted, data: { userId: by.userId, name: by.name } })
+    this.events.appendEvent(roomId, {
+      ts: now,
+      type: TimelineEventType.RecordingStarted,
+      data: { userId: by.userId, name: by.name },
+    })
     this.onChange(roomId)
   }
 
@@ -125,7 +129,11 @@ export class RecordingService {
   stop(roomId: string, by: { userId: string; name: string }): void {
     const now = this.now()
     if (!this.store.stopRecording(roomId, now)) return
-    this.events.appendEvent(roomId, { ts: now, type: TimelineEventType.RecordingStopped, data: { userId: by.userId, name: by.name } })
+    this.events.appendEvent(roomId, {
+      ts: now,
+      type: TimelineEventType.RecordingStopped,
+      data: { userId: by.userId, name: by.name },
+    })
     this.onChange(roomId)
   }
 
@@ -208,7 +216,10 @@ export class RecordingService {
       const stored = this.store.chunk(roomId, trackId, meta.seq)
       if (stored) {
         if (stored.sha256 === chunk.sha256 && stored.bytes === chunk.bytes) return { created: false, chunk: stored }
-        throw new DomainError(Refusal.Conflict, `Chunk ${meta.seq} of this track was already uploaded with different bytes.`)
+        throw new DomainError(
+          Refusal.Conflict,
+          `Chunk ${meta.seq} of this track was already uploaded with different bytes.`
+        )
       }
       const recording = this.store.recording(track.recordingId)
       if (recording?.stoppedAt != null && meta.startedAt > recording.stoppedAt + STOP_GRACE_MS) {

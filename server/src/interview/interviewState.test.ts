@@ -1,13 +1,7 @@
 import { ControlAction, phaseRemainingMs } from '@loopboard/protocol'
 import { describe, expect, it } from 'vitest'
 import { DomainError } from '../DomainError.ts'
-import {
-  applyControl,
-  applyRevealHint,
-  applySetPrompt,
-  initialInterviewState,
-  sessionMs,
-} from './interviewState.ts'
+import { applyControl, applyRevealHint, applySetPrompt, initialInterviewState, sessionMs } from './interviewState.ts'
 
 const PHASES = 3
 

@@ -63,8 +63,7 @@ export function applyControl(
       return { ...state, status: InterviewStatus.Running, phaseResumedAt: now }
     case ControlAction.NextPhase:
       if (!live) throw notNow('Start the interview first.')
-      if (state.phaseIndex >= phaseCount - 1)
-        throw notNow('This is the last phase; finish the interview instead.')
+      if (state.phaseIndex >= phaseCount - 1) throw notNow('This is the last phase; finish the interview instead.')
       return enterPhase(state, state.phaseIndex + 1, now)
     case ControlAction.PreviousPhase:
       if (!live) throw notNow('Start the interview first.')

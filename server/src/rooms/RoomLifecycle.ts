@@ -141,5 +141,4 @@ export class RoomLifecycle {
     this.sweeper = null
     await this.sweeping?.catch(() => {})
   }
-
 }

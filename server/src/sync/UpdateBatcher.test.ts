@@ -1,0 +1,136 @@
+import type { Role } from '@loopboard/protocol'
+import { afterEach, describe, expect, it } from 'vitest'
+import { SqliteStorage } from '../storage/SqliteStorage.ts'
+import type { StoredUpdate } from '../storage/Storage.ts'
+import { UpdateBatcher } from './UpdateBatcher.ts'
+
+/** The real SQLite storage, counting its batched commits. */
+class CountingStorage extends SqliteStorage {
+  commits: number[] = []
+  override appendUpdates(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): void {
+    super.appendUpdates(batch)
+    this.commits.push(batch.length)
+  }
+}
+
+const open: SqliteStorage[] = []
+afterEach(() => {
+  for (const s of open.splice(0)) s.close()
+})
+
+function setup(...rooms: string[]) {
+  const storage = new CountingStorage(':memory:')
+  open.push(storage)
+  for (const id of rooms) {
+    storage.createRoom(
+      { id, title: id, createdAt: 0 },
+      { interviewer: `${id}-i`, candidate: `${id}-c`, observer: `${id}-o` }
+    )
+  }
+  return { storage, batcher: new UpdateBatcher(storage) }
+}
+
+const update = (seq: number, author: Role = 'candidate'): StoredUpdate => ({
+  seq,
+  ts: 1_000 + seq,
+  author,
+  update: new Uint8Array([seq]),
+})
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve))
+
+describe('UpdateBatcher', () => {
+  it('commits what one event-loop turn appended in one transaction, then reports each as stored', async () => {
+    const { storage, batcher } = setup('r1', 'r2')
+    const events: string[] = []
+    const stored = (name: string, roomId: string) => () =>
+      events.push(`${name} stored (log of ${roomId}: ${storage.readUpdates(roomId).length})`)
+    const failed = () => events.push('failed')
+    batcher.append('r1', update(1), stored('a', 'r1'), failed)
+    batcher.append('r2', update(1), stored('b', 'r2'), failed)
+    batcher.append('r1', update(2), stored('c', 'r1'), failed)
+    // Nothing is on disk, and nobody told, within the turn that appended.
+    expect(storage.readUpdates('r1')).toEqual([])
+    expect(events).toEqual([])
+    await nextTurn()
+    expect(storage.commits).toEqual([3])
+    // Each `stored` runs after the whole batch is committed, in append order.
+    expect(events).toEqual(['a stored (log of r1: 2)', 'b stored (log of r2: 1)', 'c stored (log of r1: 2)'])
+    batcher.append('r2', update(2), stored('d', 'r2'), failed)
+    await nextTurn()
+    expect(storage.commits).toEqual([3, 1])
+  })
+
+  it('a failed commit stores none of the batch and tells every member, not one of them stored', async () => {
+    const { storage, batcher } = setup('r1')
+    const stored: string[] = []
+    const failures: unknown[] = []
+    batcher.append(
+      'r1',
+      update(1),
+      () => stored.push('r1'),
+      (error) => failures.push(error)
+    )
+    // An update for a room that does not exist fails the transaction (foreign key).
+    batcher.append(
+      'ghost',
+      update(1),
+      () => stored.push('ghost'),
+      (error) => failures.push(error)
+    )
+    await nextTurn()
+    expect(storage.readUpdates('r1')).toEqual([])
+    expect(stored).toEqual([])
+    expect(failures).toHaveLength(2)
+    expect(failures[0]).toBeInstanceOf(Error)
+    expect(failures[1]).toBe(failures[0])
+    // The batcher is not stuck: the next turn commits again.
+    batcher.append(
+      'r1',
+      update(1),
+      () => stored.push('r1 again'),
+      (error) => failures.push(error)
+    )
+    await nextTurn()
+    expect(stored).toEqual(['r1 again'])
+    expect(storage.readUpdates('r1').map((u) => u.seq)).toEqual([1])
+  })
+
+  it('one member whose after-store step throws is told it failed; the others are still reported stored', async () => {
+    const { batcher } = setup('r1', 'r2')
+    const seen: string[] = []
+    batcher.append(
+      'r1',
+      update(1),
+      () => {
+        throw new Error('snapshot failed')
+      },
+      (error) => seen.push(`r1 failed: ${(error as Error).message}`)
+    )
+    batcher.append(
+      'r2',
+      update(1),
+      () => seen.push('r2 stored'),
+      () => seen.push('r2 failed')
+    )
+    await nextTurn()
+    expect(seen).toEqual(['r1 failed: snapshot failed', 'r2 stored'])
+  })
+
+  it('flush commits at once (shutdown) and leaves nothing for the scheduled turn', async () => {
+    const { storage, batcher } = setup('r1')
+    let stored = 0
+    batcher.append(
+      'r1',
+      update(1),
+      () => stored++,
+      () => {}
+    )
+    batcher.flush()
+    expect(storage.readUpdates('r1')).toHaveLength(1)
+    expect(stored).toBe(1)
+    await nextTurn()
+    expect(storage.commits).toEqual([1])
+    batcher.flush()
+    expect(storage.commits).toEqual([1])
+  })
+})
