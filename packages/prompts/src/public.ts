@@ -4,4 +4,4 @@
  * authenticated API; a static asset is readable by anyone holding the URL.
  */
 export * from './schema.ts'
-export { allTags, searchPrompts, type PromptFilter, type SearchablePrompt } from './search.ts'
+export { allTags, searchPrompts, tagKey, type PromptFilter, type SearchablePrompt } from './search.ts'

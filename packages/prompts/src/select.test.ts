@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { PROMPTS } from './bank/index.ts'
 import { toPublicPrompt } from './schema.ts'
-import { allTags, searchPrompts, type SearchablePrompt } from './search.ts'
+import { allTags, searchPrompts, tagKey, type SearchablePrompt } from './search.ts'
 import { getPrompt } from './select.ts'
 
 const ids = (prompts: readonly { id: string }[]) => prompts.map((p) => p.id)
@@ -117,9 +117,32 @@ describe('searchPrompts', () => {
 })
 
 describe('allTags', () => {
-  it('lists each tag once, sorted', () => {
-    expect(allTags(FIXTURES)).toEqual(['caching', 'Caching', 'CDN', 'Fan-out', 'NLP', 'Ranking', 'WebSockets'])
+  it('lists each tag once, sorted; case variants are one tag', () => {
+    expect(allTags(FIXTURES)).toEqual(['Caching', 'CDN', 'Fan-out', 'NLP', 'Ranking', 'WebSockets'])
     expect(allTags([])).toEqual([])
+  })
+
+  it('folds plurals, case, spacing and hyphens into one tag, shown in its shortest spelling', () => {
+    expect(allTags([{ tags: ['Tries', 'Search'] }, { tags: ['Trie'] }, { tags: ['tries '] }])).toEqual([
+      'Search',
+      'Trie',
+    ])
+    expect(allTags([{ tags: ['Real-time', 'real time', 'Access'] }, { tags: ['Acces'] }])).toEqual([
+      'Acces',
+      'Access',
+      'Real-time',
+    ])
+    expect(tagKey('Tries')).toBe(tagKey('trie'))
+    expect(tagKey('Message Queues')).toBe(tagKey('message-queue'))
+    expect(tagKey('Access')).not.toBe(tagKey('Acces'))
+  })
+
+  it('a tag filter finds every spelling of the tag', () => {
+    const prompts = [
+      { id: 'a', title: 'A', statement: '', track: 'backend', difficulty: 'medium', tags: ['Tries'] },
+      { id: 'b', title: 'B', statement: '', track: 'backend', difficulty: 'medium', tags: ['Trie'] },
+    ] as const
+    expect(searchPrompts(prompts, { tag: 'Trie' }).map((p) => p.id)).toEqual(['a', 'b'])
   })
 
   it('covers the bank', () => {
@@ -127,6 +150,10 @@ describe('allTags', () => {
     expect(new Set(tags).size).toBe(tags.length)
     expect(tags).toEqual([...tags].sort((a, b) => a.localeCompare(b)))
     expect(tags).toEqual(expect.arrayContaining(['CDN', 'Collaborative Filtering', 'Leader Election', 'Hashing']))
-    for (const prompt of PROMPTS) for (const tag of prompt.tags) expect(tags).toContain(tag)
+    // Every tag of every prompt is offered (in one spelling), and no two offered tags are the same tag.
+    for (const prompt of PROMPTS) for (const tag of prompt.tags) expect(tags.map(tagKey)).toContain(tagKey(tag))
+    expect(new Set(tags.map(tagKey)).size).toBe(tags.length)
+    expect(tags).toContain('Trie')
+    expect(tags).not.toContain('Tries')
   })
 })
