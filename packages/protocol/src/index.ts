@@ -19,6 +19,7 @@ export {
 export {
   DisplayNameSchema,
   HandshakeAuthSchema,
+  PARTICIPANT_COLORS,
   ParticipantSchema,
   PresenceStatus,
   PresenceStatusPayloadSchema,

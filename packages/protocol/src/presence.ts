@@ -21,6 +21,25 @@ export const HandshakeAuthSchema = z.object({
 })
 export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>
 
+/**
+ * Participant colours (cursor, avatar, caret), readable on the light canvas and apart from each
+ * other. The server hands each participant of a room the first one nobody present holds.
+ */
+export const PARTICIPANT_COLORS = [
+  '#e03131',
+  '#1971c2',
+  '#2f9e44',
+  '#f08c00',
+  '#9c36b5',
+  '#0c8599',
+  '#c2255c',
+  '#5f3dc4',
+  '#66a80f',
+  '#e8590c',
+  '#3b5bdb',
+  '#862e9c',
+] as const
+
 /** One participant as everyone in the room sees them. */
 export const ParticipantSchema = z.object({
   /** The socket id: unique per connection. */
@@ -30,6 +49,8 @@ export const ParticipantSchema = z.object({
   role: RoleSchema,
   status: PresenceStatusSchema,
   joinedAt: z.number(),
+  /** Assigned by the server, distinct among the people in the room (see {@link PARTICIPANT_COLORS}). */
+  color: z.string(),
 })
 export type Participant = z.infer<typeof ParticipantSchema>
 

@@ -1,4 +1,5 @@
 import {
+  PARTICIPANT_COLORS,
   PROTOCOL_VERSION,
   SocketEvent,
   type HelloPayload,
@@ -181,6 +182,30 @@ describe('presence in a room', () => {
     expect(stranger.events.joined).toEqual([])
     expect(stranger.events.left).toEqual([])
     expect(names(stranger.events.snapshots.at(-1))).toEqual(['Stranger'])
+  })
+
+  it('gives everyone in a room a colour nobody else there holds, and frees it when they leave', async () => {
+    const server = await ctx.server()
+    const room = await createRoom(server)
+    const ann = await join(server, room.roomId, room.tokens.interviewer, 'Ann')
+    const bob = await join(server, room.roomId, room.tokens.candidate, 'Bob')
+    const cy = await join(server, room.roomId, room.tokens.observer, 'Cy')
+    const colours = () => server.presence.list(room.roomId).map((p) => p.color)
+    expect(new Set(colours()).size).toBe(3)
+    expect(colours().every((c) => (PARTICIPANT_COLORS as readonly string[]).includes(c))).toBe(true)
+    // Everyone hears the same colours the server holds.
+    await until(
+      ann.socket,
+      () => (ann.events.snapshots.at(-1) ?? []).map((p) => p.color).join() === colours().join(),
+      'ann to see three colours'
+    )
+    const bobColour = bob.events.hello[0]!.you.color
+    bob.socket.disconnect()
+    await until(ann.socket, () => names(ann.events.snapshots.at(-1)).length === 2, 'bob to leave')
+    const dee = await join(server, room.roomId, room.tokens.candidate, 'Dee')
+    expect(dee.events.hello[0]!.you.color).toBe(bobColour)
+    expect(new Set(colours()).size).toBe(3)
+    expect(cy.events.hello[0]!.you.color).not.toBe(ann.events.hello[0]!.you.color)
   })
 
   it('rejects an invalid presence:status with error:payload and ack {ok:false}, changing nothing', async () => {

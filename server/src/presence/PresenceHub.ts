@@ -1,6 +1,7 @@
 import type { Server as HttpServer } from 'node:http'
 import {
   HandshakeAuthSchema,
+  PARTICIPANT_COLORS,
   PROTOCOL_VERSION,
   PresenceStatusPayloadSchema,
   SocketEvent,
@@ -80,6 +81,8 @@ export class PresenceHub {
           role: result.role,
           status: 'online',
           joinedAt: Date.now(),
+          // Chosen on admission, against who is in the room then.
+          color: PARTICIPANT_COLORS[0],
         },
       }
       next()
@@ -127,9 +130,11 @@ export class PresenceHub {
   }
 
   private admit(socket: PresenceSocket) {
-    const { roomId, participant } = socket.data
+    const { roomId } = socket.data
     let room = this.participants.get(roomId)
     if (!room) this.participants.set(roomId, (room = new Map()))
+    const participant = { ...socket.data.participant, color: colorFor(socket.data.participant.userId, room) }
+    socket.data.participant = participant
     room.set(socket.id, participant)
     let sockets = this.sockets.get(roomId)
     if (!sockets) this.sockets.set(roomId, (sockets = new Set()))
@@ -175,6 +180,22 @@ export class PresenceHub {
   close(): Promise<void> {
     return new Promise((resolve) => void this.io.close(() => resolve()))
   }
+}
+
+/**
+ * A colour for `userId` that nobody else in the room holds: the one its other connection already
+ * has (a second socket of the same tab keeps its colour), else the first free one, else (more
+ * people than colours) the least used.
+ */
+export function colorFor(userId: string, present: ReadonlyMap<string, Participant>): string {
+  const uses = new Map<string, number>(PARTICIPANT_COLORS.map((c) => [c, 0]))
+  for (const p of present.values()) {
+    if (p.userId === userId) return p.color
+    uses.set(p.color, (uses.get(p.color) ?? 0) + 1)
+  }
+  let best: string = PARTICIPANT_COLORS[0]
+  for (const color of PARTICIPANT_COLORS) if (uses.get(color)! < uses.get(best)!) best = color
+  return best
 }
 
 function handshakeError(code: string, message: string): Error {
