@@ -24,7 +24,7 @@ test('record a session with consent, review it at two moments with its audio, th
 
   // The interviewer records; everyone sees it; each speaker is asked once.
   const recordClickedAt = Date.now()
-  await interviewer.page.getByRole('button', { name: '● Record' }).click()
+  await interviewer.page.getByRole('button', { name: 'Record', exact: true }).click()
   for (const p of [interviewer, candidate]) {
     await expect(p.page.getByTestId('recording')).toHaveAttribute('data-recording', 'true')
     await p.page.getByRole('button', { name: 'Record my audio', exact: true }).click()
@@ -42,7 +42,7 @@ test('record a session with consent, review it at two moments with its audio, th
   await candidate.page.waitForTimeout(3_000)
 
   const stopClickedAt = Date.now()
-  await interviewer.page.getByRole('button', { name: '■ Stop recording' }).click()
+  await interviewer.page.getByRole('button', { name: 'Stop recording' }).click()
   for (const p of [interviewer, candidate]) {
     await expect(p.page.getByTestId('recording')).toHaveAttribute('data-recorder', 'idle', { timeout: 20_000 })
   }

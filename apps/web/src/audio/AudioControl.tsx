@@ -1,4 +1,7 @@
+import { Headphones, Mic, MicOff, PhoneOff, Settings, Volume2 } from 'lucide-react'
 import { useEffect, useState } from 'react'
+import { IconButton, ICON_PX } from '../lib/IconButton.tsx'
+import { usePopover } from '../lib/usePopover.ts'
 import type { AudioSession } from './AudioSession.ts'
 import { useAudioStore } from './audioStore.ts'
 
@@ -34,7 +37,7 @@ export function AudioControl({ session, canSpeak }: { session: AudioSession | nu
     outputId,
     mode,
   } = useAudioStore()
-  const [showDevices, setShowDevices] = useState(false)
+  const { open: devicesOpen, toggle: toggleDevices, rootRef, triggerRef, panelId } = usePopover()
   const retryIn = useCountdown(retryAt)
 
   useEffect(() => {
@@ -51,31 +54,49 @@ export function AudioControl({ session, canSpeak }: { session: AudioSession | nu
   if (status === 'off') {
     return (
       <div className="audio" data-testid="audio" data-status={status}>
-        <button type="button" className="small" onClick={() => void session.start()}>
-          {canSpeak ? '🎙 Join audio' : '🔈 Listen'}
-        </button>
+        <IconButton
+          icon={canSpeak ? Mic : Volume2}
+          label={canSpeak ? 'Join audio' : 'Listen'}
+          title={canSpeak ? 'Join the audio call' : 'Listen to the audio call'}
+          onClick={() => void session.start()}
+        />
       </div>
     )
   }
+  const state = status === 'connected' ? (listenOnly ? 'listening' : muted ? 'muted' : 'live') : status
+  const StateIcon = state === 'listening' ? Headphones : state === 'muted' ? MicOff : Mic
   return (
-    <div className="audio" data-testid="audio" data-status={status} data-mode={mode ?? ''} data-failures={failures}>
+    <div
+      className="audio"
+      data-testid="audio"
+      data-status={status}
+      data-mode={mode ?? ''}
+      data-failures={failures}
+      ref={rootRef}
+    >
       {status === 'error' ? (
-        <span className="audio-error" role="alert">
+        <span className="audio-error" role="alert" title={error ?? undefined}>
           {error}
           {retryIn !== null ? ` Retrying in ${retryIn}s.` : ''}
         </span>
       ) : (
-        <span className={`badge audio-state audio-${status}`} role="status">
-          <span className={`dot ${speaking && !muted ? 'speaking' : ''}`} aria-hidden="true" />
-          {status === 'connected'
-            ? listenOnly
+        <span
+          className={`badge audio-state audio-${state}${speaking && !muted ? ' speaking' : ''}`}
+          role="status"
+          data-state={state}
+        >
+          <StateIcon size={ICON_PX - 2} aria-hidden="true" focusable="false" />
+          <span className="label">
+            {state === 'listening'
               ? 'Listening'
-              : muted
+              : state === 'muted'
                 ? 'Muted'
-                : 'Live'
-            : status === 'reconnecting'
-              ? 'Audio reconnecting…'
-              : 'Joining audio…'}
+                : state === 'live'
+                  ? 'Live'
+                  : status === 'reconnecting'
+                    ? 'Audio reconnecting…'
+                    : 'Joining audio…'}
+          </span>
         </span>
       )}
       {micProblem ? (
@@ -89,31 +110,28 @@ export function AudioControl({ session, canSpeak }: { session: AudioSession | nu
         </>
       ) : null}
       {!listenOnly && status !== 'error' ? (
-        <button
-          type="button"
-          className="small"
+        <IconButton
+          icon={muted ? Mic : MicOff}
+          label={muted ? 'Unmute' : 'Mute'}
+          collapse
           aria-pressed={muted}
           onClick={() => void session.toggleMute()}
-          title="Mute or unmute (Alt+A)"
+          title={`${muted ? 'Unmute' : 'Mute'} (Alt+A)`}
           aria-keyshortcuts="Alt+A"
-        >
-          {muted ? 'Unmute' : 'Mute'}
-        </button>
+        />
       ) : null}
-      <button
-        type="button"
-        className="small"
-        aria-expanded={showDevices}
-        onClick={() => setShowDevices((v) => !v)}
-        aria-label="Audio devices"
-      >
-        ⚙
-      </button>
-      <button type="button" className="small" onClick={() => void session.stop()}>
-        Leave audio
-      </button>
-      {showDevices ? (
-        <div className="devices" role="dialog" aria-label="Audio devices">
+      <IconButton
+        ref={triggerRef}
+        icon={Settings}
+        label="Audio devices"
+        className="small icon-only"
+        aria-expanded={devicesOpen}
+        aria-controls={panelId}
+        onClick={toggleDevices}
+      />
+      <IconButton icon={PhoneOff} label="Leave audio" collapse onClick={() => void session.stop()} />
+      {devicesOpen ? (
+        <div className="devices popover" role="dialog" aria-label="Audio devices" id={panelId}>
           {!listenOnly ? (
             <>
               <label htmlFor="audio-input">Microphone</label>

@@ -1,5 +1,7 @@
 import { Role } from '@loopboard/protocol'
+import { Circle, Square } from 'lucide-react'
 import { useState } from 'react'
+import { IconButton, ICON_PX } from '../lib/IconButton.tsx'
 import type { RecordingCommands } from './recordingClient.ts'
 import { useRecordingStore } from './recordingStore.ts'
 
@@ -31,19 +33,27 @@ export function RecordingBar({
   return (
     <div className="recording" data-testid="recording" data-recording={state.recording} data-recorder={recorder}>
       {state.recording ? (
-        <span className="rec-badge" role="status" title="This session is being recorded">
-          ● Recording
-          {recorder === 'recording' ? <span className="muted"> · your audio</span> : null}
+        <span
+          className="rec-badge"
+          role="status"
+          title={
+            recorder === 'recording'
+              ? 'This session is being recorded, your audio too'
+              : 'This session is being recorded'
+          }
+        >
+          <Circle size={ICON_PX - 4} fill="currentColor" aria-hidden="true" focusable="false" />
+          <span className="label">Recording</span>
+          {recorder === 'recording' ? <span className="muted label detail"> · your audio</span> : null}
         </span>
       ) : null}
       {role === Role.Interviewer ? (
-        <button
-          type="button"
-          className="small"
+        <IconButton
+          icon={state.recording ? Square : Circle}
+          label={state.recording ? 'Stop recording' : 'Record'}
+          collapse={state.recording}
           onClick={() => void run(state.recording ? commands.stop : commands.start)}
-        >
-          {state.recording ? '■ Stop recording' : '● Record'}
-        </button>
+        />
       ) : null}
       {error || recorderError ? (
         <span className="error small-print" role="alert">

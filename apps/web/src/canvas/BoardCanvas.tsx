@@ -1,8 +1,9 @@
 import { getAssetUrlsByImport } from '@tldraw/assets/imports.vite'
 import { useEffect } from 'react'
-import { Tldraw, type Editor } from 'tldraw'
+import { Tldraw, type Editor, type TLComponents } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { Board } from './createBoard.ts'
+import { PeerCursor } from './PeerCursor.tsx'
 
 /** Fonts, icons and translations come from our own origin: no CDN, works offline. */
 const assetUrls = getAssetUrlsByImport()
@@ -12,6 +13,9 @@ const assetUrls = getAssetUrlsByImport()
  * board, and the relay refuses frames over 1 MiB by default; base64 adds a third.
  */
 const MAX_ASSET_BYTES = 700 * 1024
+
+/** Module-level so tldraw sees the same object on every render. */
+const components: TLComponents = { CollaboratorCursor: PeerCursor }
 
 declare global {
   interface Window {
@@ -38,6 +42,7 @@ export function BoardCanvas({
       store={board.store}
       user={board.user}
       assetUrls={assetUrls}
+      components={components}
       licenseKey={import.meta.env.VITE_TLDRAW_LICENSE_KEY}
       maxAssetSize={MAX_ASSET_BYTES}
       onMount={(editor) => {

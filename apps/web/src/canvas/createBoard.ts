@@ -21,6 +21,8 @@ export interface Board {
   user: TLCurrentUser
   /** Tell tldraw whether the server link is up (it shows its own offline hint). */
   setOnline(online: boolean): void
+  /** Wear the colour the server assigned (cursor, selection) from now on. */
+  setColor(color: string): void
   destroy(): void
 }
 
@@ -33,12 +35,12 @@ export interface CreateBoardOptions {
   color: string
 }
 
-/** The cursor label: display name, the role the server vouches for, and whether they speak. */
-export function cursorLabel(name: string, role: unknown, audio?: unknown): string {
-  const base = typeof role === 'string' ? `${name} · ${role}` : name
-  const a = audio as { joined?: boolean; muted?: boolean; speaking?: boolean } | undefined
-  if (!a?.joined) return base
-  return `${base} ${a.speaking ? '🔊' : a.muted ? '🔇' : ''}`.trimEnd()
+/**
+ * The cursor label: display name and the role the server vouches for. Speaking and muted are
+ * drawn by {@link PeerCursor} as icons beside it.
+ */
+export function cursorLabel(name: string, role: unknown): string {
+  return typeof role === 'string' ? `${name} · ${role}` : name
 }
 
 /**
@@ -82,6 +84,10 @@ export function createBoard({ doc, awareness, role, userId, name, color }: Creat
     store,
     user,
     setOnline: (online) => status.set(online ? 'online' : 'offline'),
+    setColor: (next) => {
+      preferences.update((p) => ({ ...p, color: next }))
+      presenceUser.update((u) => ({ ...u, color: next }))
+    },
     destroy() {
       unbindPresence()
       unbindStore()

@@ -1,5 +1,8 @@
 import { ControlAction, InterviewStatus, type InterviewerView } from '@loopboard/protocol'
+import { ChevronLeft, ChevronRight } from 'lucide-react'
 import { useState } from 'react'
+import { ICON_PX } from '../lib/IconButton.tsx'
+import { useConfirm } from '../lib/useConfirm.tsx'
 import { useInterviewStore } from './interviewStore.ts'
 import { PhaseList } from './PhaseList.tsx'
 import { PromptPicker } from './PromptPicker.tsx'
@@ -9,7 +12,16 @@ import { ErrorText } from './fields.tsx'
 function Controls({ view }: { view: InterviewerView }) {
   const commands = useInterviewStore((s) => s.commands)
   const { busy, error, run } = useCommand()
+  const [confirm, confirmDialog] = useConfirm()
   const act = (action: ControlAction) => void run(() => commands!.control(action))
+  const finish = async () => {
+    const ok = await confirm({
+      title: 'Finish the interview?',
+      body: <p>The clock stops for everyone and the interview cannot be resumed. Notes and the scorecard stay open.</p>,
+      confirmLabel: 'Finish interview',
+    })
+    if (ok) act(ControlAction.Finish)
+  }
   const last = view.phaseIndex >= (view.prompt?.phases.length ?? 1) - 1
   const { status } = view
   return (
@@ -37,20 +49,21 @@ function Controls({ view }: { view: InterviewerView }) {
             onClick={() => act(ControlAction.PreviousPhase)}
             aria-label="Previous phase"
           >
-            ◀ Phase
+            <ChevronLeft size={ICON_PX} aria-hidden="true" /> Phase
           </button>
           {last ? (
-            <button type="button" disabled={busy} onClick={() => act(ControlAction.Finish)}>
+            <button type="button" disabled={busy} onClick={() => void finish()}>
               Finish
             </button>
           ) : (
             <button type="button" className="primary" disabled={busy} onClick={() => act(ControlAction.NextPhase)}>
-              Next phase ▶
+              Next phase <ChevronRight size={ICON_PX} aria-hidden="true" />
             </button>
           )}
         </>
       ) : null}
       <ErrorText error={error} />
+      {confirmDialog}
     </div>
   )
 }
@@ -166,6 +179,23 @@ function SwapRoles({ view }: { view: InterviewerView }) {
 /** The interviewer's side: choose a prompt, run the clock, reveal hints, read the guidance. */
 export function InterviewerPanel({ view }: { view: InterviewerView }) {
   const [picking, setPicking] = useState(false)
+  const [confirm, confirmDialog] = useConfirm()
+  const live = view.status === InterviewStatus.Running || view.status === InterviewStatus.Paused
+  const changePrompt = async () => {
+    const ok =
+      !live ||
+      (await confirm({
+        title: 'Change the prompt mid-interview?',
+        body: (
+          <p>
+            The candidate will see the new prompt at once, and the hints revealed so far are cleared. The clock keeps
+            running.
+          </p>
+        ),
+        confirmLabel: 'Choose another prompt',
+      }))
+    if (ok) setPicking(true)
+  }
   if (!view.prompt || picking) {
     return (
       <PromptPicker
@@ -180,9 +210,10 @@ export function InterviewerPanel({ view }: { view: InterviewerView }) {
       <section aria-labelledby="prompt-title">
         <h2 id="prompt-title">{view.prompt.title}</h2>
         <p className="statement">{view.prompt.statement}</p>
-        <button type="button" className="small" onClick={() => setPicking(true)}>
+        <button type="button" className="small" onClick={() => void changePrompt()}>
           Change prompt
         </button>
+        {confirmDialog}
       </section>
       <Controls view={view} />
       <PhaseList prompt={view.prompt} view={view} />

@@ -1,4 +1,5 @@
 import { formatElapsed, type Note } from '@loopboard/protocol'
+import { Shapes } from 'lucide-react'
 
 /** A note's time on the session clock, the same in the room and the review. */
 export function noteStamp(note: Pick<Note, 'sessionMs'>): string {
@@ -11,8 +12,9 @@ export function NoteLine({ stamp, note }: { stamp: string; note: Pick<Note, 'sha
     <>
       <span className="stamp">{stamp}</span>
       {note.shapeId ? (
-        <span className="shape-link" aria-label="attached to a shape">
-          ◆
+        <span className="shape-link" title="attached to a shape">
+          <Shapes size={12} aria-hidden="true" />
+          <span className="sr-only">attached to a shape</span>
         </span>
       ) : null}
       <span className="text">{note.text}</span>

@@ -25,7 +25,7 @@ export function PhaseTimer() {
       data-remaining-ms={Math.round(remaining)}
       title={over ? `Over the ${phase.minutes}-minute budget of this phase` : `${phase.minutes}-minute budget`}
     >
-      <span className="phase">
+      <span className="phase" title={label}>
         {view.status === InterviewStatus.NotStarted
           ? label
           : `${view.phaseIndex + 1}/${view.prompt.phases.length} · ${label}`}

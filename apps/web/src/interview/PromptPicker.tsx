@@ -1,4 +1,4 @@
-import { searchPrompts, type PublicPrompt } from '@loopboard/prompts/public'
+import { allTags, searchPrompts, type PublicPrompt } from '@loopboard/prompts/public'
 import { useEffect, useMemo, useState } from 'react'
 import { CustomPromptForm } from './CustomPromptForm.tsx'
 import { useInterviewStore } from './interviewStore.ts'
@@ -42,7 +42,8 @@ export function PromptPicker({
   }, [])
 
   const all = useMemo(() => [...customPrompts, ...(bank ?? [])], [bank, customPrompts])
-  const tags = useMemo(() => [...new Set(all.flatMap((p) => p.tags))].sort((a, b) => a.localeCompare(b)), [all])
+  // One entry per tag however the prompts spell it (Trie/Tries); the filter matches every spelling.
+  const tags = useMemo(() => allTags(all), [all])
   const results = searchPrompts(all, {
     query,
     track: track || undefined,

@@ -1,3 +1,4 @@
+import { Pause, Play } from 'lucide-react'
 import { memo } from 'react'
 import { useStore } from 'zustand'
 import { useSessionClock } from './sessionClock.ts'
@@ -102,7 +103,8 @@ export function PlayerBar({
         disabled={duration === 0}
         onClick={toggle}
       >
-        {playing ? '❚❚ Pause' : '▶ Play'}
+        {playing ? <Pause size={16} aria-hidden="true" /> : <Play size={16} aria-hidden="true" />}
+        {playing ? ' Pause' : ' Play'}
       </button>
       <div className="review-speeds" role="group" aria-label="Playback speed">
         {SPEEDS.map((s) => (

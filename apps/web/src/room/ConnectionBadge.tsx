@@ -24,7 +24,7 @@ export function ConnectionBadge({ state }: { state: ConnectionState }) {
       data-state={state}
     >
       <span className="dot" aria-hidden="true" />
-      {text}
+      <span className="label">{text}</span>
     </span>
   )
 }

@@ -1,7 +1,8 @@
-import type { Participant } from '@loopboard/protocol'
+import { Role, type Participant, type RecordingState } from '@loopboard/protocol'
+import { Check, CircleHelp, Mic, MicOff, Volume2, X } from 'lucide-react'
 import { useEffect, useState } from 'react'
 import { createUserId, react, type Editor } from 'tldraw'
-import { colorFor } from './identity.ts'
+import { useRecordingStore } from '../audioRecording/recordingStore.ts'
 import { useRoomStore } from './roomStore.ts'
 
 function useFollowing(editor: Editor | null): string | null {
@@ -13,12 +14,36 @@ function useFollowing(editor: Editor | null): string | null {
   return following
 }
 
+/** What a participant said about recording their audio; null when there is nothing to show. */
+export type ConsentState = 'asked' | 'consented' | 'declined'
+
+/**
+ * A participant's recording consent: consented or declined once they answered; asked while the
+ * room records and they have not answered yet. Observers are never recorded, so never asked.
+ */
+export function consentState(p: Participant, recording: RecordingState): ConsentState | null {
+  if (p.role === Role.Observer) return null
+  if (recording.consented.includes(p.userId)) return 'consented'
+  if (recording.declined?.includes(p.userId)) return 'declined'
+  return recording.recording ? 'asked' : null
+}
+
+const CONSENT_TEXT: Record<ConsentState, string> = {
+  asked: 'asked to record, no answer yet',
+  consented: 'audio recorded (consented)',
+  declined: 'declined audio recording',
+}
+const CONSENT_SHORT: Record<ConsentState, string> = { asked: 'asked', consented: 'consented', declined: 'declined' }
+const CONSENT_ICON = { asked: CircleHelp, consented: Check, declined: X }
+
 /** Who is in the room, from the presence channel; follow anyone's viewport. */
 export function ParticipantsPanel({ editor }: { editor: Editor | null }) {
   const participants = useRoomStore((s) => s.participants)
   const you = useRoomStore((s) => s.you)
   const following = useFollowing(editor)
   const peerAudio = useRoomStore((s) => s.peerAudio)
+  const recording = useRecordingStore((s) => s.state)
+  const showConsent = useRoomStore((s) => s.session?.role === Role.Interviewer)
 
   const toggleFollow = (p: Participant) => {
     if (!editor) return
@@ -35,6 +60,8 @@ export function ParticipantsPanel({ editor }: { editor: Editor | null }) {
           const isYou = p.id === you?.id
           const isFollowed = following === createUserId(p.userId)
           const audio = peerAudio[p.userId]
+          const consent = showConsent ? consentState(p, recording) : null
+          const ConsentIcon = consent ? CONSENT_ICON[consent] : null
           return (
             <li
               key={p.id}
@@ -46,7 +73,7 @@ export function ParticipantsPanel({ editor }: { editor: Editor | null }) {
             >
               <span
                 className={`avatar ${audio?.speaking ? 'speaking' : ''}`}
-                style={{ background: colorFor(p.userId) }}
+                style={{ background: p.color }}
                 aria-hidden="true"
               >
                 {p.name.slice(0, 1).toUpperCase()}
@@ -61,10 +88,29 @@ export function ParticipantsPanel({ editor }: { editor: Editor | null }) {
                   <span className={`status status-${p.status}`}>{p.status}</span>
                   {audio?.joined ? (
                     <span
-                      className="audio-flag"
-                      aria-label={audio.speaking ? 'speaking' : audio.muted ? 'muted' : 'in audio'}
+                      className={`audio-flag audio-${audio.muted ? 'muted' : audio.speaking ? 'speaking' : 'live'}`}
+                      data-testid="participant-audio"
                     >
-                      {audio.speaking ? '🔊 speaking' : audio.muted ? '🔇 muted' : '🎙'}
+                      {audio.muted ? (
+                        <MicOff size={12} aria-hidden="true" />
+                      ) : audio.speaking ? (
+                        <Volume2 size={12} aria-hidden="true" />
+                      ) : (
+                        <Mic size={12} aria-hidden="true" />
+                      )}
+                      {audio.muted ? 'muted' : audio.speaking ? 'speaking' : 'in audio'}
+                    </span>
+                  ) : null}
+                  {consent && ConsentIcon ? (
+                    <span
+                      className={`consent-flag consent-${consent}`}
+                      data-testid="participant-consent"
+                      data-consent={consent}
+                      title={`Recording: ${CONSENT_TEXT[consent]}`}
+                    >
+                      <ConsentIcon size={12} aria-hidden="true" />
+                      <span className="sr-only">Recording: </span>
+                      {CONSENT_SHORT[consent]}
                     </span>
                   ) : null}
                 </span>

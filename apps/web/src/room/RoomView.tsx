@@ -1,18 +1,27 @@
 import type { RoomSession } from '@loopboard/protocol'
+import { ClipboardList, PanelRightClose, PanelRightOpen } from 'lucide-react'
 import { useEffect, useRef, useState } from 'react'
 import type { Editor } from 'tldraw'
 import { BoardCanvas } from '../canvas/BoardCanvas.tsx'
 import { createBoard, type Board } from '../canvas/createBoard.ts'
 import { connectRoom, type RoomConnection } from './connectRoom.ts'
 import { ConnectionBadge } from './ConnectionBadge.tsx'
-import { colorFor, tabUserId } from './identity.ts'
+import { ConnectionBanner } from './ConnectionBanner.tsx'
+import { tabUserId, UNASSIGNED_COLOR } from './identity.ts'
 import { AudioControl } from '../audio/AudioControl.tsx'
 import { AudioSession } from '../audio/AudioSession.ts'
 import { PhaseTimer } from '../interview/PhaseTimer.tsx'
+import { SessionClock } from '../interview/SessionClock.tsx'
+import { IconButton, IconLink } from '../lib/IconButton.tsx'
 import { RecordingBar } from '../audioRecording/RecordingBar.tsx'
 import { useRecording } from '../audioRecording/useRecording.ts'
 import { Sidebar } from './Sidebar.tsx'
 import { overallConnection, useRoomStore } from './roomStore.ts'
+
+/** The review page of a room, opened with the interviewer's own token. */
+function reviewLink(roomId: string, token: string): string {
+  return `/r/${encodeURIComponent(roomId)}/review#token=${encodeURIComponent(token)}`
+}
 
 export function RoomView({
   session,
@@ -40,9 +49,15 @@ export function RoomView({
   const presenceState = useRoomStore((s) => s.presence)
   const presenceError = useRoomStore((s) => s.presenceError)
   const notices = useRoomStore((s) => s.notices)
+  const myColor = useRoomStore((s) => s.you?.color)
+
+  // The server assigns our colour (distinct in the room); cursors, carets and the avatar wear it.
+  useEffect(() => {
+    if (board && myColor) board.setColor(myColor)
+  }, [board, myColor])
 
   useEffect(() => {
-    const color = colorFor(userId)
+    const color = UNASSIGNED_COLOR
     const connection = connectRoom({
       session,
       token,
@@ -88,13 +103,16 @@ export function RoomView({
   }, [session, token, name, userId])
 
   const readOnly = session.role === 'observer'
+  const connectionState = overallConnection(boardState, presenceState)
   return (
     <div className="room" data-role={session.role}>
-      <header className="topbar">
+      <header className="topbar" data-testid="room-bar">
         <a className="brand" href="/" aria-label="Loopboard home">
           Loopboard
         </a>
-        <h1 className="title">{session.title}</h1>
+        <h1 className="title" title={session.title}>
+          {session.title}
+        </h1>
         <span className={`role role-${session.role}`} data-testid="my-role">
           {session.role}
         </span>
@@ -106,21 +124,35 @@ export function RoomView({
         <span className="spacer" />
         <RecordingBar commands={recording} role={session.role} roomId={session.roomId} userId={userId} />
         <PhaseTimer />
+        <SessionClock />
         <AudioControl session={audio} canSpeak={!readOnly} />
-        <ConnectionBadge state={overallConnection(boardState, presenceState)} />
-        <button
-          type="button"
-          className="small"
+        <ConnectionBadge state={connectionState} />
+        {session.role === 'interviewer' ? (
+          <IconLink
+            icon={ClipboardList}
+            label="Review"
+            collapse
+            className="button small keep-label"
+            href={reviewLink(session.roomId, token)}
+            target="_blank"
+            rel="noopener"
+            title="Open the review of this room (board history, audio, notes) in a new tab"
+            data-testid="open-review"
+          />
+        ) : null}
+        <IconButton
+          icon={showSidebar ? PanelRightClose : PanelRightOpen}
+          label={showSidebar ? 'Hide panel' : 'Show panel'}
+          collapse
           aria-expanded={showSidebar}
           aria-controls="sidebar"
           onClick={() => setShowSidebar((v) => !v)}
-        >
-          {showSidebar ? 'Hide panel' : 'Show panel'}
-        </button>
+        />
       </header>
+      <ConnectionBanner state={connectionState} />
       {presenceError ? (
-        <div className="banner" role="alert">
-          Presence unavailable: {presenceError}
+        <div className="banner banner-error" role="alert" data-testid="presence-error">
+          {presenceError}
         </div>
       ) : null}
       <ul className="notices" aria-live="polite" aria-label="Room activity">

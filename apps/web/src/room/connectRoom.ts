@@ -1,4 +1,5 @@
 import {
+  InterviewEvent,
   PROTOCOL_VERSION,
   SocketEvent,
   type ClientToServerEvents,
@@ -10,7 +11,10 @@ import { IndexeddbPersistence } from 'y-indexeddb'
 import { WebsocketProvider } from 'y-websocket'
 import * as Y from 'yjs'
 import { AUDIO_FIELD, type PeerAudio } from '../audio/audioStore.ts'
+import { cacheInterviewView, cachedInterviewView } from '../interview/interviewCache.ts'
 import { attachInterviewClient } from '../interview/interviewClient.ts'
+import { useInterviewStore } from '../interview/interviewStore.ts'
+import { describeConnectError } from './connectionMessage.ts'
 import { useRoomStore, type ConnectionState } from './roomStore.ts'
 
 /** How long to wait for the server's first sync before opening the board from local data. */
@@ -103,10 +107,12 @@ export function connectRoom({
     auth: { roomId, token, name, userId, protocolVersion: PROTOCOL_VERSION },
   })
   let presenceEverConnected = false
+  let presenceFailed = false
   const presenceState = (): ConnectionState => {
     if (!navigator.onLine) return 'offline'
     if (socket.connected) return 'connected'
-    return presenceEverConnected ? 'reconnecting' : 'connecting'
+    // A failed first attempt (server unreachable) is shown like a dropped link: work goes on locally.
+    return presenceEverConnected || presenceFailed ? 'reconnecting' : 'connecting'
   }
   const updatePresence = () => useRoomStore.getState().set({ presence: presenceState() })
   socket.on('connect', () => {
@@ -115,16 +121,27 @@ export function connectRoom({
     updatePresence()
   })
   socket.on('disconnect', updatePresence)
-  socket.on('connect_error', (error: Error & { data?: { code?: string } }) => {
-    useRoomStore.getState().set({ presenceError: error.message })
+  socket.on('connect_error', (error: Error & { data?: { code?: unknown } }) => {
+    // Transport failures ("xhr poll error") are the connection banner's business, not an error text.
+    presenceFailed = true
+    useRoomStore.getState().set({ presenceError: describeConnectError(error) })
     updatePresence()
   })
-  socket.on(SocketEvent.Hello, ({ you }) => useRoomStore.getState().set({ you }))
+  socket.on(SocketEvent.Hello, ({ you }) => {
+    useRoomStore.getState().set({ you })
+    // The colour the server chose for us; peers (cursors, shared-notes carets) read it from awareness.
+    provider.awareness.setLocalStateField('user', { name, userId, color: you.color })
+  })
   socket.on(SocketEvent.PresenceJoined, (p) => useRoomStore.getState().notify(`${p.name} joined as ${p.role}`))
   socket.on(SocketEvent.PresenceLeft, (p) => useRoomStore.getState().notify(`${p.name} left`))
   socket.on(SocketEvent.PresenceSnapshot, ({ participants }) => useRoomStore.getState().set({ participants }))
   socket.on(SocketEvent.PayloadError, ({ message }) => console.warn(`[presence] ${message}`))
   const detachInterview = attachInterviewClient(socket, onSessionChanged)
+  // Until the server answers (or while it cannot be reached) show the interview as this browser
+  // last saw it, so a reload offline still has the prompt statement; keep it fresh on every sync.
+  const cachedView = cachedInterviewView(roomId)
+  if (cachedView && !useInterviewStore.getState().view) useInterviewStore.getState().set({ view: cachedView })
+  socket.on(InterviewEvent.State, (view) => cacheInterviewView(roomId, view))
 
   let hiddenTimer: ReturnType<typeof setTimeout> | null = null
   const onVisibility = () => {

@@ -3,8 +3,11 @@ import { MAX_NAME_LENGTH } from '@loopboard/protocol'
 const NAME_KEY = 'loopboard:name'
 const USER_ID_KEY = 'loopboard:user-id'
 
-/** Cursor colours, readable on the light canvas. */
-const PALETTE = ['#e03131', '#1971c2', '#2f9e44', '#f08c00', '#9c36b5', '#0c8599', '#c2255c', '#5f3dc4']
+/**
+ * Our colour until the server assigns one (in its hello): a neutral grey, so nobody briefly
+ * wears a colour that belongs to someone else.
+ */
+export const UNASSIGNED_COLOR = '#868e96'
 
 export function rememberedName(): string | null {
   try {
@@ -37,11 +40,4 @@ export function tabUserId(): string {
   } catch {
     return crypto.randomUUID()
   }
-}
-
-/** A stable colour for a user id. */
-export function colorFor(userId: string): string {
-  let hash = 0
-  for (let i = 0; i < userId.length; i++) hash = (hash * 31 + userId.charCodeAt(i)) | 0
-  return PALETTE[Math.abs(hash) % PALETTE.length]!
 }
