@@ -1,4 +1,4 @@
-import { formatClock, InterviewStatus } from '@loopboard/protocol'
+import { formatElapsed, InterviewStatus } from '@loopboard/protocol'
 import { Clock } from 'lucide-react'
 import { ICON_PX } from '../lib/IconButton.tsx'
 import { useInterviewStore } from './interviewStore.ts'
@@ -17,18 +17,17 @@ export function SessionClock() {
   const live = status === InterviewStatus.Running || status === InterviewStatus.Paused
   const now = useServerNow(live, TICK_MS)
   if (!live || startedAt === null) return null
-  // formatClock rounds up (it counts down); counting up reads better rounded down.
-  const elapsed = Math.floor(Math.max(0, now - startedAt) / 1000) * 1000
+  const elapsed = Math.max(0, now - startedAt)
   return (
     <span
       className="session-clock"
       data-testid="total-clock"
-      data-elapsed-ms={Math.max(0, Math.round(now - startedAt))}
+      data-elapsed-ms={Math.round(elapsed)}
       title="Total interview time since the start"
     >
       <Clock size={ICON_PX - 2} aria-hidden="true" focusable="false" />
       <span className="label">Total</span>
-      <span className="clock">{formatClock(elapsed)}</span>
+      <span className="clock">{formatElapsed(elapsed)}</span>
     </span>
   )
 }
