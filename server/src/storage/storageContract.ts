@@ -1,10 +1,18 @@
 import type { Role } from '@loopboard/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
+import type { AsyncStorage } from './AsyncStorage.ts'
 import type { Storage } from './Storage.ts'
 
-/** Opens a fresh, empty backend for one test (its close() runs after the test). */
-export type StorageFactory = () => Storage | Promise<Storage>
+/** A backend under test: the synchronous interface or the asynchronous one. */
+export type AnyStorage = Storage | AsyncStorage
+/**
+ * Opens a fresh, empty backend for one test (its close() runs after the test). `reopen` opens
+ * the same data again after close(), for the persistence test.
+ */
+export type StorageFactory = () =>
+  | (AnyStorage & { reopen?: () => AnyStorage | Promise<AnyStorage> })
+  | Promise<AnyStorage & { reopen?: () => AnyStorage | Promise<AnyStorage> }>
 
 const hashes = (prefix: string): Record<Role, string> => ({
   interviewer: `${prefix}-i`,
@@ -24,11 +32,12 @@ const update = (seq: number, ts = seq, author: Role = 'candidate', body: Uint8Ar
  * What every {@link Storage} backend must do, as one suite run against each of them (the model is
  * tldraw sync-core's storage contract tests): `storageContract('SqliteStorage', () => new
  * SqliteStorage(':memory:'))` in `SqliteStorage.contract.test.ts`, and the same line for the next
- * backend. Every call is awaited, so a backend whose methods return promises runs it unchanged.
+ * backend. Every call is awaited, so a backend whose methods return promises runs it unchanged
+ * (`PostgresStorage.test.ts` runs it against a real Postgres).
  */
 export function storageContract(name: string, open: StorageFactory): void {
   describe(`${name}: storage contract`, () => {
-    const opened: Storage[] = []
+    const opened: AnyStorage[] = []
     afterEach(async () => {
       for (const s of opened.splice(0)) await s.close()
     })
@@ -175,6 +184,91 @@ export function storageContract(name: string, open: StorageFactory): void {
       await s.appendUpdate('drawn', update(1, 900))
       expect(await s.roomsInactiveSince(500)).toEqual(['older', 'old'])
       expect(await s.roomsInactiveSince(0)).toEqual([])
+    })
+
+    it('keeps the key that created a room, and refuses a second room with the same id', async () => {
+      const s = await storage()
+      await s.createRoom({ id: 'r1', title: 'One', createdAt: 1, createdByKey: 'key-1' }, hashes('a'))
+      expect(await s.getRoom('r1')).toEqual({
+        id: 'r1',
+        title: 'One',
+        createdAt: 1,
+        rolesSwapped: false,
+        createdByKey: 'key-1',
+      })
+      await expect(
+        (async () => s.createRoom({ id: 'r1', title: 'Again', createdAt: 3 }, hashes('c')))()
+      ).rejects.toThrow()
+      expect((await s.getRoom('r1'))?.title).toBe('One')
+      expect(await s.findByTokenHash('c-i')).toBeNull()
+    })
+
+    it('refuses a whole batch when one member repeats a stored seq', async () => {
+      const s = await withRooms('r1', 'r2')
+      await s.appendUpdates([{ roomId: 'r1', update: update(1) }])
+      await expect(
+        (async () =>
+          s.appendUpdates([
+            { roomId: 'r2', update: update(1) },
+            { roomId: 'r1', update: update(2) },
+            { roomId: 'r1', update: update(1) },
+          ]))()
+      ).rejects.toThrow()
+      expect((await s.readUpdates('r1')).map((u) => u.seq)).toEqual([1])
+      expect(await s.readUpdates('r2')).toEqual([])
+    })
+
+    it('replaces a snapshot saved again at the same seq', async () => {
+      const s = await withRooms('r1')
+      await s.appendUpdate('r1', update(1))
+      await s.saveSnapshot('r1', 1, bytes(0xa1), 2)
+      await s.saveSnapshot('r1', 1, bytes(0xb1), 3)
+      expect([...(await s.loadRoomState('r1')).snapshot!]).toEqual([0xb1])
+    })
+
+    it('stores exactly the bytes of a large update given as a view into a larger buffer', async () => {
+      const s = await withRooms('r1')
+      const doc = new Y.Doc()
+      doc.getMap('records').set('shape:1', { type: 'text', label: 'ü ✓ 🙂' })
+      doc.getText('notes').insert(0, 'x'.repeat(200_000))
+      const full = Y.encodeStateAsUpdate(doc)
+      const padded = new Uint8Array(full.byteLength + 8).fill(0xff)
+      padded.set(full, 4)
+      await s.appendUpdate('r1', update(1, 1, 'interviewer', padded.subarray(4, 4 + full.byteLength)))
+      await s.saveSnapshot('r1', 1, full, 2)
+      const stored = (await s.readUpdates('r1'))[0]!.update
+      expect(Buffer.from(stored).equals(Buffer.from(full))).toBe(true)
+      expect(Buffer.from((await s.loadRoomState('r1')).snapshot!).equals(Buffer.from(full))).toBe(true)
+    })
+
+    it('frees a deleted room’s id and token hashes for reuse', async () => {
+      const s = await withRooms('r1')
+      await s.deleteRoom('r1')
+      await s.createRoom({ id: 'r1', title: 'New', createdAt: 5 }, hashes('r1'))
+      expect(await s.findSeat('r1', 'r1-c')).toBe('candidate')
+      expect(await s.readUpdates('r1')).toEqual([])
+    })
+
+    it('keeps everything when closed and opened again', async () => {
+      const s = await open()
+      if (!s.reopen) throw new Error(`${name}: the factory must give reopen() for the persistence test`)
+      await s.createRoom({ id: 'r1', title: 'One', createdAt: 1 }, hashes('a'))
+      await s.appendUpdate('r1', update(1, 1, 'candidate', bytes(7)))
+      await s.saveSnapshot('r1', 1, bytes(8), 2)
+      await s.close()
+      const again = await s.reopen()
+      opened.push(again)
+      expect((await again.getRoom('r1'))?.title).toBe('One')
+      expect((await again.readUpdates('r1')).map((u) => [...u.update])).toEqual([[7]])
+      expect(await again.loadRoomState('r1')).toMatchObject({ lastSeq: 1, snapshotSeq: 1 })
+    })
+
+    it('answers ping while open, refuses it once closed, and closes twice without error', async () => {
+      const s = await open()
+      await s.ping()
+      await s.close()
+      await expect((async () => s.ping())()).rejects.toThrow()
+      await s.close()
     })
   })
 }

@@ -1,0 +1,235 @@
+import type { Role } from '@loopboard/protocol'
+import pg from 'pg'
+import type { Logger } from '../../logger.ts'
+import type { AsyncStorage } from '../AsyncStorage.ts'
+import type { RoomRow, StoredRoomState, StoredUpdate } from '../Storage.ts'
+import { migratePostgres } from './migratePostgres.ts'
+
+/** Postgres type OID of BIGINT (int8). */
+const INT8_OID = 20
+/** Connections per relay; the relay batches commits, so a few suffice. */
+const POOL_MAX = 10
+/** A connection that cannot be made in this long fails the query instead of hanging it. */
+const CONNECT_TIMEOUT_MS = 5_000
+
+/**
+ * BIGINT columns hold ms timestamps and sequence numbers, all far below 2^53: read them as
+ * numbers (pg's default is strings). Scoped to this pool, not pg's global parsers.
+ */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID && format !== 'binary'
+      ? (value: string) => Number(value)
+      : pg.types.getTypeParser(oid, format)) as typeof pg.types.getTypeParser,
+}
+
+/** pg sends Buffers as bytea; a Uint8Array view is wrapped without copying. */
+const asBuffer = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+/** Buffer is a Uint8Array; hand out a plain view of the same memory. */
+const asBytes = (buffer: Buffer) => new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength)
+
+export interface PostgresStorageOptions {
+  /** `postgres://user:password@host:port/database` */
+  url: string
+  logger?: Logger
+  poolMax?: number
+}
+
+/**
+ * The board log and rooms in Postgres, for several relays sharing one source of truth.
+ * Same contract as the embedded SQLite storage (storageContract.ts runs against both).
+ */
+export class PostgresStorage implements AsyncStorage {
+  private pool: pg.Pool
+  private closed: Promise<void> | null = null
+
+  private constructor(pool: pg.Pool) {
+    this.pool = pool
+  }
+
+  /** Connect and migrate the schema (waiting for another relay that migrates at the same time). */
+  static async open({ url, logger, poolMax = POOL_MAX }: PostgresStorageOptions): Promise<PostgresStorage> {
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: poolMax,
+      connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+      types,
+    })
+    // An idle client losing its connection (Postgres restarted) must not crash the process.
+    pool.on('error', (error) => logger?.warn('postgres connection lost', { error }))
+    try {
+      const client = await pool.connect()
+      try {
+        await migratePostgres(client, logger)
+      } finally {
+        client.release()
+      }
+    } catch (error) {
+      await pool.end()
+      throw error
+    }
+    return new PostgresStorage(pool)
+  }
+
+  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect()
+    try {
+      await client.query('BEGIN')
+      const result = await work(client)
+      await client.query('COMMIT')
+      return result
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => {})
+      throw error
+    } finally {
+      client.release()
+    }
+  }
+
+  async createRoom(room: RoomRow, tokenHashes: Record<Role, string>): Promise<void> {
+    await this.transaction(async (client) => {
+      await client.query('INSERT INTO rooms (id, title, created_at, created_by_key) VALUES ($1, $2, $3, $4)', [
+        room.id,
+        room.title,
+        room.createdAt,
+        room.createdByKey ?? null,
+      ])
+      const entries = Object.entries(tokenHashes)
+      await client.query(
+        'INSERT INTO room_tokens (room_id, seat, token_hash) SELECT $1, * FROM unnest($2::text[], $3::text[])',
+        [room.id, entries.map(([seat]) => seat), entries.map(([, hash]) => hash)]
+      )
+    })
+  }
+
+  async getRoom(roomId: string): Promise<RoomRow | null> {
+    const { rows } = await this.pool.query<RoomRow>(
+      `SELECT id, title, created_at AS "createdAt", roles_swapped AS "rolesSwapped", created_by_key AS "createdByKey"
+       FROM rooms WHERE id = $1`,
+      [roomId]
+    )
+    return rows[0] ?? null
+  }
+
+  async findSeat(roomId: string, tokenHash: string): Promise<Role | null> {
+    const { rows } = await this.pool.query<{ seat: Role }>(
+      'SELECT seat FROM room_tokens WHERE room_id = $1 AND token_hash = $2',
+      [roomId, tokenHash]
+    )
+    return rows[0]?.seat ?? null
+  }
+
+  async findByTokenHash(tokenHash: string): Promise<{ roomId: string; seat: Role } | null> {
+    const { rows } = await this.pool.query<{ roomId: string; seat: Role }>(
+      'SELECT room_id AS "roomId", seat FROM room_tokens WHERE token_hash = $1',
+      [tokenHash]
+    )
+    return rows[0] ?? null
+  }
+
+  async setRolesSwapped(roomId: string, swapped: boolean): Promise<void> {
+    await this.pool.query('UPDATE rooms SET roles_swapped = $1 WHERE id = $2', [swapped, roomId])
+  }
+
+  async deleteRoom(roomId: string): Promise<boolean> {
+    // Every table of a room references it with ON DELETE CASCADE.
+    const result = await this.pool.query('DELETE FROM rooms WHERE id = $1', [roomId])
+    return (result.rowCount ?? 0) > 0
+  }
+
+  async roomsInactiveSince(before: number): Promise<string[]> {
+    const { rows } = await this.pool.query<{ id: string }>(
+      `SELECT id FROM (
+         SELECT r.id, GREATEST(
+           r.created_at,
+           COALESCE((SELECT u.ts FROM room_updates u WHERE u.room_id = r.id ORDER BY u.seq DESC LIMIT 1), 0),
+           COALESCE((SELECT MAX(e.ts) FROM events e WHERE e.room_id = r.id), 0),
+           COALESCE((SELECT MAX(s.updated_at) FROM scorecards s WHERE s.room_id = r.id), 0),
+           COALESCE((SELECT MAX(c.received_at) FROM audio_chunks c WHERE c.room_id = r.id), 0)
+         ) AS last FROM rooms r
+       ) activity WHERE last < $1 ORDER BY last`,
+      [before]
+    )
+    return rows.map((r) => r.id)
+  }
+
+  async appendUpdate(roomId: string, update: StoredUpdate): Promise<void> {
+    await this.appendUpdates([{ roomId, update }])
+  }
+
+  async appendUpdates(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): Promise<void> {
+    if (!batch.length) return
+    // One statement is one transaction: all rows are stored, or none.
+    await this.pool.query(
+      `INSERT INTO room_updates (room_id, seq, ts, author, bytes)
+       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bytea[])`,
+      [
+        batch.map((b) => b.roomId),
+        batch.map((b) => b.update.seq),
+        batch.map((b) => b.update.ts),
+        batch.map((b) => b.update.author),
+        batch.map((b) => asBuffer(b.update.update)),
+      ]
+    )
+  }
+
+  async loadRoomState(roomId: string): Promise<StoredRoomState> {
+    const snap = await this.pool.query<{ uptoSeq: number; state: Buffer }>(
+      'SELECT upto_seq AS "uptoSeq", state FROM room_snapshots WHERE room_id = $1 ORDER BY upto_seq DESC LIMIT 1',
+      [roomId]
+    )
+    const snapshot = snap.rows[0]
+    const snapshotSeq = snapshot?.uptoSeq ?? 0
+    const { rows } = await this.pool.query<{ seq: number; bytes: Buffer }>(
+      'SELECT seq, bytes FROM room_updates WHERE room_id = $1 AND seq > $2 ORDER BY seq',
+      [roomId, snapshotSeq]
+    )
+    let lastSeq = rows.at(-1)?.seq
+    if (lastSeq === undefined) {
+      const max = await this.pool.query<{ seq: number }>(
+        'SELECT COALESCE(MAX(seq), 0)::bigint AS seq FROM room_updates WHERE room_id = $1',
+        [roomId]
+      )
+      lastSeq = max.rows[0]!.seq
+    }
+    return {
+      snapshot: snapshot ? asBytes(snapshot.state) : null,
+      updates: rows.map((r) => asBytes(r.bytes)),
+      lastSeq,
+      snapshotSeq,
+    }
+  }
+
+  async saveSnapshot(roomId: string, uptoSeq: number, state: Uint8Array, ts: number): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO room_snapshots (room_id, upto_seq, ts, state) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (room_id, upto_seq) DO UPDATE SET ts = excluded.ts, state = excluded.state`,
+      [roomId, uptoSeq, ts, asBuffer(state)]
+    )
+  }
+
+  async readUpdates(roomId: string, afterSeq = 0): Promise<StoredUpdate[]> {
+    const { rows } = await this.pool.query<{ seq: number; ts: number; author: Role; bytes: Buffer }>(
+      'SELECT seq, ts, author, bytes FROM room_updates WHERE room_id = $1 AND seq > $2 ORDER BY seq',
+      [roomId, afterSeq]
+    )
+    return rows.map((r) => ({ seq: r.seq, ts: r.ts, author: r.author, update: asBytes(r.bytes) }))
+  }
+
+  async updateSpan(roomId: string): Promise<{ first: number | null; last: number | null }> {
+    const { rows } = await this.pool.query<{ first: number | null; last: number | null }>(
+      'SELECT MIN(ts) AS first, MAX(ts) AS last FROM room_updates WHERE room_id = $1',
+      [roomId]
+    )
+    return rows[0]!
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1')
+  }
+
+  /** Idempotent: waits for queries in flight, then closes every connection. */
+  close(): Promise<void> {
+    return (this.closed ??= this.pool.end())
+  }
+}
