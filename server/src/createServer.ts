@@ -49,6 +49,8 @@ export { DATABASE_FILE }
 export const RECORDINGS_DIR = 'recordings'
 
 const SOCKET_IO_PATH = '/socket.io/'
+/** How long an open HTTP request may keep the server from stopping. */
+const HTTP_SHUTDOWN_GRACE_MS = 2_000
 
 /** Start one process that serves the client, the API, /yjs and socket.io from one origin. */
 export async function startServer(
@@ -94,7 +96,7 @@ export async function startServer(
     // socket.io answers its own path; nobody answers anything else.
     if (!req.url?.startsWith(SOCKET_IO_PATH)) socket.destroy()
   })
-  const presence = new PresenceHub(httpServer, { rooms, logger })
+  const presence = new PresenceHub(httpServer, { rooms, logger, maxParticipants: config.maxRoomParticipants })
   attachInterview(presence, interview, logger)
   attachP2PSignalling(presence, logger)
   attachAudioTimeline(presence, interview, logger)
@@ -133,10 +135,18 @@ export async function startServer(
   const close = () =>
     (closing ??= (async () => {
       draining = true
+      // Stop accepting connections first: clients closed below reconnect at once, and must not
+      // find a half-closed server that takes them in again.
+      httpServer.close()
       await lifecycle.close()
       await recordings.close()
-      relay.close()
+      await relay.close()
+      // Idle keep-alive connections go now; a request still open (a slow or half-open client)
+      // gets a grace period, then is cut, so shutdown never waits on a client.
+      httpServer.closeIdleConnections()
+      const cut = setTimeout(() => httpServer.closeAllConnections(), HTTP_SHUTDOWN_GRACE_MS)
       await presence.close()
+      clearTimeout(cut)
       httpServer.closeAllConnections()
       storage.close()
     })())

@@ -21,12 +21,29 @@ const server = await startServer(config, logger).catch((error: NodeJS.ErrnoExcep
 })
 logger.info(`Loopboard ready at ${server.url}`, { dataDir: config.dataDir })
 
+/**
+ * The orderly close commits, snapshots and closes every client within a few seconds; if
+ * something still hangs (storage, a hook), the process exits anyway before a supervisor's
+ * usual 10 s kill. Every accepted update was committed before it was acknowledged to anyone.
+ */
+const SHUTDOWN_DEADLINE_MS = 8_000
+
 let stopping = false
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
     if (stopping) return
     stopping = true
     logger.info('shutting down', { signal })
-    void server.close().then(() => process.exit(0))
+    setTimeout(() => {
+      logger.error('shutdown did not finish in time; exiting', { deadlineMs: SHUTDOWN_DEADLINE_MS })
+      process.exit(1)
+    }, SHUTDOWN_DEADLINE_MS).unref()
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error('error while shutting down', { error })
+        process.exit(1)
+      }
+    )
   })
 }

@@ -17,6 +17,7 @@ export {
   type ServerInfo,
 } from './rest.ts'
 export {
+  applyPresenceChange,
   DisplayNameSchema,
   HandshakeAuthSchema,
   PARTICIPANT_COLORS,
@@ -30,6 +31,7 @@ export {
   type HelloPayload,
   type Participant,
   type PayloadErrorPayload,
+  type PresenceChange,
   type PresenceStatusPayload,
 } from './presence.ts'
 export type { ClientToServerEvents, ServerToClientEvents } from './events.ts'

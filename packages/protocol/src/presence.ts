@@ -63,9 +63,25 @@ export const SocketEvent = {
   PresenceSnapshot: 'presence:snapshot',
   PresenceJoined: 'presence:joined',
   PresenceLeft: 'presence:left',
+  PresenceUpdated: 'presence:updated',
   PresenceStatus: 'presence:status',
   PayloadError: 'error:payload',
 } as const
+
+/**
+ * What the server sends about who is here: the whole list once, to a socket that joins (and to
+ * everyone after a role swap), then only changes — so a join costs the room O(n), not O(n²).
+ */
+export type PresenceChange =
+  { type: 'snapshot'; participants: Participant[] } | { type: 'joined' | 'updated' | 'left'; participant: Participant }
+
+/** The participant list after `change`, oldest first (a pure function: client store and tests share it). */
+export function applyPresenceChange(list: readonly Participant[], change: PresenceChange): Participant[] {
+  if (change.type === 'snapshot') return [...change.participants]
+  const others = list.filter((p) => p.id !== change.participant.id)
+  if (change.type === 'left') return others
+  return [...others, change.participant].sort((a, b) => a.joinedAt - b.joinedAt)
+}
 
 export interface HelloPayload {
   protocolVersion: number
@@ -85,6 +101,7 @@ export interface PresenceServerToClient {
   [SocketEvent.PresenceSnapshot]: (payload: { participants: Participant[] }) => void
   [SocketEvent.PresenceJoined]: (participant: Participant) => void
   [SocketEvent.PresenceLeft]: (participant: Participant) => void
+  [SocketEvent.PresenceUpdated]: (participant: Participant) => void
   [SocketEvent.PayloadError]: (payload: PayloadErrorPayload) => void
 }
 

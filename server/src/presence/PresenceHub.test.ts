@@ -1,4 +1,5 @@
 import {
+  applyPresenceChange,
   PARTICIPANT_COLORS,
   PROTOCOL_VERSION,
   SocketEvent,
@@ -8,25 +9,50 @@ import {
   type PresenceStatusPayload,
 } from '@loopboard/protocol'
 import { describe, expect, it } from 'vitest'
-import { createRoom, useTestContext, withTimeout, type PresenceClient, type TestServer } from '../test/helpers.ts'
+import {
+  createRoom,
+  useTestContext,
+  waitFor,
+  withTimeout,
+  type PresenceClient,
+  type TestServer,
+} from '../test/helpers.ts'
 
 const ctx = useTestContext()
 
 interface Recorded {
   hello: HelloPayload[]
+  /** The participant list as the client builds it from the snapshot and the changes after it. */
+  views: Participant[][]
   snapshots: Participant[][]
   joined: Participant[]
   left: Participant[]
+  updated: Participant[]
   errors: PayloadErrorPayload[]
 }
 
 /** Record every server event of `socket` from the start. */
 function record(socket: PresenceClient): Recorded {
-  const r: Recorded = { hello: [], snapshots: [], joined: [], left: [], errors: [] }
+  const r: Recorded = { hello: [], views: [], snapshots: [], joined: [], left: [], updated: [], errors: [] }
+  const view = (next: Participant[]) => r.views.push(next)
+  const current = () => r.views.at(-1) ?? []
   socket.on(SocketEvent.Hello, (p) => r.hello.push(p))
-  socket.on(SocketEvent.PresenceSnapshot, (p) => r.snapshots.push(p.participants))
-  socket.on(SocketEvent.PresenceJoined, (p) => r.joined.push(p))
-  socket.on(SocketEvent.PresenceLeft, (p) => r.left.push(p))
+  socket.on(SocketEvent.PresenceSnapshot, (p) => {
+    r.snapshots.push(p.participants)
+    view(applyPresenceChange(current(), { type: 'snapshot', participants: p.participants }))
+  })
+  socket.on(SocketEvent.PresenceJoined, (p) => {
+    r.joined.push(p)
+    view(applyPresenceChange(current(), { type: 'joined', participant: p }))
+  })
+  socket.on(SocketEvent.PresenceLeft, (p) => {
+    r.left.push(p)
+    view(applyPresenceChange(current(), { type: 'left', participant: p }))
+  })
+  socket.on(SocketEvent.PresenceUpdated, (p) => {
+    r.updated.push(p)
+    view(applyPresenceChange(current(), { type: 'updated', participant: p }))
+  })
   socket.on(SocketEvent.PayloadError, (p) => r.errors.push(p))
   return r
 }
@@ -151,18 +177,18 @@ describe('presence in a room', () => {
     const elsewhere = await createRoom(server)
     const stranger = await join(server, elsewhere.roomId, elsewhere.tokens.candidate, 'Stranger')
     const ann = await join(server, room.roomId, room.tokens.interviewer, 'Ann')
-    await until(ann.socket, () => names(ann.events.snapshots.at(-1)).join() === 'Ann', 'ann’s first snapshot')
+    await until(ann.socket, () => names(ann.events.views.at(-1)).join() === 'Ann', 'ann’s first snapshot')
 
     const bob = await join(server, room.roomId, room.tokens.candidate, 'Bob')
     await until(
       ann.socket,
-      () => ann.events.joined.length === 1 && names(ann.events.snapshots.at(-1)).length === 2,
+      () => ann.events.joined.length === 1 && names(ann.events.views.at(-1)).length === 2,
       'ann to see bob'
     )
-    await until(bob.socket, () => names(bob.events.snapshots.at(-1)).length === 2, 'bob to see both')
+    await until(bob.socket, () => names(bob.events.views.at(-1)).length === 2, 'bob to see both')
     expect(ann.events.joined[0]).toMatchObject({ id: bob.id, name: 'Bob', role: 'candidate', status: 'online' })
     expect(bob.events.joined).toEqual([])
-    for (const view of [ann.events.snapshots.at(-1), bob.events.snapshots.at(-1)]) {
+    for (const view of [ann.events.views.at(-1), bob.events.views.at(-1)]) {
       expect(view?.map((p) => [p.name, p.role])).toEqual([
         ['Ann', 'interviewer'],
         ['Bob', 'candidate'],
@@ -172,7 +198,7 @@ describe('presence in a room', () => {
     bob.socket.disconnect()
     await until(
       ann.socket,
-      () => ann.events.left.length === 1 && names(ann.events.snapshots.at(-1)).length === 1,
+      () => ann.events.left.length === 1 && names(ann.events.views.at(-1)).length === 1,
       'ann to see bob leave'
     )
     expect(ann.events.left[0]).toMatchObject({ id: bob.id, name: 'Bob' })
@@ -181,7 +207,7 @@ describe('presence in a room', () => {
     // Another room saw none of it.
     expect(stranger.events.joined).toEqual([])
     expect(stranger.events.left).toEqual([])
-    expect(names(stranger.events.snapshots.at(-1))).toEqual(['Stranger'])
+    expect(names(stranger.events.views.at(-1))).toEqual(['Stranger'])
   })
 
   it('gives everyone in a room a colour nobody else there holds, and frees it when they leave', async () => {
@@ -196,12 +222,12 @@ describe('presence in a room', () => {
     // Everyone hears the same colours the server holds.
     await until(
       ann.socket,
-      () => (ann.events.snapshots.at(-1) ?? []).map((p) => p.color).join() === colours().join(),
+      () => (ann.events.views.at(-1) ?? []).map((p) => p.color).join() === colours().join(),
       'ann to see three colours'
     )
     const bobColour = bob.events.hello[0]!.you.color
     bob.socket.disconnect()
-    await until(ann.socket, () => names(ann.events.snapshots.at(-1)).length === 2, 'bob to leave')
+    await until(ann.socket, () => names(ann.events.views.at(-1)).length === 2, 'bob to leave')
     const dee = await join(server, room.roomId, room.tokens.candidate, 'Dee')
     expect(dee.events.hello[0]!.you.color).toBe(bobColour)
     expect(new Set(colours()).size).toBe(3)
@@ -213,9 +239,9 @@ describe('presence in a room', () => {
     const room = await createRoom(server)
     const ann = await join(server, room.roomId, room.tokens.interviewer, 'Ann')
     const bob = await join(server, room.roomId, room.tokens.candidate, 'Bob')
-    await until(ann.socket, () => names(ann.events.snapshots.at(-1)).length === 2, 'both present')
-    await until(bob.socket, () => names(bob.events.snapshots.at(-1)).length === 2, 'both present')
-    const bobSnapshotsBefore = bob.events.snapshots.length
+    await until(ann.socket, () => names(ann.events.views.at(-1)).length === 2, 'both present')
+    await until(bob.socket, () => names(bob.events.views.at(-1)).length === 2, 'both present')
+    const bobViewsBefore = bob.events.views.length
 
     const invalid = [{ status: 'sleeping' }, { status: 'away', extra: true }, { nope: 1 }, 'away', null]
     for (const payload of invalid) {
@@ -231,15 +257,16 @@ describe('presence in a room', () => {
     expect(server.presence.list(room.roomId).map((p) => p.status)).toEqual(['online', 'online'])
     expect(bob.events.errors).toEqual([])
 
-    // A valid change goes through; bob gets exactly that one snapshot (none for the bad payloads).
+    // A valid change goes through; bob gets exactly that one change (none for the bad payloads).
     expect(await withTimeout(ann.socket.emitWithAck(SocketEvent.PresenceStatus, { status: 'away' }), 'ack')).toEqual({
       ok: true,
     })
-    await until(bob.socket, () => bob.events.snapshots.length > bobSnapshotsBefore, 'bob to get a snapshot')
-    expect(bob.events.snapshots.length).toBe(bobSnapshotsBefore + 1)
-    const annSeenByBob = bob.events.snapshots.at(-1)?.find((p) => p.id === ann.id)
+    await until(bob.socket, () => bob.events.views.length > bobViewsBefore, 'bob to get the change')
+    expect(bob.events.views.length).toBe(bobViewsBefore + 1)
+    expect(bob.events.updated).toHaveLength(1)
+    const annSeenByBob = bob.events.views.at(-1)?.find((p) => p.id === ann.id)
     expect(annSeenByBob?.status).toBe('away')
-    expect(bob.events.snapshots.at(-1)?.find((p) => p.id === bob.id)?.status).toBe('online')
+    expect(bob.events.views.at(-1)?.find((p) => p.id === bob.id)?.status).toBe('online')
   })
 
   it('accepts a valid status without an ack callback', async () => {
@@ -247,7 +274,45 @@ describe('presence in a room', () => {
     const room = await createRoom(server)
     const ann = await join(server, room.roomId, room.tokens.candidate, 'Ann')
     ann.socket.emit(SocketEvent.PresenceStatus, { status: 'away' })
-    await until(ann.socket, () => ann.events.snapshots.at(-1)?.[0]?.status === 'away', 'ann to be away')
+    await until(ann.socket, () => ann.events.views.at(-1)?.[0]?.status === 'away', 'ann to be away')
     expect(server.presence.list(room.roomId)[0]?.status).toBe('away')
+  })
+})
+
+describe('presence at scale', () => {
+  it('sends a joiner the list once and everyone else only the joiner (O(n) per join, not O(n²))', async () => {
+    const server = await ctx.server()
+    const room = await createRoom(server)
+    const members: Array<Awaited<ReturnType<typeof join>>> = []
+    for (let i = 0; i < 6; i++) members.push(await join(server, room.roomId, room.tokens.observer, `P${i}`))
+    const last = members.at(-1)!
+    for (const m of members) await until(m.socket, () => m.events.views.at(-1)?.length === 6, `${m.id} to see six`)
+    // Each member got one snapshot (its own, on joining) and one `joined` per later member.
+    members.forEach((m, i) => {
+      expect(m.events.snapshots).toHaveLength(1)
+      expect(m.events.snapshots[0]).toHaveLength(i + 1)
+      expect(m.events.joined).toHaveLength(members.length - 1 - i)
+    })
+    last.socket.emit(SocketEvent.PresenceStatus, { status: 'away' })
+    await until(members[0]!.socket, () => members[0]!.events.updated.length === 1, 'the status change')
+    expect(members[0]!.events.updated[0]).toMatchObject({ id: last.id, status: 'away' })
+    expect(members[0]!.events.snapshots).toHaveLength(1)
+  })
+
+  it('refuses a handshake past MAX_ROOM_PARTICIPANTS with room_full; another room is unaffected', async () => {
+    const server = await ctx.server({ maxRoomParticipants: 2 })
+    const room = await createRoom(server)
+    const other = await createRoom(server)
+    await join(server, room.roomId, room.tokens.interviewer, 'Ann')
+    const bob = await join(server, room.roomId, room.tokens.candidate, 'Bob')
+    const third = ctx.presence(server, { roomId: room.roomId, token: room.tokens.observer, name: 'Cy', userId: 'u-c' })
+    const error = await connectError(third)
+    expect(error.data?.code).toBe('room_full')
+    expect(error.message).toMatch(/full \(2 participants\)/)
+    await join(server, other.roomId, other.tokens.observer, 'Elsewhere')
+    // A seat frees up when someone leaves.
+    bob.socket.disconnect()
+    await waitFor(() => server.presence.list(room.roomId).length === 1, 'bob to leave')
+    await join(server, room.roomId, room.tokens.observer, 'Cy')
   })
 })

@@ -35,6 +35,8 @@ const MAX_SOCKET_MESSAGE_BYTES = 512 * 1024
 export interface PresenceHubOptions {
   rooms: RoomService
   logger: Logger
+  /** Sockets a room admits; the next handshake is refused with `room_full`. */
+  maxParticipants?: number
 }
 
 /**
@@ -71,6 +73,10 @@ export class PresenceHub {
       }
       const result = options.rooms.authenticate(auth.roomId, auth.token)
       if (!result.ok) return next(handshakeError(result.code, result.message))
+      const max = options.maxParticipants ?? Infinity
+      if ((this.sockets.get(auth.roomId)?.size ?? 0) >= max) {
+        return next(handshakeError('room_full', `This room is full (${max} participants). Try again later.`))
+      }
       socket.data = {
         roomId: auth.roomId,
         seat: result.seat,
@@ -141,8 +147,9 @@ export class PresenceHub {
     sockets.add(socket)
     void socket.join(channel(roomId))
     socket.emit(SocketEvent.Hello, { protocolVersion: PROTOCOL_VERSION, you: participant })
+    // The joiner gets the list once; everyone else only learns of the joiner.
+    socket.emit(SocketEvent.PresenceSnapshot, { participants: this.list(roomId) })
     socket.to(channel(roomId)).emit(SocketEvent.PresenceJoined, participant)
-    this.broadcastSnapshot(roomId)
     this.options.logger.debug('joined', { room: roomId, role: participant.role })
 
     onCommand(socket, this.options.logger, {
@@ -155,7 +162,7 @@ export class PresenceHub {
         const next = { ...current, status }
         this.participants.get(roomId)!.set(socket.id, next)
         socket.data.participant = next
-        this.broadcastSnapshot(roomId)
+        this.io.to(channel(roomId)).emit(SocketEvent.PresenceUpdated, next)
       },
     })
 
@@ -168,11 +175,11 @@ export class PresenceHub {
       members?.delete(socket.id)
       if (members && members.size === 0) this.participants.delete(roomId)
       if (left) this.io.to(channel(roomId)).emit(SocketEvent.PresenceLeft, left)
-      this.broadcastSnapshot(roomId)
     })
     for (const hook of this.hooks) hook(socket)
   }
 
+  /** The whole list to everyone: only after a role swap, when every entry changed anyway. */
   private broadcastSnapshot(roomId: string) {
     this.io.to(channel(roomId)).emit(SocketEvent.PresenceSnapshot, { participants: this.list(roomId) })
   }

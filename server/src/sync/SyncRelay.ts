@@ -9,7 +9,7 @@ import type { RoomService } from '../rooms/RoomService.ts'
 import type { Storage } from '../storage/Storage.ts'
 import { RoomLoadError, RoomStateError, SyncRoom, type RoomLimits, type SyncConnection } from './SyncRoom.ts'
 import { UpdateBatcher } from './UpdateBatcher.ts'
-import { BudgetExceededError, MalformedMessageError } from './syncErrors.ts'
+import { BudgetExceededError, MalformedMessageError, RateLimitedError } from './syncErrors.ts'
 
 /** Path prefix of the Yjs endpoint: `/yjs/<roomId>?token=…`. */
 export const YJS_PATH = '/yjs'
@@ -21,6 +21,10 @@ const MAX_CLOSE_REASON_BYTES = 123
 const CLOSE_INTERNAL_ERROR = 1011
 /** A room that failed to load is refused this long before loading it is tried again. */
 const UNAVAILABLE_RETRY_MS = 60_000
+/** A socket closed for not reading gets this long to take its close frame before it is cut. */
+const SLOW_CONSUMER_GRACE_MS = 1_000
+/** At shutdown, sockets that have not finished the close handshake by then are cut. */
+const SHUTDOWN_GRACE_MS = 2_000
 
 const ROOM_PATH = /^\/yjs\/([A-Za-z0-9_-]{1,64})$/
 
@@ -34,6 +38,9 @@ export interface SyncRelayOptions {
     | 'maxNestingDepth'
     | 'maxPendingStructsPerSocket'
     | 'maxPendingStructsPerRoom'
+    | 'maxSendBufferBytes'
+    | 'maxAwarenessStateBytes'
+    | 'maxRoomParticipants'
   >
   storage: Storage
   rooms: RoomService
@@ -58,7 +65,10 @@ function toBytes(data: RawData): Uint8Array {
 /** Answer an upgrade request with an HTTP error instead of a WebSocket. */
 function rejectUpgrade(socket: Duplex, status: number, code: string, message: string) {
   const body = JSON.stringify({ error: { code, message } })
-  const text = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found' }[status] ?? 'Error'
+  const text =
+    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[
+      status
+    ] ?? 'Error'
   socket.end(
     `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
   )
@@ -81,6 +91,8 @@ export class SyncRelay {
   /** Rooms whose stored state failed to load, with when to try again. */
   private unavailable = new Map<string, number>()
   private limits: RoomLimits
+  /** Set once shutdown starts: frames from then on are not applied (their senders get 1012). */
+  private closing = false
 
   constructor(options: SyncRelayOptions) {
     this.options = options
@@ -95,6 +107,7 @@ export class SyncRelay {
       maxDepth: config.maxNestingDepth,
       maxPendingStructsPerConnection: config.maxPendingStructsPerSocket,
       maxPendingStructsPerRoom: config.maxPendingStructsPerRoom,
+      maxAwarenessStateBytes: config.maxAwarenessStateBytes,
     }
   }
 
@@ -174,6 +187,10 @@ export class SyncRelay {
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (url.pathname !== YJS_PATH && !url.pathname.startsWith(`${YJS_PATH}/`)) return false
+    if (this.closing) {
+      rejectUpgrade(socket, 503, 'unavailable', 'The server is restarting; reconnect shortly.')
+      return true
+    }
     const match = ROOM_PATH.exec(url.pathname)
     if (!match) {
       rejectUpgrade(socket, 404, 'not_found', 'Expected /yjs/<roomId>.')
@@ -208,17 +225,36 @@ export class SyncRelay {
       )
       return
     }
+    if (room.size >= config.maxRoomParticipants) {
+      ws.close(CloseCode.RoomFull, `this room is full (${config.maxRoomParticipants} participants); try again later`)
+      if (room.size === 0) this.scheduleUnload(roomId)
+      return
+    }
     const conn: SyncConnection = {
       id: this.nextConnectionId++,
       role,
       send: (frame) => {
-        if (ws.readyState === WebSocket.OPEN) ws.send(frame)
+        if (ws.readyState !== WebSocket.OPEN) return
+        // A socket that does not read would make us queue every answer and broadcast for it.
+        if (ws.bufferedAmount > config.maxSendBufferBytes) {
+          logger.warn('closing a socket that does not read', { room: roomId, role, buffered: ws.bufferedAmount })
+          ws.close(
+            CloseCode.SlowConsumer,
+            `send buffer over ${config.maxSendBufferBytes} bytes: the connection is not reading`
+          )
+          setTimeout(() => ws.terminate(), SLOW_CONSUMER_GRACE_MS).unref()
+          return
+        }
+        ws.send(frame)
       },
       close: (code, reason) => ws.close(code, truncateReason(reason)),
     }
     this.alive.set(ws, true)
     ws.on('pong', () => this.alive.set(ws, true))
     ws.on('message', (data, isBinary) => {
+      // Shutting down: everything applied so far is committed; this frame is not applied, and its
+      // sender sees the 1012 close and sends it again from its own doc when it reconnects.
+      if (this.closing) return
       if (!isBinary) {
         conn.close(CloseCode.UnsupportedData, 'text frames are not supported: y-websocket messages are binary')
         return
@@ -258,6 +294,9 @@ export class SyncRelay {
       } else if (error instanceof BudgetExceededError) {
         logger.warn('closing socket over budget', { room: roomId, role: conn.role, reason: error.message })
         conn.close(CloseCode.OverBudget, error.message)
+      } else if (error instanceof RateLimitedError) {
+        logger.warn('closing socket over its request rate', { room: roomId, role: conn.role })
+        conn.close(CloseCode.RateLimited, error.message)
       } else if (this.rooms.get(roomId) === room) {
         logger.error('room state diverged from storage; reloading room', { room: roomId, error })
         this.evict(roomId, error instanceof RoomStateError ? 'room reloading' : 'internal error')
@@ -324,17 +363,45 @@ export class SyncRelay {
     }
   }
 
-  /** Snapshot every room and close every socket with 1001 (going away). */
-  close(): void {
+  /**
+   * Stop taking frames, commit everything applied, snapshot every room, then close every socket
+   * with 1012 (restart) — in that order, so nothing a client was told about is lost and every
+   * sender whose frame was not applied learns it from the close. Resolves once every socket is
+   * gone; sockets that do not finish the close handshake are cut after a grace period.
+   */
+  async close(): Promise<void> {
+    this.closing = true
     clearInterval(this.pinger)
-    this.batcher.flush()
+    try {
+      this.batcher.flush()
+    } catch (error) {
+      this.options.logger.error('could not commit the last updates at shutdown', { error })
+    }
     for (const timer of this.unloadTimers.values()) clearTimeout(timer)
     this.unloadTimers.clear()
-    for (const room of this.rooms.values()) {
-      room.snapshot()
-      room.destroy(CloseCode.GoingAway, 'server shutting down')
+    for (const [roomId, room] of this.rooms) {
+      try {
+        room.snapshot()
+      } catch (error) {
+        this.options.logger.error('could not snapshot room at shutdown; its log is complete', { room: roomId, error })
+      }
+      room.destroy(CloseCode.ServiceRestart, 'server restarting; reconnect')
     }
     this.rooms.clear()
+    const open = [...this.wss.clients]
+    if (open.length) {
+      await new Promise<void>((resolve) => {
+        let left = open.length
+        const done = () => --left === 0 && resolve()
+        for (const ws of open) {
+          if (ws.readyState === WebSocket.CLOSED) done()
+          else ws.once('close', done)
+        }
+        setTimeout(() => {
+          for (const ws of open) ws.terminate()
+        }, SHUTDOWN_GRACE_MS).unref()
+      })
+    }
     this.wss.close()
   }
 }

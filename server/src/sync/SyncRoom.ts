@@ -4,7 +4,9 @@ import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { Storage } from '../storage/Storage.ts'
 import type { UpdateBatcher } from './UpdateBatcher.ts'
-import { BudgetExceededError, MalformedMessageError } from './syncErrors.ts'
+import { HeldUpdates } from './HeldUpdates.ts'
+import { BudgetExceededError, MalformedMessageError, RateLimitedError } from './syncErrors.ts'
+import { TokenBucket } from './TokenBucket.ts'
 import { checkUpdate, type UpdateBudget } from './updateBudget.ts'
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessFilter.ts'
 import {
@@ -19,6 +21,13 @@ import {
 
 /** A client sends awareness for its own doc's client id; allow a few in case Yjs renews it. */
 const MAX_AWARENESS_IDS_PER_CONNECTION = 4
+/**
+ * Sync-step-1 and query-awareness requests per socket: a burst, then one per interval. A stock
+ * client asks once per connection; each answer can be the whole board, so a socket that keeps
+ * asking is closed (4429) instead of being answered without bound.
+ */
+const SYNC_REQUEST_BURST = 10
+const SYNC_REQUEST_REFILL_MS = 1_000
 
 /** One socket in a room, as the room sees it (no ws types here, so tests can drive it directly). */
 export interface SyncConnection {
@@ -50,6 +59,8 @@ export interface RoomLimits extends UpdateBudget {
   maxPendingStructsPerConnection: number
   /** …and for all of its connections together. */
   maxPendingStructsPerRoom: number
+  /** Largest awareness state of one client, in bytes of JSON. */
+  maxAwarenessStateBytes: number
 }
 
 export const DEFAULT_ROOM_LIMITS: RoomLimits = {
@@ -57,14 +68,7 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
   maxDepth: 32,
   maxPendingStructsPerConnection: 1_000,
   maxPendingStructsPerRoom: 5_000,
-}
-
-/** An update whose dependencies have not arrived yet: held outside the doc, never sent or stored. */
-interface HeldUpdate {
-  conn: SyncConnection
-  update: Uint8Array
-  decoded: ReturnType<typeof Y.decodeUpdate>
-  structs: number
+  maxAwarenessStateBytes: 32 * 1024,
 }
 
 export interface SyncRoomOptions {
@@ -106,12 +110,10 @@ export class SyncRoom {
   /** Effective updates produced by the apply in progress. */
   private captured: Uint8Array[] | null = null
   private limits: RoomLimits
-  /**
-   * Updates waiting for dependencies, kept out of the doc: Yjs's own pending store would merge
-   * them quadratically, put them in every sync step 2 and in snapshots.
-   */
-  private held: HeldUpdate[] = []
-  private heldStructs = 0
+  private held: HeldUpdates<SyncConnection>
+  private requestBudgets = new Map<SyncConnection, TokenBucket>()
+  /** Updates applied to the doc whose commit is still queued in the batcher. */
+  private uncommitted = 0
 
   constructor(options: SyncRoomOptions) {
     this.roomId = options.roomId
@@ -122,6 +124,7 @@ export class SyncRoom {
     this.batcher = options.batcher
     this.onStorageFailure = options.onStorageFailure ?? (() => {})
     this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits }
+    this.held = new HeldUpdates(this.limits.maxPendingStructsPerConnection, this.limits.maxPendingStructsPerRoom)
 
     this.doc = new Y.Doc({ gc: true })
     const stored = this.storage.loadRoomState(this.roomId)
@@ -182,6 +185,7 @@ export class SyncRoom {
   join(conn: SyncConnection): void {
     this.connections.add(conn)
     this.ownedIds.set(conn, new Set())
+    this.requestBudgets.set(conn, new TokenBucket(SYNC_REQUEST_BURST, SYNC_REQUEST_REFILL_MS, this.now))
     conn.send(encodeSyncStep1(this.doc))
     const peers = [...this.awareness.getStates().keys()]
     if (peers.length) conn.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, peers)))
@@ -189,7 +193,8 @@ export class SyncRoom {
 
   leave(conn: SyncConnection): void {
     if (!this.connections.delete(conn)) return
-    this.releaseHeld(conn)
+    this.held.release(conn)
+    this.requestBudgets.delete(conn)
     const ids = [...(this.ownedIds.get(conn) ?? [])]
     this.ownedIds.delete(conn)
     for (const id of ids) this.awarenessOwner.delete(id)
@@ -205,6 +210,12 @@ export class SyncRoom {
     if (!this.connections.has(conn)) return
     switch (message.type) {
       case 'sync-step1':
+        this.spendRequest(conn)
+        // Serve committed state only: an update still queued for commit would otherwise reach
+        // this client before it is on disk, and a crash would leave the client with data the
+        // room has lost. Committing the queue now is cheap and keeps the answer immediate.
+        if (this.uncommitted > 0) this.batcher?.flush()
+        if (!this.connections.has(conn)) return // the commit failed and the room was dropped
         conn.send(encodeSyncStep2(this.doc, message.stateVector))
         return
       case 'update':
@@ -214,12 +225,21 @@ export class SyncRoom {
         this.applyClientAwareness(conn, message.update)
         return
       case 'query-awareness': {
+        this.spendRequest(conn)
         const ids = [...this.awareness.getStates().keys()]
         conn.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, ids)))
         return
       }
       case 'auth':
         return
+    }
+  }
+
+  private spendRequest(conn: SyncConnection): void {
+    if (this.requestBudgets.get(conn)?.take() === false) {
+      throw new RateLimitedError(
+        `more than ${SYNC_REQUEST_BURST} sync or awareness requests, then one per ${SYNC_REQUEST_REFILL_MS} ms`
+      )
     }
   }
 
@@ -245,7 +265,11 @@ export class SyncRoom {
    * doc untouched. An update whose dependencies are missing is held (within the pending budgets)
    * until they arrive; it is neither stored nor sent to anyone meanwhile.
    */
-  private applyClientUpdate(conn: SyncConnection, update: Uint8Array, decoded: HeldUpdate['decoded']): void {
+  private applyClientUpdate(
+    conn: SyncConnection,
+    update: Uint8Array,
+    decoded: ReturnType<typeof Y.decodeUpdate>
+  ): void {
     if (!canEditBoard(conn.role)) {
       // A read-only peer answers our sync step 1 with an empty step 2; only real changes are refused.
       if (!isEmptyUpdate(decoded)) {
@@ -256,58 +280,31 @@ export class SyncRoom {
     }
     const check = checkUpdate(this.doc, decoded, this.limits)
     if (check.missingDependencies) {
-      this.hold({ conn, update, decoded, structs: Math.max(1, check.structs) })
+      this.held.hold({ conn, update, decoded, structs: Math.max(1, check.structs) })
       return
     }
     this.integrate(conn, update)
     this.releaseResolved()
   }
 
-  private hold(entry: HeldUpdate): void {
-    const { maxPendingStructsPerConnection: perConn, maxPendingStructsPerRoom: perRoom } = this.limits
-    const mine = this.held.reduce((n, h) => (h.conn === entry.conn ? n + h.structs : n), 0)
-    if (mine + entry.structs > perConn || this.heldStructs + entry.structs > perRoom) {
-      throw new BudgetExceededError(
-        `update depends on data the room does not have; over the limit of ${perConn} unresolved structs per connection (${perRoom} per room)`
-      )
-    }
-    this.held.push(entry)
-    this.heldStructs += entry.structs
-  }
-
-  private releaseHeld(conn: SyncConnection): void {
-    const kept = this.held.filter((h) => h.conn !== conn)
-    if (kept.length === this.held.length) return
-    this.held = kept
-    this.heldStructs = kept.reduce((n, h) => n + h.structs, 0)
-  }
-
-  /** Apply every held update whose dependencies have now arrived (each may unlock others). */
+  /** Apply every held update whose dependencies have now arrived. */
   private releaseResolved(): void {
-    let progress = this.held.length > 0
-    while (progress) {
-      progress = false
-      for (const entry of [...this.held]) {
-        if (!this.held.includes(entry)) continue
-        let resolved: boolean
-        try {
-          resolved = !checkUpdate(this.doc, entry.decoded, this.limits).missingDependencies
-        } catch {
-          resolved = false
-        }
-        if (!resolved) continue
-        this.held.splice(this.held.indexOf(entry), 1)
-        this.heldStructs -= entry.structs
-        try {
-          this.integrate(entry.conn, entry.update)
-          progress = true
-        } catch (error) {
-          if (!(error instanceof MalformedMessageError)) throw error
-          // Its sender is gone or will be closed on its next frame; the doc is untouched.
-          entry.conn.close(CloseCode.MalformedMessage, `malformed message: ${error.message}`)
-        }
+    const resolved = (entry: { decoded: ReturnType<typeof Y.decodeUpdate> }) => {
+      try {
+        return !checkUpdate(this.doc, entry.decoded, this.limits).missingDependencies
+      } catch {
+        return false
       }
     }
+    this.held.drain(resolved, (entry) => {
+      try {
+        this.integrate(entry.conn, entry.update)
+      } catch (error) {
+        if (!(error instanceof MalformedMessageError)) throw error
+        // The doc is untouched; only that sender's frame was bad.
+        entry.conn.close(CloseCode.MalformedMessage, `malformed message: ${error.message}`)
+      }
+    })
   }
 
   private integrate(conn: SyncConnection, update: Uint8Array): void {
@@ -346,14 +343,19 @@ export class SyncRoom {
 
   private persistBatched(update: Uint8Array, author: Role, broadcast: () => void): void {
     const seq = ++this.lastSeq
+    this.uncommitted++
     this.batcher!.append(
       this.roomId,
       { seq, ts: this.now(), author, update },
       () => {
+        this.uncommitted--
         broadcast()
         if (seq - this.snapshotSeq >= this.snapshotEvery && seq === this.lastSeq) this.snapshot()
       },
-      (error) => this.onStorageFailure(new RoomStateError(`could not store update ${seq}: ${(error as Error).message}`))
+      (error) => {
+        this.uncommitted--
+        this.onStorageFailure(new RoomStateError(`could not store update ${seq}: ${(error as Error).message}`))
+      }
     )
   }
 
@@ -371,7 +373,10 @@ export class SyncRoom {
   private applyClientAwareness(conn: SyncConnection, update: Uint8Array): void {
     const owned = this.ownedIds.get(conn)
     if (!owned) return
-    const accepted = decodeAwarenessUpdate(update).filter(({ clientId, clock, state }) => {
+    const accepted = decodeAwarenessUpdate(update, {
+      maxStateBytes: this.limits.maxAwarenessStateBytes,
+      maxDepth: this.limits.maxDepth,
+    }).filter(({ clientId, clock, state }) => {
       const owner = this.awarenessOwner.get(clientId)
       if (owner === conn) return true
       if (owner || owned.size >= MAX_AWARENESS_IDS_PER_CONNECTION) return false

@@ -3,9 +3,10 @@ import * as Y from 'yjs'
 import { createLogger } from '../logger.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { FakeConn } from '../test/FakeConn.ts'
-import { decodeFrame, syncStep1Frame, updateFrame } from '../test/helpers.ts'
-import { BudgetExceededError } from './syncErrors.ts'
+import { awarenessFrame, decodeFrame, syncStep1Frame, updateFrame } from '../test/helpers.ts'
+import { BudgetExceededError, RateLimitedError } from './syncErrors.ts'
 import { RoomLoadError, SyncRoom, type RoomLimits } from './SyncRoom.ts'
+import { UpdateBatcher } from './UpdateBatcher.ts'
 
 const ROOM = 'room-1'
 const LIMITS: RoomLimits = {
@@ -13,6 +14,7 @@ const LIMITS: RoomLimits = {
   maxDepth: 16,
   maxPendingStructsPerConnection: 10,
   maxPendingStructsPerRoom: 15,
+  maxAwarenessStateBytes: 1_024,
 }
 
 let storage: SqliteStorage
@@ -167,5 +169,66 @@ describe('SyncRoom: loading', () => {
     const step2 = probe.decoded().find((f) => f.type === 'sync' && f.sub === 1)
     expect(step2 && step2.type === 'sync' ? step2.payload.byteLength : Infinity).toBeLessThan(100)
     expect(decodeFrame(probe.sent[0]!).type).toBe('sync')
+  })
+})
+
+describe('SyncRoom: per-socket request and awareness budgets', () => {
+  it('answers ten sync or awareness requests at once, then closes a socket that keeps asking', () => {
+    const room = makeRoom()
+    const asker = new FakeConn(1, 'observer')
+    room.join(asker)
+    for (let i = 0; i < 5; i++) room.receive(asker, syncStep1Frame(new Y.Doc()))
+    for (let i = 0; i < 5; i++) room.receive(asker, Uint8Array.of(3)) // query awareness
+    expect(() => room.receive(asker, syncStep1Frame(new Y.Doc()))).toThrow(RateLimitedError)
+    // Another socket has its own budget.
+    const other = new FakeConn(2, 'observer')
+    room.join(other)
+    expect(() => room.receive(other, syncStep1Frame(new Y.Doc()))).not.toThrow()
+  })
+
+  it('refuses an awareness state over the size or depth budget', () => {
+    const room = makeRoom()
+    const peer = new FakeConn(1, 'candidate')
+    room.join(peer)
+    expect(() =>
+      room.receive(peer, awarenessFrame([{ clientId: 7, clock: 1, state: { pad: 'x'.repeat(1_100) } }]))
+    ).toThrow(/awareness state of \d+ bytes; the limit is 1024/)
+    let deep: unknown = {}
+    for (let i = 0; i < 20; i++) deep = { d: deep }
+    expect(() => room.receive(peer, awarenessFrame([{ clientId: 7, clock: 1, state: { deep } }]))).toThrow(
+      BudgetExceededError
+    )
+    expect(room.awareness.getStates().has(7)).toBe(false)
+    room.receive(peer, awarenessFrame([{ clientId: 7, clock: 1, state: { cursor: { x: 1, y: 2 } } }]))
+    expect(room.awareness.getStates().get(7)).toMatchObject({ cursor: { x: 1, y: 2 } })
+  })
+})
+
+describe('SyncRoom: commit before anyone sees an update', () => {
+  it('answers a sync step 1 arriving in the same turn as an update only with the update committed', () => {
+    const batcher = new UpdateBatcher(storage)
+    const room = new SyncRoom({
+      roomId: ROOM,
+      storage,
+      logger: createLogger('silent'),
+      snapshotEveryUpdates: 100,
+      batcher,
+    })
+    const writer = new FakeConn(1, 'candidate')
+    const joiner = new FakeConn(2, 'interviewer')
+    room.join(writer)
+    room.join(joiner)
+    joiner.sent.length = 0
+    const storedWhenSent: number[] = []
+    joiner.onSend = () => storedWhenSent.push(storage.readUpdates(ROOM).length)
+
+    room.receive(writer, updateFrame(chain(1)[0]!))
+    expect(storage.readUpdates(ROOM)).toHaveLength(0) // queued for this turn's commit
+    room.receive(joiner, syncStep1Frame(new Y.Doc()))
+    const step2 = joiner.decoded().findIndex((f) => f.type === 'sync' && f.sub === 1)
+    expect(step2).toBeGreaterThanOrEqual(0)
+    expect(storedWhenSent[step2]).toBe(1)
+    // The broadcast of the same update also went out after the commit.
+    expect(storedWhenSent.every((n) => n === 1)).toBe(true)
   })
 })

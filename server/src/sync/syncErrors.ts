@@ -7,3 +7,8 @@ export class MalformedMessageError extends Error {
 export class BudgetExceededError extends Error {
   override name = 'BudgetExceededError'
 }
+
+/** A socket asked for expensive answers faster than its budget allows: it is closed. */
+export class RateLimitedError extends Error {
+  override name = 'RateLimitedError'
+}

@@ -38,7 +38,7 @@ export function decodeUpdateWithinBudget(update: Uint8Array): Decoded {
 }
 
 /** Depth of a JSON value, measured without recursion (the value may be arbitrarily deep). */
-function jsonDepth(value: unknown, limit: number): number {
+export function jsonDepth(value: unknown, limit: number): number {
   let deepest = 0
   const stack: Array<[unknown, number]> = [[value, 1]]
   while (stack.length) {

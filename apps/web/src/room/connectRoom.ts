@@ -1,7 +1,9 @@
 import {
+  applyPresenceChange,
   InterviewEvent,
   PROTOCOL_VERSION,
   SocketEvent,
+  type PresenceChange,
   type ClientToServerEvents,
   type RoomSession,
   type ServerToClientEvents,
@@ -132,9 +134,20 @@ export function connectRoom({
     // The colour the server chose for us; peers (cursors, shared-notes carets) read it from awareness.
     provider.awareness.setLocalStateField('user', { name, userId, color: you.color })
   })
-  socket.on(SocketEvent.PresenceJoined, (p) => useRoomStore.getState().notify(`${p.name} joined as ${p.role}`))
-  socket.on(SocketEvent.PresenceLeft, (p) => useRoomStore.getState().notify(`${p.name} left`))
-  socket.on(SocketEvent.PresenceSnapshot, ({ participants }) => useRoomStore.getState().set({ participants }))
+  const onPresence = (change: PresenceChange) => {
+    const state = useRoomStore.getState()
+    state.set({ participants: applyPresenceChange(state.participants, change) })
+  }
+  socket.on(SocketEvent.PresenceJoined, (participant) => {
+    onPresence({ type: 'joined', participant })
+    useRoomStore.getState().notify(`${participant.name} joined as ${participant.role}`)
+  })
+  socket.on(SocketEvent.PresenceLeft, (participant) => {
+    onPresence({ type: 'left', participant })
+    useRoomStore.getState().notify(`${participant.name} left`)
+  })
+  socket.on(SocketEvent.PresenceUpdated, (participant) => onPresence({ type: 'updated', participant }))
+  socket.on(SocketEvent.PresenceSnapshot, ({ participants }) => onPresence({ type: 'snapshot', participants }))
   socket.on(SocketEvent.PayloadError, ({ message }) => console.warn(`[presence] ${message}`))
   const detachInterview = attachInterviewClient(socket, onSessionChanged)
   // Until the server answers (or while it cannot be reached) show the interview as this browser
