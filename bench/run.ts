@@ -1,6 +1,7 @@
 /**
  * Loopboard benchmarks. `npm run bench` (quick, a few minutes on 2 cores) or
- * `npm run bench -- --full`. Options: `--only=latency,wire,memory,load` to run some harnesses,
+ * `npm run bench -- --full`. Options: `--only=latency,wire,memory,load,replay,browser` to run some
+ * harnesses (`cold`: only the browser's cold opens),
  * `--profile` to also run the Loopboard relay under `--cpu-prof` at `--profile-rooms=N` rooms
  * (default 500) and summarize its hottest functions. Writes bench/results/<time>-<profile>.json
  * and bench/results/latest.json, and prints tables. See bench/results/README.md.
@@ -136,9 +137,9 @@ async function main() {
     log('room load…')
     for (const shapes of profile.load.shapes) results.push(await runRoomLoad(shapes, profile.load.reps))
   }
-  if (only.has('browser')) {
-    log('browser to browser, cold open…')
-    results.push(...(await runBrowser()))
+  if (only.has('browser') || only.has('cold')) {
+    log(only.has('browser') ? 'browser to browser, cold open…' : 'cold open…')
+    results.push(...(await runBrowser({ peer: only.has('browser') })))
   }
   if (only.has('replay')) {
     log('replay of a 60-minute session…')
@@ -238,6 +239,7 @@ function printTables(results: BenchResult[]) {
     ['memory', ['nestedYDoc', 'wholeRecordYDoc', 'plainJson']],
     ['memory', ['heapPerRoom', 'rssPerRoom', 'heapPerRoomWithClient', 'heapPerIdleClient']],
     ['memory', ['baselineHeap', 'heapAfterCycle1', 'heapAfterCycle2', 'heapGrowthPerRoom']],
+    ['browser', ['p50', 'p95', 'storeToPeerP50', 'loaded', 'interactive', 'interactiveOverEmpty']],
     ['room-load', ['loadFromSnapshot', 'loadFromSnapshotPlusTail', 'loadFromLogOnly', 'joinOpenToSynced', 'joinTotal']],
   ]
   for (const [harness, columns, ratios] of sections) {

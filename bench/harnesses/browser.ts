@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { CHROMIUM_ARGS } from '../../playwright.config.ts'
 import { buildBoard, uploadBoard } from '../lib/board.ts'
+import { openClient, waitUntil, whenReady } from '../lib/clients.ts'
 import { REPO_ROOT, spawnRelay, type RelayProcess } from '../lib/processes.ts'
 import { metric, quantile, type BenchResult } from '../lib/results.ts'
 
@@ -106,31 +107,74 @@ async function pointerToPeer(browser: Browser, room: CreatedRoom) {
   return { fromPointer: fromPointer.sort((p, q) => p - q), fromStore: fromStore.sort((p, q) => p - q) }
 }
 
-/** Navigation start → canvas holding every shape, in a fresh browser context (nothing cached). */
-async function coldOpen(browser: Browser, relay: RelayProcess, shapes: number): Promise<number> {
-  const room = await createRoom(relay)
-  await uploadBoard(relay.wsBase, { roomId: room.roomId, token: room.tokens.interviewer }, buildBoard(shapes, 50))
-  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
-  const url = new URL(room.links.candidate)
-  url.searchParams.set('name', 'Cold')
-  await page.goto(url.toString())
-  let ms = NaN
-  await until(
-    async () => {
-      const [count, now] = await page.evaluate(
-        () => [window.loopboardEditor?.getCurrentPageShapes().length ?? 0, performance.now()] as const
-      )
-      if (count >= shapes) ms = now
-      return count >= shapes
-    },
-    `${shapes} shapes on the canvas`,
-    60_000
-  )
-  await page.context().close()
-  return ms
+/** What a cold open took, from navigation start, in ms. */
+interface ColdOpen {
+  /** The canvas holds every shape. */
+  loaded: number
+  /** A rectangle then drawn on it is in a peer's doc. */
+  interactive: number
 }
 
-export async function runBrowser(): Promise<BenchResult[]> {
+/**
+ * Navigation start → the canvas holds every shape → a rectangle drawn right then reaches a peer
+ * (a headless client in this process), in a fresh browser context (nothing cached, no IndexedDB).
+ */
+async function coldOpen(browser: Browser, relay: RelayProcess, shapes: number): Promise<ColdOpen> {
+  const room = await createRoom(relay)
+  const access = { roomId: room.roomId, token: room.tokens.interviewer }
+  if (shapes > 0) await uploadBoard(relay.wsBase, access, buildBoard(shapes, 50))
+  const peer = openClient(relay.wsBase, access)
+  await whenReady(peer, true)
+  const records = peer.doc.getMap('tldraw')
+  const before = new Set(records.keys())
+  let drawnAt = NaN
+  records.observe((event) => {
+    for (const key of event.keysChanged) if (!before.has(key) && key.startsWith('shape:')) drawnAt ||= Date.now()
+  })
+  const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage()
+  try {
+    const url = new URL(room.links.interviewer) // the interviewer may draw from the start
+    url.searchParams.set('name', 'Cold')
+    await page.goto(url.toString())
+    let loaded = NaN
+    await until(
+      async () => {
+        const [count, now] = await page.evaluate(
+          () =>
+            [
+              window.loopboardEditor ? window.loopboardEditor.getCurrentPageShapes().length : -1,
+              performance.now(),
+            ] as const
+        )
+        if (count >= shapes) loaded = now
+        return count >= shapes
+      },
+      `${shapes} shapes on the canvas`,
+      60_000
+    )
+    await page.locator('.badge.connection[data-state="connected"]').waitFor({ timeout: 60_000 })
+    // Two frames painted: the canvas responds to input from here on.
+    await page.evaluate(() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done))))
+    const origin = await page.evaluate(() => performance.timeOrigin)
+    const box = (await page.locator('.tl-canvas').boundingBox())!
+    const x = box.x + box.width / 2
+    const y = box.y + box.height / 2
+    await page.mouse.click(x - 40, y - 40) // focus the canvas, so the tool shortcut reaches it
+    await page.keyboard.press('r')
+    await page.mouse.move(x, y)
+    await page.mouse.down()
+    await page.mouse.move(x + 60, y + 40, { steps: 2 })
+    await page.mouse.up()
+    await waitUntil(() => Number.isFinite(drawnAt), 'the rectangle to reach the peer', 60_000, 2)
+    return { loaded, interactive: drawnAt - origin }
+  } finally {
+    peer.close()
+    await page.context().close()
+  }
+}
+
+/** Browser to browser and the cold opens; `peer: false` runs only the cold opens. */
+export async function runBrowser({ peer = true } = {}): Promise<BenchResult[]> {
   const build = spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: REPO_ROOT, stdio: 'inherit' })
   if (build.status !== 0) throw new Error('could not build the client')
   const relay = await spawnRelay('loopboard')
@@ -139,35 +183,46 @@ export async function runBrowser(): Promise<BenchResult[]> {
     args: CHROMIUM_ARGS,
   })
   try {
-    const { fromPointer, fromStore } = await pointerToPeer(browser, await createRoom(relay))
-    const results: BenchResult[] = [
-      {
-        harness: 'browser',
-        name: 'pointer down on A → shape on B',
-        params: { shapes: SHAPES_DRAWN, gesture: 'rectangle tool, 2-step drag' },
-        metrics: {
-          p50: metric(quantile(fromPointer, 0.5), 'ms'),
-          p95: metric(quantile(fromPointer, 0.95), 'ms'),
-          storeToPeerP50: metric(quantile(fromStore, 0.5), 'ms'),
-          storeToPeerP95: metric(quantile(fromStore, 0.95), 'ms'),
-        },
-        notes: [
-          'from the pointerdown on A (the drag gesture that makes the rectangle included) and from the shape entering A’s store, to the shape entering B’s store; painting follows within one frame',
-        ],
-      },
-    ]
-    for (const shapes of [1000, 4000]) {
+    const results: BenchResult[] = []
+    if (peer) results.push(await peerResult(browser, relay))
+    const empty = await coldOpen(browser, relay, 0)
+    for (const shapes of [0, 1000, 4000]) {
+      const open = shapes === 0 ? empty : await coldOpen(browser, relay, shapes)
       results.push({
         harness: 'browser',
-        name: `cold open of a ${shapes}-shape board`,
+        name: shapes ? `cold open of a ${shapes}-shape board` : 'cold open of an empty board',
         params: { shapes },
-        metrics: { interactive: metric(await coldOpen(browser, relay, shapes), 'ms') },
-        notes: ['navigation start → the canvas holds every shape (fresh context, no cache, no IndexedDB)'],
+        metrics: {
+          loaded: metric(open.loaded, 'ms'),
+          interactive: metric(open.interactive, 'ms'),
+          interactiveOverEmpty: metric(open.interactive - empty.interactive, 'ms'),
+        },
+        notes: [
+          'navigation start → the canvas holds every shape (loaded) → a rectangle drawn then is in a peer’s doc (interactive); fresh context, no cache, no IndexedDB',
+        ],
       })
     }
     return results
   } finally {
     await browser.close()
     await relay.stop()
+  }
+}
+
+async function peerResult(browser: Browser, relay: RelayProcess): Promise<BenchResult> {
+  const { fromPointer, fromStore } = await pointerToPeer(browser, await createRoom(relay))
+  return {
+    harness: 'browser',
+    name: 'pointer down on A → shape on B',
+    params: { shapes: SHAPES_DRAWN, gesture: 'rectangle tool, 2-step drag' },
+    metrics: {
+      p50: metric(quantile(fromPointer, 0.5), 'ms'),
+      p95: metric(quantile(fromPointer, 0.95), 'ms'),
+      storeToPeerP50: metric(quantile(fromStore, 0.5), 'ms'),
+      storeToPeerP95: metric(quantile(fromStore, 0.95), 'ms'),
+    },
+    notes: [
+      'from the pointerdown on A (the drag gesture that makes the rectangle included) and from the shape entering A’s store, to the shape entering B’s store; painting follows within one frame',
+    ],
   }
 }

@@ -17,6 +17,12 @@ const MAX_ASSET_BYTES = 700 * 1024
 /** Module-level so tldraw sees the same object on every render. */
 const components: TLComponents = { CollaboratorCursor: PeerCursor }
 
+/**
+ * tldraw refuses new shapes past 4,000 on a page by default; a long interview's board can hold
+ * more, and one that cannot take another box is broken for everyone in the room.
+ */
+const TLDRAW_OPTIONS = { maxShapesPerPage: 10_000 }
+
 declare global {
   interface Window {
     /** The live editor, for debugging from the console and for end-to-end tests. */
@@ -45,6 +51,7 @@ export function BoardCanvas({
       components={components}
       licenseKey={import.meta.env.VITE_TLDRAW_LICENSE_KEY}
       maxAssetSize={MAX_ASSET_BYTES}
+      options={TLDRAW_OPTIONS}
       onMount={(editor) => {
         window.loopboardEditor = editor
         onEditor?.(editor)
