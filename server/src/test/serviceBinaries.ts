@@ -28,6 +28,7 @@ export function postgresBinDir(): string | null {
 
 /** Path of `redis-server`: REDIS_SERVER_BIN, or the usual Debian locations. */
 export function redisServerBin(): string | null {
-  const candidates = [process.env.REDIS_SERVER_BIN, '/usr/bin/redis-server', '/usr/local/bin/redis-server']
-  return candidates.find((c): c is string => Boolean(c) && existsSync(c!)) ?? null
+  const fromEnv = process.env.REDIS_SERVER_BIN
+  if (fromEnv) return existsSync(fromEnv) ? fromEnv : null
+  return ['/usr/bin/redis-server', '/usr/local/bin/redis-server'].find((c) => existsSync(c)) ?? null
 }
