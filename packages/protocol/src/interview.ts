@@ -106,7 +106,14 @@ export interface Feedback {
 export interface ReviewResponse {
   roomId: string
   title: string
+  /** The round under review. */
   round: number
+  /** Every round the bearer ran as interviewer (each has its own review: `?round=<n>`). */
+  rounds: number[]
+  /** The bearer's private notes written in this round. */
+  notes: Note[]
+  /** Whether the bearer may delete the session (only the seat that created the room). */
+  canDelete: boolean
   prompt: Prompt | null
   scorecard: Scorecard | null
   feedback: Feedback | null

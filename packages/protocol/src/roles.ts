@@ -12,4 +12,3 @@ export type Role = (typeof Role)[keyof typeof Role]
 export const ROLES = [Role.Interviewer, Role.Candidate, Role.Observer] as const
 
 export const RoleSchema = z.enum(ROLES)
-

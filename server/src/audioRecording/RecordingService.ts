@@ -296,8 +296,12 @@ export class RecordingService {
     }
   }
 
-  /** The archive of a session: `timeline.json`, `feedback.md` if any, every audio track. */
-  archive(roomId: string, timeline: Timeline): AsyncGenerator<Uint8Array> {
+  /**
+   * The archive of one round: its `timeline.json`, the feedback `of` its interviewer published in
+   * it (`feedback.md`, if any) and the round's audio tracks (those in the timeline) — nothing of
+   * another round or another author.
+   */
+  archive(roomId: string, timeline: Timeline, of: { seat: Role; round: number }): AsyncGenerator<Uint8Array> {
     const entries: ZipEntry[] = [
       {
         name: 'timeline.json',
@@ -306,7 +310,7 @@ export class RecordingService {
         content: () => [Buffer.from(JSON.stringify(timeline))],
       },
     ]
-    const feedback = this.events.allFeedback(roomId)
+    const feedback = this.events.allFeedback(roomId).filter((f) => f.authorSeat === of.seat && f.round === of.round)
     if (feedback.length) {
       const markdown =
         feedback.length === 1
@@ -319,8 +323,9 @@ export class RecordingService {
         content: () => [Buffer.from(markdown)],
       })
     }
+    const inRound = new Set(timeline.audio.map((t) => t.id))
     for (const track of this.store.tracks(roomId)) {
-      if (track.chunks === 0) continue
+      if (track.chunks === 0 || !inRound.has(track.id)) continue
       const ext = track.mimeType.startsWith('audio/ogg') ? 'ogg' : 'webm'
       entries.push({
         name: `audio/${safeFileName(track.name)}-${track.role}-${track.id}.${ext}`,

@@ -4,6 +4,7 @@ import {
   CreateTrackSchema,
   MAX_AUDIO_CHUNK_BYTES,
   MAX_CHUNKS_PER_TRACK,
+  Role,
   type ApiError,
   type AudioTrackInfo,
   type SessionSummary,
@@ -19,6 +20,9 @@ import { DomainError, Refusal } from '../DomainError.ts'
 import type { RoomLifecycle } from '../rooms/RoomLifecycle.ts'
 import type { RoomRow } from '../storage/Storage.ts'
 import type { Authed, SeatGuard } from './requireSeat.ts'
+import { reviewRound, type RoundEnv } from './reviewRound.ts'
+import type { InterviewService } from '../interview/InterviewService.ts'
+import { inWindow, roundsRunBy, roundWindow, type RoundWindow } from '../interview/rounds.ts'
 
 /** `POST …/recordings` bodies are a few hundred bytes of JSON. */
 const MAX_TRACK_BODY_BYTES = 4 * 1024
@@ -109,8 +113,9 @@ export interface RecordingRoutesOptions {
   guard: SeatGuard
   recordings: RecordingService
   lifecycle: Pick<RoomLifecycle, 'deleteRoom'>
-  /** The timeline JSON, as `GET …/timeline` answers it (the archive holds the same). */
-  timeline: (room: RoomRow) => Timeline
+  interview: InterviewService
+  /** A round's timeline JSON, as `GET …/timeline` answers it (the archive holds the same). */
+  timeline: (room: RoomRow, round: RoundWindow) => Timeline
   logger: Logger
 }
 
@@ -118,14 +123,18 @@ export interface RecordingRoutesOptions {
  * Recording and review over HTTP (Bearer capability tokens):
  * - `POST /:roomId/recordings` (interviewer or candidate): announce an audio track.
  * - `PUT /:roomId/recordings/:trackId/chunks/:seq` (the track's owner): upload one chunk.
- * - `GET /:roomId/recordings/:trackId/audio` (interviewer): the whole track, `Range` supported.
- * - `GET /:roomId/summary`, `GET /:roomId/archive`, `DELETE /:roomId` (interviewer).
+ * - `GET /:roomId/recordings/:trackId/audio` (the interviewer of the round it was recorded in):
+ *   the whole track, `Range` supported.
+ * - `GET /:roomId/summary` (anyone who ran a round), `GET /:roomId/archive?round=<n>` (that
+ *   round's interviewer), `DELETE /:roomId` (the seat that created the room).
  */
-export function recordingRoutes({ guard, recordings, lifecycle, timeline, logger }: RecordingRoutesOptions) {
-  const app = new Hono<{ Variables: { auth: Authed; seq: number; startedAt: number; durationMs: number } }>()
+export function recordingRoutes({ guard, recordings, lifecycle, interview, timeline, logger }: RecordingRoutesOptions) {
+  const app = new Hono<{
+    Variables: RoundEnv['Variables'] & { auth: Authed; seq: number; startedAt: number; durationMs: number }
+  }>()
 
   const speaker = guard(Action.RecordOwnAudio, 'Observers are not recorded.')
-  const interviewer = (what: string) => guard(Action.Review, `Only the interviewer can ${what}.`)
+  const member = guard(Action.JoinRoom)
 
   app.post(
     '/:roomId/recordings',
@@ -239,21 +248,31 @@ export function recordingRoutes({ guard, recordings, lifecycle, timeline, logger
     })
   }
 
-  app.get('/:roomId/recordings/:trackId/audio', interviewer('listen to recordings'), (c) => {
+  // A track is heard only by the interviewer of the round it was recorded in.
+  app.get('/:roomId/recordings/:trackId/audio', member, (c) => {
     const auth = c.get('auth')
     const audio = recordings.audio(auth.room.id, c.req.param('trackId'))
     if (!audio) return fail(c, 404, ApiErrorCode.NotFound, `No track "${c.req.param('trackId')}" in this room.`)
+    const events = interview.events(auth.room.id)
+    const ran = roundsRunBy(auth.seat, interview.state(auth.room.id).round)
+    if (!ran.some((round) => inWindow(roundWindow(events, round), audio.track.startedAt))) {
+      return fail(c, 403, ApiErrorCode.Forbidden, 'Only the interviewer of the round it was recorded in can listen.')
+    }
     return serveAudio(c, audio)
   })
 
-  app.get('/:roomId/summary', interviewer('see the session summary'), (c) => {
+  app.get('/:roomId/summary', member, (c) => {
     const auth = c.get('auth')
+    if (roundsRunBy(auth.seat, interview.state(auth.room.id).round).length === 0) {
+      return fail(c, 403, ApiErrorCode.Forbidden, 'Only an interviewer of the session can see its summary.')
+    }
     return c.json<SessionSummary>(recordings.summary(auth.room))
   })
 
-  app.get('/:roomId/archive', interviewer('download the session'), (c) => {
+  app.get('/:roomId/archive', member, reviewRound(interview), (c) => {
     const auth = c.get('auth')
-    const zip = recordings.archive(auth.room.id, timeline(auth.room))
+    const round = c.get('round')
+    const zip = recordings.archive(auth.room.id, timeline(auth.room, round), { seat: auth.seat, round: round.round })
     const onError = (error: unknown) => logger.error('writing an archive failed', { room: auth.room.id, error })
     return new Response(toWebStream(zip, onError), {
       headers: {
@@ -264,8 +283,13 @@ export function recordingRoutes({ guard, recordings, lifecycle, timeline, logger
     })
   })
 
-  app.delete('/:roomId', guard(Action.DeleteRoom, 'Only the interviewer can delete the session.'), async (c) => {
+  // Deleting takes every round with it, so it is the room owner's alone: the seat that created
+  // the room and ran round 1, whatever role a swap has given it since.
+  app.delete('/:roomId', member, async (c) => {
     const auth = c.get('auth')
+    if (auth.seat !== Role.Interviewer) {
+      return fail(c, 403, ApiErrorCode.Forbidden, 'Only the interviewer who created the session can delete it.')
+    }
     await lifecycle.deleteRoom(auth.room.id)
     return c.body(null, 204)
   })

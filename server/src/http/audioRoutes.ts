@@ -10,10 +10,7 @@ import type { SeatEnv, SeatGuard } from './requireSeat.ts'
 const MAX_BODY_BYTES = 4 * 1024
 
 /** `POST /api/rooms/:roomId/audio-token` with the participant's capability token. */
-export function audioRoutes(
-  guard: SeatGuard,
-  config: Pick<Config, 'livekit' | 'audioTokenTtlSeconds' | 'iceServers'>
-) {
+export function audioRoutes(guard: SeatGuard, config: Pick<Config, 'livekit' | 'audioTokenTtlSeconds' | 'iceServers'>) {
   const app = new Hono<SeatEnv>()
   app.post(
     '/:roomId/audio-token',

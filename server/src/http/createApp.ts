@@ -12,6 +12,7 @@ import type { InterviewerKeys } from '../rooms/InterviewerKeys.ts'
 import type { RoomLifecycle } from '../rooms/RoomLifecycle.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import type { RoomRow, Storage } from '../storage/Storage.ts'
+import type { RoundWindow } from '../interview/rounds.ts'
 import { audioRoutes } from './audioRoutes.ts'
 import { apiError } from './errors.ts'
 import { buildTimeline, noteRoutes, promptRoutes, timelineRoutes } from './interviewRoutes.ts'
@@ -64,8 +65,8 @@ export function createApp({ config, rooms, keys, lifecycle, interview, storage, 
   app.route('/api/rooms', timelineRoutes(guard, interview, storage, audioTracks))
   app.route('/api/rooms', reviewRoutes(guard, interview))
   if (recordings) {
-    const timeline = (room: RoomRow) => buildTimeline(room, interview, storage, audioTracks)
-    app.route('/api/rooms', recordingRoutes({ guard, recordings, lifecycle, timeline, logger }))
+    const timeline = (room: RoomRow, round: RoundWindow) => buildTimeline(room, interview, storage, audioTracks, round)
+    app.route('/api/rooms', recordingRoutes({ guard, recordings, lifecycle, interview, timeline, logger }))
   }
   app.route('/api/prompts', promptRoutes(guard, interview))
   app.all('/api/*', (c) => apiError(c, 404, ApiErrorCode.NotFound, `No API route ${c.req.method} ${c.req.path}.`))

@@ -2,12 +2,15 @@ import { Action, AddNoteSchema, ApiErrorCode, type AudioTrackInfo, type Timeline
 import { PROMPTS, toPublicPrompt } from '@loopboard/prompts'
 import { toBase64 } from '@loopboard/board-replay'
 import { Hono } from 'hono'
+import * as Y from 'yjs'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { InterviewService } from '../interview/InterviewService.ts'
-import type { RoomRow, Storage } from '../storage/Storage.ts'
+import { inWindow, type RoundWindow } from '../interview/rounds.ts'
+import type { RoomRow, Storage, StoredUpdate } from '../storage/Storage.ts'
 import { apiError } from './errors.ts'
 import type { SeatEnv, SeatGuard } from './requireSeat.ts'
+import { reviewRound, roomMember, type RoundEnv } from './reviewRound.ts'
 
 /** Notes are at most a few kilobytes; a larger body is refused before it is read. */
 const MAX_NOTE_BODY_BYTES = 16 * 1024
@@ -51,18 +54,31 @@ export function noteRoutes(guard: SeatGuard, interview: InterviewService) {
 export type AudioTrackSource = (roomId: string) => AudioTrackInfo[]
 
 /**
- * The session as one ordered timeline — interview events, every board update (server time,
- * author role, Yjs update in base64) and the recorded audio tracks.
+ * One round of the session as an ordered timeline — the round's interview events, its board
+ * updates (server time, author role, Yjs update in base64) and its recorded audio tracks. The
+ * board as it stood when the round began (earlier rounds' drawing) comes first, merged into one
+ * update stamped at the round's start, so the replay opens on it without replaying the others'
+ * round. Without a window: the whole room.
  */
 export function buildTimeline(
   room: RoomRow,
   interview: InterviewService,
   storage: Storage,
-  audioTracks: AudioTrackSource = () => []
+  audioTracks: AudioTrackSource = () => [],
+  window: RoundWindow = { round: 0, start: 0, end: null }
 ): Timeline {
   const roomId = room.id
-  const updates = storage.readUpdates(roomId).map((u) => ({ ts: u.ts, author: u.author, update: toBase64(u.update) }))
-  const events = interview.events(roomId)
+  const before: StoredUpdate[] = []
+  const updates: Timeline['updates'] = []
+  for (const u of storage.readUpdates(roomId)) {
+    if (u.ts < window.start) before.push(u)
+    else if (inWindow(window, u.ts)) updates.push({ ts: u.ts, author: u.author, update: toBase64(u.update) })
+  }
+  if (before.length) {
+    const merged = Y.mergeUpdates(before.map((u) => u.update))
+    updates.unshift({ ts: window.start, author: before[before.length - 1]!.author, update: toBase64(merged) })
+  }
+  const events = interview.events(roomId).filter((e) => inWindow(window, e.ts))
   // A loop, not Math.min(...times): a long session has more updates than a call has arguments.
   let startedAt: number | null = null
   let endedAt: number | null = null
@@ -77,13 +93,13 @@ export function buildTimeline(
     endedAt,
     events,
     updates,
-    audio: audioTracks(roomId),
+    audio: audioTracks(roomId).filter((t) => inWindow(window, t.startedAt)),
   }
 }
 
 /**
- * `GET /api/rooms/:roomId/timeline` with the interviewer's token: {@link buildTimeline}.
- * Other roles get 403.
+ * `GET /api/rooms/:roomId/timeline?round=<n>`: {@link buildTimeline} of a round the bearer ran as
+ * interviewer (default: the latest one). Anyone else gets 403.
  */
 export function timelineRoutes(
   guard: SeatGuard,
@@ -91,9 +107,10 @@ export function timelineRoutes(
   storage: Storage,
   audioTracks?: AudioTrackSource
 ) {
-  const app = new Hono<SeatEnv>()
-  app.get('/:roomId/timeline', guard(Action.Review, 'Only the interviewer can read the session timeline.'), (c) =>
-    c.json<Timeline>(buildTimeline(c.get('auth').room, interview, storage, audioTracks))
+  const app = new Hono<RoundEnv>()
+  app.use('/:roomId/timeline', roomMember(guard))
+  app.get('/:roomId/timeline', reviewRound(interview), (c) =>
+    c.json<Timeline>(buildTimeline(c.get('auth').room, interview, storage, audioTracks, c.get('round')))
   )
   return app
 }

@@ -1,26 +1,41 @@
-import { Action, type ReviewResponse } from '@loopboard/protocol'
+import { Role, TimelineEventType, type ReviewResponse } from '@loopboard/protocol'
 import { Hono } from 'hono'
 import type { InterviewService } from '../interview/InterviewService.ts'
-import type { SeatEnv, SeatGuard } from './requireSeat.ts'
+import { inWindow } from '../interview/rounds.ts'
+import type { SeatGuard } from './requireSeat.ts'
+import { reviewRound, roomMember, type RoundEnv } from './reviewRound.ts'
 
 /**
- * `GET /api/rooms/:roomId/review` with the interviewer's token: what the review page shows beside
- * the replay — the prompt (with its rubric and phases), the interviewer's scorecard and published
- * feedback for the current round. Other roles get 403.
+ * `GET /api/rooms/:roomId/review?round=<n>`: what the review page shows beside the replay of a
+ * round the bearer ran as interviewer (default: the latest) — its prompt (with rubric and
+ * phases), the bearer's notes, scorecard and published feedback of that round, and the list of
+ * rounds they ran. Anyone else gets 403.
  */
 export function reviewRoutes(guard: SeatGuard, interview: InterviewService) {
-  const app = new Hono<SeatEnv>()
-  app.get('/:roomId/review', guard(Action.Review, 'Only the interviewer can review the session.'), (c) => {
-    const auth = c.get('auth')
-    const roomId = auth.room.id
+  const app = new Hono<RoundEnv>()
+  app.use('/:roomId/review', roomMember(guard))
+  app.get('/:roomId/review', reviewRound(interview), (c) => {
+    const { room, seat } = c.get('auth')
+    const window = c.get('round')
+    const roomId = room.id
     const state = interview.state(roomId)
+    // The round's prompt: the last one chosen during it (the current round keeps its own state).
+    let promptId = window.round === state.round ? state.promptId : null
+    if (window.round !== state.round) {
+      for (const e of interview.events(roomId)) {
+        if (e.type === TimelineEventType.PromptSet && inWindow(window, e.ts)) promptId = e.data.promptId
+      }
+    }
     return c.json<ReviewResponse>({
       roomId,
-      title: auth.room.title,
-      round: state.round,
-      prompt: interview.prompt(roomId, state.promptId),
-      scorecard: interview.scorecard(roomId, auth.seat),
-      feedback: interview.feedback(roomId, auth.seat),
+      title: room.title,
+      round: window.round,
+      rounds: c.get('roundsRun'),
+      canDelete: seat === Role.Interviewer,
+      notes: interview.notes(roomId, seat).filter((n) => n.round === window.round),
+      prompt: interview.prompt(roomId, promptId),
+      scorecard: interview.scorecard(roomId, seat, window.round),
+      feedback: interview.feedback(roomId, seat, window.round),
     })
   })
   return app

@@ -214,8 +214,9 @@ export class InterviewService {
     this.onChange(roomId, { kind: 'scorecard', seat })
   }
 
-  scorecard(roomId: string, seat: Role): Scorecard | null {
-    return this.store.scorecard(roomId, seat, this.state(roomId).round)
+  /** The scorecard `seat` wrote in `round` (default: the current round). */
+  scorecard(roomId: string, seat: Role, round = this.state(roomId).round): Scorecard | null {
+    return this.store.scorecard(roomId, seat, round)
   }
 
   publishFeedback(roomId: string, seat: Role, markdown: string): Feedback {
@@ -249,9 +250,9 @@ export class InterviewService {
     this.store.appendEvent(roomId, { ts: this.now(), type, data } as TimelineEvent)
   }
 
-  /** Feedback written by `authorSeat` in the current round. */
-  feedback(roomId: string, authorSeat: Role): Feedback | null {
-    return this.store.feedback(roomId, authorSeat, this.state(roomId).round)
+  /** Feedback written by `authorSeat` in `round` (default: the current round). */
+  feedback(roomId: string, authorSeat: Role, round = this.state(roomId).round): Feedback | null {
+    return this.store.feedback(roomId, authorSeat, round)
   }
 
   private commit(roomId: string, next: InterviewState, event: NewEvent): void {

@@ -81,7 +81,7 @@ export function ExportBar({ review, roomId, token, editor, atEnd }: ExportBarPro
 
   const exportArchive = () =>
     run('Archive download', async () => {
-      const { blob, filename } = await fetchArchive(roomId, token)
+      const { blob, filename } = await fetchArchive(roomId, token, review.round)
       downloadBlob(blob, filename ?? `${base}.zip`)
       return 'Archive saved.'
     })
@@ -148,16 +148,18 @@ export function ExportBar({ review, roomId, token, editor, atEnd }: ExportBarPro
       >
         Archive .zip
       </button>
-      <button
-        type="button"
-        className="small danger"
-        data-testid="delete-session"
-        disabled={!!busy}
-        aria-label="Delete this session for good (asks first)"
-        onClick={() => void remove()}
-      >
-        Delete session
-      </button>
+      {review.canDelete ? (
+        <button
+          type="button"
+          className="small danger"
+          data-testid="delete-session"
+          disabled={!!busy}
+          aria-label="Delete this session for good (asks first)"
+          onClick={() => void remove()}
+        >
+          Delete session
+        </button>
+      ) : null}
       {busy ? (
         <span className="muted small-print" role="status">
           {busy}…

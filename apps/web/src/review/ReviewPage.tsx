@@ -3,15 +3,20 @@ import { useEffect, useState } from 'react'
 import { MessageScreen } from '../room/MessageScreen.tsx'
 import type { ReviewLink } from '../room/roomLink.ts'
 import { Replayer } from '@loopboard/board-replay'
-import { describeError, fetchNotes, fetchReview, fetchTimeline, type LoadedReview } from './reviewApi.ts'
+import { describeError, fetchReview, fetchTimeline, type LoadedReview } from './reviewApi.ts'
 import { ReviewView } from './ReviewView.tsx'
 
+/** The round asked for in the page's `?round=<n>`, or null for the latest one the bearer ran. */
+function requestedRound(): number | null {
+  const raw = new URLSearchParams(window.location.search).get('round')
+  return raw && /^\d{1,6}$/.test(raw) ? Number(raw) : null
+}
+
 async function load(roomId: string, token: string): Promise<LoadedReview> {
-  const [timeline, review, notes] = await Promise.all([
-    fetchTimeline(roomId, token),
-    fetchReview(roomId, token),
-    fetchNotes(roomId, token),
-  ])
+  // The review says which round it is (the default is the server's to pick); the timeline follows it.
+  const review = await fetchReview(roomId, token, requestedRound())
+  const timeline = await fetchTimeline(roomId, token, review.round)
+  const notes = review.notes
   const replayer = new Replayer(timeline.updates.map((u) => ({ ts: u.ts, update: fromBase64(u.update) })))
   return { timeline, review, notes, replayer }
 }

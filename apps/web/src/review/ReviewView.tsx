@@ -16,6 +16,7 @@ import type { LoadedReview } from './reviewApi.ts'
 import { ReviewBoard } from './ReviewBoard.tsx'
 import { ScorecardView } from './ScorecardView.tsx'
 import { zoomToShape } from '../canvas/zoomToShape.ts'
+import { RoundPicker } from './RoundPicker.tsx'
 import { EventsList, NotesList } from './SessionLists.tsx'
 import { SessionClockContext, sessionClockStart } from './sessionClock.ts'
 
@@ -164,6 +165,7 @@ export function ReviewView({ loaded, roomId, token }: { loaded: LoadedReview; ro
             Review · {review.title}
             {review.prompt ? <span className="muted"> · {review.prompt.title}</span> : null}
           </h1>
+          <RoundPicker round={review.round} rounds={review.rounds} />
           <span className="muted small-print review-length">{formatDuration(bounds.end - bounds.start)}</span>
           <span className="spacer" />
           <ExportBar review={review} roomId={roomId} token={token} editor={editor} atEnd={atEnd} />

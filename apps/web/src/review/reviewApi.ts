@@ -39,21 +39,23 @@ async function json<T>(path: string, token: string, check: (body: T) => boolean)
 
 const room = (roomId: string) => `/api/rooms/${encodeURIComponent(roomId)}`
 
-export async function fetchTimeline(roomId: string, token: string): Promise<Timeline> {
-  const path = `${room(roomId)}/timeline`
+const ofRound = (round: number | null) => (round === null ? '' : `?round=${round}`)
+
+export async function fetchTimeline(roomId: string, token: string, round: number): Promise<Timeline> {
+  const path = `${room(roomId)}/timeline${ofRound(round)}`
   const response = await send(path, token)
   const parsed = TimelineSchema.safeParse(await response.json().catch(() => null))
   if (!parsed.success) throw new ApiRequestError(response.status, 'bad-response', `Unexpected answer from ${path}.`)
   return parsed.data
 }
 
-export function fetchReview(roomId: string, token: string): Promise<ReviewResponse> {
-  return json<ReviewResponse>(`${room(roomId)}/review`, token, (r) => typeof r.title === 'string')
-}
-
-export async function fetchNotes(roomId: string, token: string): Promise<Note[]> {
-  const body = await json<{ notes: Note[] }>(`${room(roomId)}/notes`, token, (b) => Array.isArray(b.notes))
-  return body.notes
+/** A round's review; `round: null` asks for the latest round the bearer ran. */
+export function fetchReview(roomId: string, token: string, round: number | null): Promise<ReviewResponse> {
+  return json<ReviewResponse>(
+    `${room(roomId)}/review${ofRound(round)}`,
+    token,
+    (r) => typeof r.title === 'string' && Array.isArray(r.notes) && Array.isArray(r.rounds)
+  )
 }
 
 /** A file the server streams (an audio track, the archive), read whole as a Blob. */
@@ -73,8 +75,8 @@ export async function fetchBlob(url: string, token: string): Promise<{ blob: Blo
   return { blob: await response.blob(), filename }
 }
 
-export function fetchArchive(roomId: string, token: string) {
-  return fetchBlob(`${room(roomId)}/archive`, token)
+export function fetchArchive(roomId: string, token: string, round: number) {
+  return fetchBlob(`${room(roomId)}/archive${ofRound(round)}`, token)
 }
 
 /** `DELETE /api/rooms/:id`: the room and everything it holds, for good. */
@@ -94,8 +96,9 @@ export function describeError(error: unknown): { title: string; message: string;
     }
     if (error.status === 401 || error.status === 403) {
       return {
-        title: 'This is not the interviewer’s link',
-        message: 'Only the interviewer can review a session. Open the review from the interviewer’s own link.',
+        title: 'This is not your round to review',
+        message:
+          'A round’s review belongs to the person who interviewed in it. Open the review from your own link, for a round you ran.',
         retry: false,
       }
     }

@@ -8,7 +8,8 @@ import { createContext, useContext } from 'react'
  */
 export function sessionClockStart(events: readonly Pick<AnyTimelineEvent, 'ts' | 'type'>[], fallback: number): number {
   let start: number | null = null
-  for (const e of events) if (e.type === TimelineEventType.InterviewStart && (start === null || e.ts < start)) start = e.ts
+  for (const e of events)
+    if (e.type === TimelineEventType.InterviewStart && (start === null || e.ts < start)) start = e.ts
   return start ?? fallback
 }
 
