@@ -3,6 +3,7 @@
  * same setup as the binding's own tests, with shapes a system-design board actually holds.
  */
 import { b64Vecs, createShapeId, DIM_2D, toRichText, type TLShape, type TLStore } from '@tldraw/tlschema'
+import { mulberry32 } from '../../packages/tldraw-yjs/src/test/mulberry32.ts'
 import { PAGE_ID } from '../../packages/tldraw-yjs/src/test/testStore.ts'
 import { getIndices } from '@tldraw/utils'
 
@@ -15,17 +16,8 @@ globalThis.cancelAnimationFrame ??= (handle) => clearTimeout(handle as unknown a
 // Headless stores and the seed records are the binding tests' own.
 export { flush, makeStore, PAGE_ID, seedRecords } from '../../packages/tldraw-yjs/src/test/testStore.ts'
 
-/** Deterministic PRNG (mulberry32), so every run builds the same boards. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+/** Deterministic PRNG, so every run builds the same boards (the binding's fuzz tests use it too). */
+export const rng = mulberry32
 
 const LABELS = [
   'Load balancer',

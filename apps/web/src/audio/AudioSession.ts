@@ -7,7 +7,7 @@ import {
 } from '@loopboard/protocol'
 import type { Socket } from 'socket.io-client'
 import type { Awareness } from 'y-protocols/awareness'
-import { ApiRequestError, NetworkError } from '../lib/api.ts'
+import { apiFetch, ApiRequestError, NetworkError } from '../lib/api.ts'
 import { AUDIO_FIELD, useAudioStore, type PeerAudio } from './audioStore.ts'
 import type { AudioTransport } from './AudioTransport.ts'
 import { LiveKitTransport } from './LiveKitTransport.ts'
@@ -194,22 +194,25 @@ export class AudioSession {
     const { roomId, token, userId, name } = this.options
     let response: Response
     try {
-      response = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/audio-token`, {
+      response = await apiFetch(`/api/rooms/${encodeURIComponent(roomId)}/audio-token`, {
         method: 'POST',
-        headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+        token,
+        headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ userId, name }),
       })
     } catch (error) {
+      if (error instanceof ApiRequestError) {
+        throw new ApiRequestError(error.status, error.code, `Audio token refused: ${error.message}`)
+      }
       throw new NetworkError(`Could not reach the server for audio (${(error as Error).message}).`)
     }
-    const body = (await response.json().catch(() => null)) as
-      AudioTokenResponse | { error?: { code: string; message: string } } | null
-    if (!response.ok || !body || !('mode' in body)) {
-      const detail =
-        body && 'error' in body && body.error
-          ? body.error
-          : { code: 'unknown', message: `The server answered ${response.status}.` }
-      throw new ApiRequestError(response.status, detail.code, `Audio token refused: ${detail.message}`)
+    const body = (await response.json().catch(() => null)) as AudioTokenResponse | null
+    if (!body || !('mode' in body)) {
+      throw new ApiRequestError(
+        response.status,
+        'unknown',
+        `Audio token refused: The server answered ${response.status}.`
+      )
     }
     return body
   }

@@ -1,4 +1,5 @@
 import { AUDIO_CHUNK_MS } from '@loopboard/protocol'
+import { apiFetch, ApiRequestError } from '../lib/api.ts'
 import { ChunkUploader } from './ChunkUploader.ts'
 
 /** The recording format: Opus in WebM where the browser has it, else Opus in Ogg. */
@@ -40,15 +41,17 @@ export class MicRecorder {
     const mimeType = recordingMimeType()
     if (!mimeType) throw new Error('This browser cannot record Opus audio.')
     const trackId = crypto.randomUUID()
-    const response = await fetch(`/api/rooms/${encodeURIComponent(roomId)}/recordings`, {
+    await apiFetch(`/api/rooms/${encodeURIComponent(roomId)}/recordings`, {
       method: 'POST',
-      headers: { Authorization: `Bearer ${token}`, 'Content-Type': 'application/json' },
+      token,
+      headers: { 'Content-Type': 'application/json' },
       body: JSON.stringify({ trackId, userId, name, mimeType }),
+    }).catch((error: unknown) => {
+      if (error instanceof ApiRequestError && error.code === 'unknown') {
+        throw new Error(`The server refused the recording (${error.status}).`)
+      }
+      throw error
     })
-    if (!response.ok) {
-      const body = (await response.json().catch(() => null)) as { error?: { message?: string } } | null
-      throw new Error(body?.error?.message ?? `The server refused the recording (${response.status}).`)
-    }
     const base = `/api/rooms/${encodeURIComponent(roomId)}/recordings/${trackId}/chunks`
     this.uploader = new ChunkUploader(
       (seq) => `${base}/${seq}`,

@@ -1,8 +1,6 @@
 import { RecordingEvent, type ClientToServerEvents, type ServerToClientEvents } from '@loopboard/protocol'
-import type { Socket } from 'socket.io-client'
+import { sendCommand, type RoomSocket } from '../lib/sendCommand.ts'
 import { useRecordingStore } from './recordingStore.ts'
-
-type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 export interface RecordingCommands {
   start(): Promise<string | null>
@@ -12,15 +10,10 @@ export interface RecordingCommands {
 
 /** The recording commands over a room socket; each resolves to an error message or null. */
 export function recordingCommands(socket: RoomSocket): RecordingCommands {
-  const send = (event: string, payload: object) =>
-    new Promise<string | null>((resolve) => {
-      const emitter = socket.timeout(8_000) as unknown as {
-        emit: (e: string, p: object, cb: (err: Error | null, ack?: { ok: boolean; error?: string }) => void) => void
-      }
-      emitter.emit(event, payload, (error, ack) =>
-        resolve(error ? 'The server did not answer; try again.' : ack?.ok ? null : (ack?.error ?? 'Refused.'))
-      )
-    })
+  const send = async (event: keyof ClientToServerEvents, payload: object) => {
+    const ack = await sendCommand(socket, event, payload)
+    return ack.ok ? null : ack.error
+  }
   return {
     start: () => send(RecordingEvent.Start, {}),
     stop: () => send(RecordingEvent.Stop, {}),

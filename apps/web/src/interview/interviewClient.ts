@@ -1,19 +1,9 @@
-import {
-  clockOffsetMs,
-  InterviewEvent,
-  type ClientToServerEvents,
-  type CommandAck,
-  type ServerToClientEvents,
-} from '@loopboard/protocol'
-import type { Socket } from 'socket.io-client'
+import { clockOffsetMs, InterviewEvent, type ClientToServerEvents } from '@loopboard/protocol'
+import { COMMAND_TIMEOUT_MS, sendCommand, type RoomSocket } from '../lib/sendCommand.ts'
 import { useInterviewStore, type InterviewCommands } from './interviewStore.ts'
 
 /** Re-measure the clock offset this often; clocks drift and laptops sleep. */
 const TIME_SYNC_INTERVAL_MS = 30_000
-/** A command with no answer by then failed (the link is down). */
-const COMMAND_TIMEOUT_MS = 8_000
-
-type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 
 /**
  * Wire the interview events of a room socket to the interview store and return the
@@ -23,17 +13,8 @@ type RoomSocket = Socket<ServerToClientEvents, ClientToServerEvents>
 export function attachInterviewClient(socket: RoomSocket, onSessionChanged: () => void): () => void {
   const store = useInterviewStore.getState()
 
-  const send = <T extends object>(event: string, payload: unknown): Promise<CommandAck<T>> =>
-    new Promise((resolve) => {
-      if (!socket.connected) return resolve({ ok: false, error: 'Not connected to the server; try again in a moment.' })
-      // Event names come from the protocol's map; the generic emit cannot be typed per call here.
-      const emitter = socket.timeout(COMMAND_TIMEOUT_MS) as unknown as {
-        emit: (event: string, ...args: unknown[]) => void
-      }
-      emitter.emit(event, payload, (error: Error | null, ack: CommandAck<T>) => {
-        resolve(error ? { ok: false, error: 'The server did not answer; try again.' } : ack)
-      })
-    })
+  const send = <T extends object>(event: keyof ClientToServerEvents, payload: unknown) =>
+    sendCommand<T>(socket, event, payload)
 
   const commands: InterviewCommands = {
     setPrompt: (promptId) => send(InterviewEvent.SetPrompt, { promptId }),

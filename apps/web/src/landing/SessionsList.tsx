@@ -1,6 +1,7 @@
 import type { SessionSummary } from '@loopboard/protocol'
 import { useEffect, useState } from 'react'
 import { formatClock } from '@loopboard/protocol'
+import { apiFetch, ApiRequestError } from '../lib/api.ts'
 import { forgetSession, storedSessions, tokenOf, type StoredSession } from './sessions.ts'
 
 type Row = StoredSession & { summary: SessionSummary | null; status: 'loading' | 'ok' | 'gone' | 'offline' }
@@ -8,14 +9,12 @@ type Row = StoredSession & { summary: SessionSummary | null; status: 'loading' |
 async function summarize(session: StoredSession): Promise<Row> {
   const token = tokenOf(session.link)
   try {
-    const res = await fetch(`/api/rooms/${encodeURIComponent(session.roomId)}/summary`, {
-      headers: { Authorization: `Bearer ${token}` },
-    })
-    if (res.status === 404 || res.status === 403) return { ...session, summary: null, status: 'gone' }
-    if (!res.ok) return { ...session, summary: null, status: 'offline' }
+    const res = await apiFetch(`/api/rooms/${encodeURIComponent(session.roomId)}/summary`, { token })
     return { ...session, summary: (await res.json()) as SessionSummary, status: 'ok' }
-  } catch {
-    return { ...session, summary: null, status: 'offline' }
+  } catch (error) {
+    // No such room any more, or a link that no longer opens it.
+    const gone = error instanceof ApiRequestError && [401, 403, 404].includes(error.status)
+    return { ...session, summary: null, status: gone ? 'gone' : 'offline' }
   }
 }
 
@@ -40,11 +39,14 @@ export function SessionsList() {
 
   const remove = async (row: Row) => {
     if (!window.confirm(`Delete “${row.title}”? Its board history and audio are removed for good.`)) return
-    const res = await fetch(`/api/rooms/${encodeURIComponent(row.roomId)}`, {
+    const deleted = await apiFetch(`/api/rooms/${encodeURIComponent(row.roomId)}`, {
       method: 'DELETE',
-      headers: { Authorization: `Bearer ${tokenOf(row.link)}` },
-    }).catch(() => null)
-    if (res && (res.ok || res.status === 404)) {
+      token: tokenOf(row.link),
+    }).then(
+      () => true,
+      (error: unknown) => error instanceof ApiRequestError && error.status === 404
+    )
+    if (deleted) {
       forgetSession(row.roomId)
       setRows((rs) => rs.filter((r) => r.roomId !== row.roomId))
     } else window.alert('Could not delete the session; check your connection and try again.')

@@ -28,23 +28,38 @@ export class NetworkError extends Error {
   override name = 'NetworkError'
 }
 
-async function request(path: string, init: RequestInit): Promise<unknown> {
+export interface ApiRequestInit extends RequestInit {
+  /** A capability token or interviewer key, sent as `Authorization: Bearer …` (none when null). */
+  token?: string | null
+}
+
+/**
+ * One request to the API, the way every part of the client makes it. Resolves to the 2xx
+ * response; throws {@link NetworkError} when the server cannot be reached and
+ * {@link ApiRequestError} (with the server's code and message) for any other answer.
+ */
+export async function apiFetch(path: string, { token, ...init }: ApiRequestInit = {}): Promise<Response> {
+  const headers = token ? { ...init.headers, Authorization: `Bearer ${token}` } : init.headers
   let response: Response
   try {
-    response = await fetch(path, init)
+    response = await fetch(path, { ...init, headers })
   } catch (error) {
     throw new NetworkError(`Could not reach the server (${(error as Error).message}).`)
   }
+  if (response.ok) return response
   const body: unknown = await response.json().catch(() => null)
-  if (!response.ok) {
-    const retryAfter = Number(response.headers.get('retry-after') ?? NaN)
-    const wait = Number.isFinite(retryAfter) ? retryAfter : null
-    const parsed = ApiErrorSchema.safeParse(body)
-    if (parsed.success)
-      throw new ApiRequestError(response.status, parsed.data.error.code, parsed.data.error.message, wait)
-    throw new ApiRequestError(response.status, 'unknown', `The server answered ${response.status}.`, wait)
-  }
-  return body
+  const retryAfter = Number(response.headers.get('retry-after') ?? NaN)
+  const wait = Number.isFinite(retryAfter) ? retryAfter : null
+  const parsed = ApiErrorSchema.safeParse(body)
+  if (parsed.success)
+    throw new ApiRequestError(response.status, parsed.data.error.code, parsed.data.error.message, wait)
+  throw new ApiRequestError(response.status, 'unknown', `The server answered ${response.status}.`, wait)
+}
+
+/** {@link apiFetch}, then the JSON body (null when there is none or it is not JSON). */
+async function request(path: string, init: ApiRequestInit): Promise<unknown> {
+  const response = await apiFetch(path, init)
+  return response.json().catch(() => null)
 }
 
 /** How this server creates rooms (open, or only with an interviewer key). */

@@ -1,5 +1,5 @@
-import { ApiErrorSchema, TimelineSchema, type Note, type ReviewResponse, type Timeline } from '@loopboard/protocol'
-import { ApiRequestError, NetworkError } from '../lib/api.ts'
+import { TimelineSchema, type Note, type ReviewResponse, type Timeline } from '@loopboard/protocol'
+import { apiFetch, ApiRequestError, NetworkError } from '../lib/api.ts'
 import type { BoardHistory } from './BoardHistory.ts'
 
 /** Everything the review page shows, loaded once. */
@@ -12,21 +12,7 @@ export interface LoadedReview {
 }
 
 /** A request with the interviewer's token; throws {@link NetworkError} or {@link ApiRequestError}. */
-async function send(path: string, token: string, init: RequestInit = {}): Promise<Response> {
-  let response: Response
-  try {
-    response = await fetch(path, { ...init, headers: { ...init.headers, Authorization: `Bearer ${token}` } })
-  } catch (error) {
-    throw new NetworkError(`Could not reach the server (${(error as Error).message}).`)
-  }
-  if (!response.ok) {
-    const body: unknown = await response.json().catch(() => null)
-    const parsed = ApiErrorSchema.safeParse(body)
-    if (parsed.success) throw new ApiRequestError(response.status, parsed.data.error.code, parsed.data.error.message)
-    throw new ApiRequestError(response.status, 'unknown', `The server answered ${response.status}.`)
-  }
-  return response
-}
+const send = (path: string, token: string, init: RequestInit = {}) => apiFetch(path, { ...init, token })
 
 async function json<T>(path: string, token: string, check: (body: T) => boolean): Promise<T> {
   const response = await send(path, token)

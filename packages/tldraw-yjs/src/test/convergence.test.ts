@@ -14,17 +14,7 @@ import {
   stroke,
   strokePoints,
 } from './testStore.ts'
-
-/** Small deterministic PRNG so a failing seed can be replayed. */
-function mulberry32(seed: number) {
-  return () => {
-    seed |= 0
-    seed = (seed + 0x6d2b79f5) | 0
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 } from './mulberry32.ts'
 
 const COLORS = ['black', 'red', 'blue', 'green'] as const
 
