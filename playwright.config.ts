@@ -19,6 +19,8 @@ export const CHROMIUM_ARGS = [
 
 export default defineConfig({
   testDir: 'e2e/tests',
+  // The client with its test hooks, rebuilt only when its sources changed.
+  globalSetup: './e2e/globalSetup.ts',
   // Each test starts its own server process on a free port with its own data directory.
   fullyParallel: false,
   workers: process.env.E2E_WORKERS ? Number(process.env.E2E_WORKERS) : 2,

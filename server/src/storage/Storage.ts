@@ -31,8 +31,9 @@ export interface StoredRoomState {
 }
 
 /**
- * Everything the server keeps. Synchronous on purpose: the embedded SQLite driver is, and it
- * lets the relay append an update and broadcast it in one turn of the event loop, in order.
+ * Rooms, their tokens and their board log. Synchronous, as the embedded SQLite driver is: the
+ * relay's UpdateBatcher commits the updates of one event-loop turn in one `appendUpdates` and
+ * broadcasts them after it returns. `storageContract.ts` says what every backend must do.
  */
 export interface Storage {
   createRoom(room: RoomRow, tokenHashes: Record<Role, string>): void

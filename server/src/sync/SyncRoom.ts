@@ -90,7 +90,8 @@ export interface SyncRoomOptions {
 /**
  * One room's live Y.Doc and awareness. It is built from storage before any socket joins, so
  * the first sync step a client receives already reflects every stored shape. Every accepted
- * update is appended to the room log, then broadcast, within one call.
+ * update is applied at once, appended to the room log by the relay's {@link UpdateBatcher} (one
+ * commit per event-loop turn) and broadcast only after that commit.
  */
 export class SyncRoom {
   readonly roomId: string

@@ -30,7 +30,7 @@ export interface AudioSessionOptions {
 
 declare global {
   interface Window {
-    /** Diagnostics and end-to-end tests: what the audio layer is receiving. */
+    /** End-to-end tests (and `npm run dev`): what the audio layer is receiving. Absent in production builds. */
     loopboardAudio?: {
       remoteStreams(): Map<string, MediaStream>
       forcePublish(): Promise<void>
@@ -38,6 +38,9 @@ declare global {
     }
   }
 }
+
+/** Replaced at build time: a production build has no `window.loopboardAudio`, nor the code that sets it. */
+const TEST_HOOKS = import.meta.env.DEV || import.meta.env.VITE_TEST_HOOKS === '1'
 
 function micError(error: unknown): string | null {
   const name = (error as DOMException)?.name
@@ -72,10 +75,12 @@ export class AudioSession {
     this.container = Object.assign(document.createElement('div'), { hidden: true })
     this.container.dataset.testid = 'audio-players'
     document.body.append(this.container)
-    window.loopboardAudio = {
-      remoteStreams: () => new Map(this.streams),
-      forcePublish: () => (this.transport ? this.transport.forcePublish() : Promise.reject(new Error('not joined'))),
-      mode: () => this.transport?.kind ?? null,
+    if (TEST_HOOKS) {
+      window.loopboardAudio = {
+        remoteStreams: () => new Map(this.streams),
+        forcePublish: () => (this.transport ? this.transport.forcePublish() : Promise.reject(new Error('not joined'))),
+        mode: () => this.transport?.kind ?? null,
+      }
     }
     navigator.mediaDevices?.addEventListener('devicechange', this.refreshDevices)
   }
@@ -130,7 +135,7 @@ export class AudioSession {
     await this.stop()
     navigator.mediaDevices?.removeEventListener('devicechange', this.refreshDevices)
     this.container.remove()
-    delete window.loopboardAudio
+    if (TEST_HOOKS) delete window.loopboardAudio
     useAudioStore.getState().reset()
   }
 
