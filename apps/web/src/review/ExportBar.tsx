@@ -129,11 +129,15 @@ export function ExportBar({ review, roomId, token, editor, atEnd }: ExportBarPro
         type="button"
         className="small"
         data-testid="export-md"
-        aria-label={
-          review.feedback ? 'Download the published feedback as Markdown' : 'Download the scorecard as Markdown'
-        }
         disabled={!!busy || !markdown}
-        title={markdown ? undefined : 'No feedback or scorecard to export yet'}
+        // A description, not the name: the accessible name stays the visible text (WCAG 2.5.3).
+        title={
+          !markdown
+            ? 'No feedback or scorecard to export yet'
+            : review.feedback
+              ? 'Download the published feedback as Markdown'
+              : 'Download the scorecard as Markdown'
+        }
         onClick={exportMarkdown}
       >
         Feedback .md
@@ -142,7 +146,7 @@ export function ExportBar({ review, roomId, token, editor, atEnd }: ExportBarPro
         type="button"
         className="small"
         data-testid="export-archive"
-        aria-label="Download the whole session archive (zip)"
+        title="Download the whole session archive (zip)"
         disabled={!!busy}
         onClick={exportArchive}
       >
@@ -154,7 +158,7 @@ export function ExportBar({ review, roomId, token, editor, atEnd }: ExportBarPro
           className="small danger"
           data-testid="delete-session"
           disabled={!!busy}
-          aria-label="Delete this session for good (asks first)"
+          title="Delete this session for good (asks first)"
           onClick={() => void remove()}
         >
           Delete session
