@@ -59,7 +59,7 @@ export function createApp({ config, rooms, keys, lifecycle, interview, storage, 
   app.get('/api/config', (c) =>
     c.json<ServerInfo>({ roomCreation: config.roomCreation, protocolVersion: PROTOCOL_VERSION })
   )
-  app.route('/api/rooms', roomRoutes({ rooms, keys, guard, config }))
+  app.route('/api/rooms', roomRoutes({ lifecycle, keys, guard, config }))
   app.route('/api/rooms', noteRoutes(guard, interview))
   app.route('/api/rooms', audioRoutes(guard, config))
   app.route('/api/rooms', timelineRoutes(guard, interview, storage, audioTracks))

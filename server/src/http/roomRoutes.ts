@@ -12,7 +12,7 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import type { Config } from '../config.ts'
 import type { InterviewerKeys } from '../rooms/InterviewerKeys.ts'
-import type { RoomService } from '../rooms/RoomService.ts'
+import type { RoomLifecycle } from '../rooms/RoomLifecycle.ts'
 import { apiError, bearerToken } from './errors.ts'
 import type { FailedAuthHook, SeatEnv, SeatGuard } from './requireSeat.ts'
 
@@ -25,7 +25,8 @@ export function roomLink(base: string, roomId: string, token: string): string {
 }
 
 export interface RoomRoutesOptions {
-  rooms: RoomService
+  /** Creates rooms (the one owner of their life). */
+  lifecycle: Pick<RoomLifecycle, 'create'>
   keys: InterviewerKeys
   guard: SeatGuard
   config: Pick<Config, 'publicUrl' | 'roomCreation'>
@@ -35,7 +36,7 @@ export interface RoomRoutesOptions {
   beforeCreate?: (c: Context) => Response | undefined
 }
 
-export function roomRoutes({ rooms, keys, guard, config, onFailedAuth, beforeCreate }: RoomRoutesOptions) {
+export function roomRoutes({ lifecycle, keys, guard, config, onFailedAuth, beforeCreate }: RoomRoutesOptions) {
   const app = new Hono<SeatEnv>()
 
   /**
@@ -82,7 +83,7 @@ export function roomRoutes({ rooms, keys, guard, config, onFailedAuth, beforeCre
       }
       const parsed = CreateRoomBodySchema.safeParse(json)
       if (!parsed.success) return apiError(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
-      const { room, tokens } = rooms.create(parsed.data.title, { createdByKey: creator })
+      const { room, tokens } = lifecycle.create(parsed.data.title, { createdByKey: creator })
       const base = config.publicUrl ?? new URL(c.req.url).origin
       const links = Object.fromEntries(ROLES.map((r) => [r, roomLink(base, room.id, tokens[r])]))
       return c.json<CreateRoomResponse>(
