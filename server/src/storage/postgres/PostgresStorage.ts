@@ -40,7 +40,8 @@ export interface PostgresStorageOptions {
  * Same contract as the embedded SQLite storage (storageContract.ts runs against both).
  */
 export class PostgresStorage implements AsyncStorage {
-  private pool: pg.Pool
+  /** The connections, for the cluster's other Postgres users (room commands, runOnceInCluster). */
+  readonly pool: pg.Pool
   private closed: Promise<void> | null = null
 
   private constructor(pool: pg.Pool) {
