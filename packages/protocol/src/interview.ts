@@ -102,6 +102,26 @@ export interface Feedback {
   round: number
 }
 
+/** `GET /api/prompts` (public): the bank without guidance. */
+export interface PromptListResponse {
+  prompts: PublicPrompt[]
+}
+
+/** `GET /api/prompts/<promptId>` (interviewer token): one prompt with its guidance. */
+export interface PromptResponse {
+  prompt: Prompt
+}
+
+/** `GET /api/rooms/<roomId>/notes` (interviewer): the bearer's private notes. */
+export interface NotesResponse {
+  notes: Note[]
+}
+
+/** `201` answer of `POST /api/rooms/<roomId>/notes`. */
+export interface NoteResponse {
+  note: Note
+}
+
 /** `GET /api/rooms/<roomId>/review` (interviewer): what the review shows beside the replay. */
 export interface ReviewResponse {
   roomId: string

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { AudioTrackInfo } from './timeline.ts'
 
 /** Largest audio chunk a browser may upload (bytes). A few seconds of Opus is ~10–40 KB. */
 export const MAX_AUDIO_CHUNK_BYTES = 2 * 1024 * 1024
@@ -45,6 +46,16 @@ export const CreateTrackSchema = z
   })
   .strict()
 export type CreateTrack = z.infer<typeof CreateTrackSchema>
+
+/** `201`/`200` answer of `POST /api/rooms/<roomId>/recordings`. */
+export interface TrackResponse {
+  track: AudioTrackInfo
+}
+
+/** `201`/`200` answer of `PUT /api/rooms/<roomId>/recordings/<trackId>/chunks/<seq>`. */
+export interface ChunkResponse {
+  chunk: { seq: number; startedAt: number; durationMs: number; bytes: number }
+}
 
 /** `GET /api/rooms/<roomId>/summary` (interviewer): what the sessions list shows. */
 export interface SessionSummary {

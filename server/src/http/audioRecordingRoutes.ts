@@ -6,9 +6,10 @@ import {
   MAX_CHUNKS_PER_TRACK,
   Role,
   type ApiError,
-  type AudioTrackInfo,
+  type ChunkResponse,
   type SessionSummary,
   type Timeline,
+  type TrackResponse,
 } from '@loopboard/protocol'
 import { Hono, type Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
@@ -151,7 +152,7 @@ export function recordingRoutes({ guard, recordings, lifecycle, interview, timel
       if (!parsed.success) return fail(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
       try {
         const { created, track } = recordings.createTrack(auth.room.id, auth, parsed.data)
-        return c.json<{ track: AudioTrackInfo }>({ track }, created ? 201 : 200)
+        return c.json<TrackResponse>({ track }, created ? 201 : 200)
       } catch (error) {
         return refused(c, error)
       }
@@ -214,7 +215,7 @@ export function recordingRoutes({ guard, recordings, lifecycle, interview, timel
           { seq: c.get('seq'), startedAt: c.get('startedAt'), durationMs: c.get('durationMs') },
           bytes
         )
-        return c.json(
+        return c.json<ChunkResponse>(
           { chunk: { seq: chunk.seq, startedAt: chunk.startedAt, durationMs: chunk.durationMs, bytes: chunk.bytes } },
           created ? 201 : 200
         )

@@ -1,4 +1,14 @@
-import { Action, AddNoteSchema, ApiErrorCode, type AudioTrackInfo, type Timeline } from '@loopboard/protocol'
+import {
+  Action,
+  AddNoteSchema,
+  ApiErrorCode,
+  type AudioTrackInfo,
+  type NoteResponse,
+  type NotesResponse,
+  type PromptListResponse,
+  type PromptResponse,
+  type Timeline,
+} from '@loopboard/protocol'
 import { PROMPTS, toPublicPrompt } from '@loopboard/prompts'
 import { toBase64 } from '@loopboard/board-replay'
 import { Hono } from 'hono'
@@ -18,11 +28,11 @@ const MAX_NOTE_BODY_BYTES = 16 * 1024
 /** `GET /api/prompts` (public) and `GET /api/prompts/:id` (interviewer token). */
 export function promptRoutes(guard: SeatGuard, interview: InterviewService) {
   const app = new Hono<SeatEnv>()
-  app.get('/', (c) => c.json({ prompts: PROMPTS.map(toPublicPrompt) }))
+  app.get('/', (c) => c.json<PromptListResponse>({ prompts: PROMPTS.map(toPublicPrompt) }))
   app.get('/:promptId', guard(Action.ReadGuidance, 'Only the interviewer can read a prompt’s guidance.'), (c) => {
     const prompt = interview.prompt(c.get('auth').room.id, c.req.param('promptId'))
     if (!prompt) return apiError(c, 404, ApiErrorCode.NotFound, `No prompt "${c.req.param('promptId')}".`)
-    return c.json({ prompt })
+    return c.json<PromptResponse>({ prompt })
   })
   return app
 }
@@ -31,7 +41,9 @@ export function promptRoutes(guard: SeatGuard, interview: InterviewService) {
 export function noteRoutes(guard: SeatGuard, interview: InterviewService) {
   const app = new Hono<SeatEnv>()
   app.use('/:roomId/notes', guard(Action.TakeNotes, 'Notes are private to the interviewer.'))
-  app.get('/:roomId/notes', (c) => c.json({ notes: interview.notes(c.req.param('roomId'), c.get('auth').seat) }))
+  app.get('/:roomId/notes', (c) =>
+    c.json<NotesResponse>({ notes: interview.notes(c.req.param('roomId'), c.get('auth').seat) })
+  )
   app.post(
     '/:roomId/notes',
     bodyLimit({
@@ -44,7 +56,7 @@ export function noteRoutes(guard: SeatGuard, interview: InterviewService) {
       const parsed = AddNoteSchema.safeParse(body)
       if (!parsed.success) return apiError(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
       const note = interview.addNote(c.req.param('roomId'), c.get('auth').seat, parsed.data.text, parsed.data.shapeId)
-      return c.json({ note }, 201)
+      return c.json<NoteResponse>({ note }, 201)
     }
   )
   return app

@@ -1,5 +1,7 @@
+import type { PromptListResponse } from '@loopboard/protocol'
 import { allTags, searchPrompts, type PublicPrompt } from '@loopboard/prompts/public'
 import { useEffect, useMemo, useState } from 'react'
+import { apiFetch } from '../lib/api.ts'
 import { CustomPromptForm } from './CustomPromptForm.tsx'
 import { useInterviewStore } from './interviewStore.ts'
 import { useCommand } from './useCommand.ts'
@@ -7,9 +9,9 @@ import { DifficultySelect, ErrorText, TrackSelect } from './fields.tsx'
 
 let bankCache: Promise<PublicPrompt[]> | null = null
 function loadBank(): Promise<PublicPrompt[]> {
-  bankCache ??= fetch('/api/prompts')
-    .then((r) => (r.ok ? r.json() : Promise.reject(new Error(`the server answered ${r.status}`))))
-    .then((body: { prompts: PublicPrompt[] }) => body.prompts)
+  bankCache ??= apiFetch('/api/prompts')
+    .then((r) => r.json() as Promise<PromptListResponse>)
+    .then((body) => body.prompts)
     .catch((error: unknown) => {
       bankCache = null
       throw error
