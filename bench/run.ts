@@ -237,8 +237,18 @@ function printTables(results: BenchResult[]) {
       ['updates', 'stateBytes', 'wholeRecordStateBytes', 'logBytes', 'wholeRecordLogBytes', 'recordsJsonBytes'],
     ],
     ['memory', ['nestedYDoc', 'wholeRecordYDoc', 'plainJson']],
-    ['memory', ['heapPerRoom', 'rssPerRoom', 'heapPerRoomWithClient', 'heapPerIdleClient']],
-    ['memory', ['baselineHeap', 'heapAfterCycle1', 'heapAfterCycle2', 'heapGrowthPerRoom']],
+    [
+      'memory',
+      [
+        'heapPerRoom',
+        'externalPerRoom',
+        'heapAndExternalPerRoom',
+        'rssPerRoom',
+        'heapPerRoomWithClient',
+        'heapPerIdleClient',
+      ],
+    ],
+    ['memory', ['baselineHeap', 'heapAfterCycle1', 'heapAfterCycle2', 'heapGrowth', 'heapGrowthPerRoom']],
     ['browser', ['p50', 'p95', 'storeToPeerP50', 'loaded', 'interactive', 'interactiveOverEmpty']],
     ['room-load', ['loadFromSnapshot', 'loadFromSnapshotPlusTail', 'loadFromLogOnly', 'joinOpenToSynced', 'joinTotal']],
   ]

@@ -2,7 +2,9 @@
  * Harness 3: relay memory. The real server runs in its own process (bench/relayProcess.ts, with
  * --expose-gc) and reports `process.memoryUsage()` after a full GC over IPC.
  *  - Idle rooms: N rooms each get a 1,000-shape board, then every client leaves; the rooms stay
- *    loaded (ROOM_IDLE_UNLOAD_MS = 1 h). Heap and RSS per room, then again with one idle client each.
+ *    loaded (ROOM_IDLE_UNLOAD_MS = 1 h) and fall asleep (ROOM_SLEEP_AFTER_MS = 1 s: the doc kept
+ *    encoded). Heap and RSS per room, then again with one idle client each (joining does not wake
+ *    a room).
  *  - Join/leave: with ROOM_IDLE_UNLOAD_MS = 0, 1,000 rooms are opened, written to and left, twice;
  *    the heap should come back to its baseline each time.
  */
@@ -16,23 +18,28 @@ import { metric, type BenchResult } from '../lib/results.ts'
 import { boardShapes } from '../lib/tldraw.ts'
 
 const MiB = 2 ** 20
+/** Idle time after which the relay keeps a room's doc encoded, in this harness (default 60 s). */
+const SLEEP_AFTER_MS = 1_000
 const mem = (relay: RelayProcess) => ask<MemReply>(relay, { type: 'mem' })
 const rooms = (relay: RelayProcess, count: number) => ask<RoomAccess[]>(relay, { type: 'createRooms', count })
 
 export async function runIdleRooms(count: number, shapes = 1000): Promise<BenchResult> {
-  const relay = await spawnRelay('loopboard-ipc', { env: { ROOM_IDLE_UNLOAD_MS: '3600000', LOG_LEVEL: 'warn' } })
+  const relay = await spawnRelay('loopboard-ipc', {
+    env: { ROOM_IDLE_UNLOAD_MS: '3600000', ROOM_SLEEP_AFTER_MS: String(SLEEP_AFTER_MS), LOG_LEVEL: 'warn' },
+  })
   const clients: Client[] = []
   try {
     const board = buildBoard(shapes, 100)
     // Warm up the process (JIT, statements, ws) on one room that is not counted.
     await uploadBoard(relay.wsBase, (await rooms(relay, 1))[0]!, board)
+    await new Promise((done) => setTimeout(done, SLEEP_AFTER_MS * 1.25 + 500)) // asleep too, like the rest
     const base = await mem(relay)
     const baseRss = processRssBytes(relay.pid)
     const access = await rooms(relay, count)
     const t0 = performance.now()
     await pool(access, 4, (room) => uploadBoard(relay.wsBase, room, board))
     const loadMs = performance.now() - t0
-    await new Promise((done) => setTimeout(done, 300))
+    await new Promise((done) => setTimeout(done, SLEEP_AFTER_MS * 1.25 + 500)) // every room asleep
     const loaded = await mem(relay)
     const loadedRss = processRssBytes(relay.pid)
     if (loaded.activeRooms !== count + 1)
@@ -49,10 +56,17 @@ export async function runIdleRooms(count: number, shapes = 1000): Promise<BenchR
     return {
       harness: 'memory',
       name: `${count} idle rooms x ${shapes} shapes`,
-      params: { rooms: count, shapesPerRoom: shapes, boardStateBytes: board.stateBytes, roomIdleUnloadMs: 3_600_000 },
+      params: {
+        rooms: count,
+        shapesPerRoom: shapes,
+        boardStateBytes: board.stateBytes,
+        roomIdleUnloadMs: 3_600_000,
+        roomSleepAfterMs: SLEEP_AFTER_MS,
+      },
       metrics: {
         heapPerRoom: metric(perRoom(loaded, 'heapUsed') / MiB, 'MiB'),
         externalPerRoom: metric(perRoom(loaded, 'external') / MiB, 'MiB'),
+        heapAndExternalPerRoom: metric((perRoom(loaded, 'heapUsed') + perRoom(loaded, 'external')) / MiB, 'MiB'),
         rssPerRoom: metric((loadedRss - baseRss) / count / MiB, 'MiB'),
         heapPerRoomVsState: metric(perRoom(loaded, 'heapUsed') / board.stateBytes, 'x'),
         heapPerRoomWithClient: metric(perRoom(withClients, 'heapUsed') / MiB, 'MiB'),

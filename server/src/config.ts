@@ -15,6 +15,7 @@ const EnvSchema = z.object({
   MAX_FRAME_BYTES: int(1024).default(DEFAULT_MAX_FRAME_BYTES),
   SNAPSHOT_EVERY_UPDATES: int(1).default(500),
   ROOM_IDLE_UNLOAD_MS: int(0).default(30_000),
+  ROOM_SLEEP_AFTER_MS: int(0).default(60_000),
   MAX_UPDATE_STRUCTS: int(1).default(20_000),
   MAX_NESTING_DEPTH: int(4).max(1_000).default(32),
   MAX_PENDING_STRUCTS_PER_SOCKET: int(0).default(1_000),
@@ -79,6 +80,8 @@ export interface Config {
   maxFrameBytes: number
   snapshotEveryUpdates: number
   roomIdleUnloadMs: number
+  /** A room whose board is untouched this long keeps its doc encoded (0: never). */
+  roomSleepAfterMs: number
   /** Most structs in one Yjs update. */
   maxUpdateStructs: number
   /** Deepest nesting of shared types and JSON values in the board. */
@@ -139,6 +142,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxFrameBytes: e.MAX_FRAME_BYTES,
     snapshotEveryUpdates: e.SNAPSHOT_EVERY_UPDATES,
     roomIdleUnloadMs: e.ROOM_IDLE_UNLOAD_MS,
+    roomSleepAfterMs: e.ROOM_SLEEP_AFTER_MS,
     maxUpdateStructs: e.MAX_UPDATE_STRUCTS,
     maxNestingDepth: e.MAX_NESTING_DEPTH,
     maxPendingStructsPerSocket: e.MAX_PENDING_STRUCTS_PER_SOCKET,

@@ -34,6 +34,7 @@ export interface SyncRelayOptions {
     | 'maxFrameBytes'
     | 'snapshotEveryUpdates'
     | 'roomIdleUnloadMs'
+    | 'roomSleepAfterMs'
     | 'maxUpdateStructs'
     | 'maxNestingDepth'
     | 'maxPendingStructsPerSocket'
@@ -87,6 +88,8 @@ export class SyncRelay {
   /** Whether each socket answered the last ping. */
   private alive = new WeakMap<WebSocket, boolean>()
   private pinger: NodeJS.Timeout
+  /** Puts rooms without board traffic to sleep (see SyncRoom.sleepIfIdle). */
+  private sleeper: NodeJS.Timeout | null = null
   private batcher: UpdateBatcher
   /** Rooms whose stored state failed to load, with when to try again. */
   private unavailable = new Map<string, number>()
@@ -100,6 +103,11 @@ export class SyncRelay {
     // closes with a reason; far larger frames are cut off by ws itself (also 1009).
     this.wss = new WebSocketServer({ noServer: true, maxPayload: options.config.maxFrameBytes + 64 * 1024 })
     this.pinger = setInterval(() => this.ping(), PING_INTERVAL_MS).unref()
+    const sleepAfter = options.config.roomSleepAfterMs
+    if (sleepAfter > 0) {
+      // Checked at a quarter of the idle time: a room sleeps between 1x and 1.25x of it.
+      this.sleeper = setInterval(() => this.sleepIdleRooms(sleepAfter), Math.max(250, sleepAfter / 4)).unref()
+    }
     this.batcher = new UpdateBatcher(options.storage, options.metrics)
     const { config } = options
     this.limits = {
@@ -308,6 +316,16 @@ export class SyncRelay {
     }
   }
 
+  private sleepIdleRooms(idleMs: number) {
+    for (const [roomId, room] of this.rooms) {
+      try {
+        room.sleepIfIdle(idleMs)
+      } catch (error) {
+        this.options.logger.error('could not put an idle room to sleep', { room: roomId, error })
+      }
+    }
+  }
+
   private scheduleUnload(roomId: string) {
     const timer = setTimeout(() => {
       this.unloadTimers.delete(roomId)
@@ -372,6 +390,7 @@ export class SyncRelay {
   async close(): Promise<void> {
     this.closing = true
     clearInterval(this.pinger)
+    if (this.sleeper) clearInterval(this.sleeper)
     try {
       this.batcher.flush()
     } catch (error) {

@@ -13,7 +13,9 @@ import {
   encodeAwareness,
   encodePermissionDenied,
   encodeSyncStep1,
+  encodeSyncStep1FromState,
   encodeSyncStep2,
+  encodeSyncStep2FromState,
   encodeUpdate,
   isEmptyUpdate,
   parseClientMessage,
@@ -92,11 +94,18 @@ export interface SyncRoomOptions {
  * the first sync step a client receives already reflects every stored shape. Every accepted
  * update is applied at once, appended to the room log by the relay's {@link UpdateBatcher} (one
  * commit per event-loop turn) and broadcast only after that commit.
+ *
+ * A room without board traffic for a while can sleep ({@link sleepIfIdle}): its doc is kept as
+ * one encoded update (~1/10 of the live doc's memory), joins are answered from that, and the
+ * next board update decodes it again.
  */
 export class SyncRoom {
   readonly roomId: string
-  readonly doc: Y.Doc
   readonly awareness: Awareness
+  private liveDoc: Y.Doc | null
+  /** The doc as one encoded update while the room sleeps. */
+  private sleeping: Uint8Array | null = null
+  private lastBoardActivity: number
   private storage: Storage
   private logger: Logger
   private snapshotEvery: number
@@ -127,14 +136,16 @@ export class SyncRoom {
     this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits }
     this.held = new HeldUpdates(this.limits.maxPendingStructsPerConnection, this.limits.maxPendingStructsPerRoom)
 
-    this.doc = new Y.Doc({ gc: true })
+    this.liveDoc = this.newDoc()
     const stored = this.storage.loadRoomState(this.roomId)
     this.loadStored(stored)
     this.lastSeq = stored.lastSeq
     this.snapshotSeq = stored.snapshotSeq
+    this.lastBoardActivity = this.now()
 
-    this.doc.on('update', (update: Uint8Array) => this.captured?.push(update))
-    this.awareness = new Awareness(this.doc)
+    // Awareness gets a doc of its own (it only reads a client id from it), so the board's doc can
+    // be freed while the room sleeps.
+    this.awareness = new Awareness(new Y.Doc())
     this.awareness.setLocalState(null)
     this.awareness.on('update', this.onAwarenessUpdate)
   }
@@ -144,6 +155,40 @@ export class SyncRoom {
    * is a {@link RoomLoadError} naming the entry; nothing is written back, so the history stays
    * on disk as it was for repair.
    */
+  private newDoc(): Y.Doc {
+    const doc = new Y.Doc({ gc: true })
+    doc.on('update', (update: Uint8Array) => this.captured?.push(update))
+    return doc
+  }
+
+  /** The board's doc; a sleeping room wakes (decodes its state) to hand it out. */
+  get doc(): Y.Doc {
+    if (this.liveDoc) return this.liveDoc
+    const doc = this.newDoc()
+    Y.applyUpdate(doc, this.sleeping!)
+    this.sleeping = null
+    this.liveDoc = doc
+    return doc
+  }
+
+  /** Whether the room holds its doc encoded rather than live. */
+  get asleep(): boolean {
+    return this.liveDoc === null
+  }
+
+  /**
+   * Keep the doc as one encoded update if the board has been untouched for `idleMs` and nothing
+   * is in flight (queued commits, held updates). Returns whether the room is now asleep.
+   */
+  sleepIfIdle(idleMs: number): boolean {
+    if (!this.liveDoc) return true
+    if (this.now() - this.lastBoardActivity < idleMs || this.uncommitted > 0 || this.held.size > 0) return false
+    this.sleeping = Y.encodeStateAsUpdate(this.liveDoc)
+    this.liveDoc.destroy()
+    this.liveDoc = null
+    return true
+  }
+
   private loadStored(stored: ReturnType<Storage['loadRoomState']>): void {
     let at: number | 'snapshot' = 'snapshot'
     try {
@@ -187,7 +232,7 @@ export class SyncRoom {
     this.connections.add(conn)
     this.ownedIds.set(conn, new Set())
     this.requestBudgets.set(conn, new TokenBucket(SYNC_REQUEST_BURST, SYNC_REQUEST_REFILL_MS, this.now))
-    conn.send(encodeSyncStep1(this.doc))
+    conn.send(this.sleeping ? encodeSyncStep1FromState(this.sleeping) : encodeSyncStep1(this.doc))
     const peers = [...this.awareness.getStates().keys()]
     if (peers.length) conn.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, peers)))
   }
@@ -217,9 +262,17 @@ export class SyncRoom {
         // room has lost. Committing the queue now is cheap and keeps the answer immediate.
         if (this.uncommitted > 0) this.batcher?.flush()
         if (!this.connections.has(conn)) return // the commit failed and the room was dropped
-        conn.send(encodeSyncStep2(this.doc, message.stateVector))
+        conn.send(
+          this.sleeping
+            ? encodeSyncStep2FromState(this.sleeping, message.stateVector)
+            : encodeSyncStep2(this.doc, message.stateVector)
+        )
         return
       case 'update':
+        // An empty update (a peer with nothing new answering our step 1) changes nothing: a
+        // sleeping room stays asleep.
+        if (this.sleeping && isEmptyUpdate(message.decoded)) return
+        this.lastBoardActivity = this.now()
         this.applyClientUpdate(conn, message.update, message.decoded)
         return
       case 'awareness':
@@ -247,7 +300,8 @@ export class SyncRoom {
   /** Write a snapshot if anything was appended since the last one. */
   snapshot(): void {
     if (this.lastSeq === this.snapshotSeq) return
-    this.storage.saveSnapshot(this.roomId, this.lastSeq, Y.encodeStateAsUpdate(this.doc), this.now())
+    const state = this.sleeping ?? Y.encodeStateAsUpdate(this.doc)
+    this.storage.saveSnapshot(this.roomId, this.lastSeq, state, this.now())
     this.snapshotSeq = this.lastSeq
   }
 
@@ -258,7 +312,10 @@ export class SyncRoom {
       conn.close(code, reason)
     }
     this.awareness.destroy()
-    this.doc.destroy()
+    this.awareness.doc.destroy()
+    this.liveDoc?.destroy()
+    this.liveDoc = null
+    this.sleeping = null
   }
 
   /**

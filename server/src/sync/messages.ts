@@ -96,6 +96,22 @@ export const encodeSyncStep2 = (doc: Y.Doc, stateVector: Uint8Array) =>
     syncProtocol.writeSyncStep2(e, doc, stateVector)
   })
 
+/** Sync step 1 of a doc held as one encoded update (a sleeping room), without decoding it. */
+export const encodeSyncStep1FromState = (state: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync)
+    encoding.writeVarUint(e, SyncType.Step1)
+    encoding.writeVarUint8Array(e, Y.encodeStateVectorFromUpdate(state))
+  })
+
+/** Sync step 2 (what `stateVector` lacks) of a doc held as one encoded update. */
+export const encodeSyncStep2FromState = (state: Uint8Array, stateVector: Uint8Array) =>
+  frame((e) => {
+    encoding.writeVarUint(e, MessageType.Sync)
+    encoding.writeVarUint(e, SyncType.Step2)
+    encoding.writeVarUint8Array(e, Y.diffUpdate(state, stateVector))
+  })
+
 export const encodeUpdate = (update: Uint8Array) =>
   frame((e) => {
     encoding.writeVarUint(e, MessageType.Sync)
