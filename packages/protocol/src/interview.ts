@@ -81,6 +81,22 @@ export const ScorecardSchema = z
   .refine((s) => Object.keys(s.scores).length <= 20, 'at most 20 rubric dimensions')
 export type Scorecard = z.infer<typeof ScorecardSchema>
 
+/**
+ * What an author has typed but not saved yet, kept on the server as they type so a reload or a
+ * second tab finds it: the scorecard being edited and the note being written.
+ */
+export const SaveDraftSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('scorecard'), scorecard: ScorecardSchema.nullable() }).strict(),
+  z.object({ kind: z.literal('note'), text: z.string().max(MAX_NOTE_LENGTH) }).strict(),
+])
+export type SaveDraftInput = z.input<typeof SaveDraftSchema>
+
+/** An author's drafts in the current round (`null`/empty: nothing unsaved). */
+export interface Drafts {
+  scorecard: Scorecard | null
+  note: string
+}
+
 export const PublishFeedbackSchema = z.object({ markdown: text(MAX_FEEDBACK_LENGTH) }).strict()
 
 /** A private interviewer note. */
@@ -173,6 +189,8 @@ export const InterviewEvent = {
   SaveScorecard: 'scorecard:save',
   PublishFeedback: 'feedback:publish',
   Feedback: 'feedback:state',
+  SaveDraft: 'draft:save',
+  Drafts: 'draft:state',
   SessionChanged: 'session:changed',
   TimeSync: 'time:sync',
 } as const
@@ -186,6 +204,7 @@ export interface InterviewServerToClient {
   [InterviewEvent.Notes]: (payload: { notes: Note[] }) => void
   [InterviewEvent.Scorecard]: (payload: { scorecard: Scorecard | null }) => void
   [InterviewEvent.Feedback]: (payload: { feedback: Feedback | null }) => void
+  [InterviewEvent.Drafts]: (payload: { drafts: Drafts }) => void
   [InterviewEvent.SessionChanged]: (payload: { reason: 'roles-swapped' }) => void
 }
 
@@ -198,5 +217,6 @@ export interface InterviewClientToServer {
   [InterviewEvent.AddNote]: (payload: AddNoteInput, ack: Reply<{ note: Note }>) => void
   [InterviewEvent.SaveScorecard]: (payload: Scorecard, ack: Reply) => void
   [InterviewEvent.PublishFeedback]: (payload: z.input<typeof PublishFeedbackSchema>, ack: Reply) => void
+  [InterviewEvent.SaveDraft]: (payload: SaveDraftInput, ack: Reply) => void
   [InterviewEvent.TimeSync]: (payload: Record<string, never>, ack: (reply: { serverNow: number }) => void) => void
 }

@@ -347,3 +347,33 @@ describe('what is read back from storage', () => {
     ])
   })
 })
+
+describe('drafts', () => {
+  const card = (summary: string) => ({ scores: {}, recommendation: null, summary })
+
+  it('keeps each author’s drafts per round, tells their tabs, and drops them once saved', () => {
+    const { service, roomId, changes } = setup()
+    expect(service.drafts(roomId, Role.Interviewer)).toEqual({ scorecard: null, note: '' })
+    service.saveDraft(roomId, Role.Interviewer, { kind: 'scorecard', scorecard: card('half a thought') })
+    service.saveDraft(roomId, Role.Interviewer, { kind: 'note', text: 'Cache the playlist' })
+    expect(changes.at(-1)?.change).toEqual({ kind: 'drafts', seat: Role.Interviewer })
+    expect(service.drafts(roomId, Role.Interviewer)).toEqual({
+      scorecard: card('half a thought'),
+      note: 'Cache the playlist',
+    })
+    // Another author's drafts are their own.
+    expect(service.drafts(roomId, Role.Candidate)).toEqual({ scorecard: null, note: '' })
+
+    service.saveScorecard(roomId, Role.Interviewer, card('whole thought'))
+    expect(service.drafts(roomId, Role.Interviewer).scorecard).toBeNull()
+    service.addNote(roomId, Role.Interviewer, 'Cache the playlist', null)
+    expect(service.drafts(roomId, Role.Interviewer).note).toBe('')
+  })
+
+  it('starts the next round without the last round’s drafts', () => {
+    const { service, roomId } = setup()
+    service.saveDraft(roomId, Role.Interviewer, { kind: 'note', text: 'round one' })
+    service.swapRoles(roomId)
+    expect(service.drafts(roomId, Role.Interviewer).note).toBe('')
+  })
+})

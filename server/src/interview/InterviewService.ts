@@ -14,6 +14,9 @@ import {
   type InterviewView,
   type Note,
   type Scorecard,
+  type Drafts,
+  type SaveDraftInput,
+  ScorecardSchema,
   MAX_CUSTOM_PROMPTS,
 } from '@loopboard/protocol'
 import { getPrompt, toPublicPrompt, type Prompt } from '@loopboard/prompts'
@@ -38,6 +41,7 @@ export type InterviewChange =
   | { kind: 'notes'; seat: Role }
   | { kind: 'scorecard'; seat: Role }
   | { kind: 'feedback'; seat: Role }
+  | { kind: 'drafts'; seat: Role }
   | { kind: 'roles-swapped' }
 
 /** A timeline event before it is stamped with the time. */
@@ -202,6 +206,8 @@ export class InterviewService {
     // The timeline records that a note was written, never what it says.
     this.store.appendEvent(roomId, { ts: now, type: TimelineEventType.NoteWritten, data: { noteId: note.id, shapeId } })
     this.onChange(roomId, { kind: 'notes', seat })
+    // The note is written: its draft is done with.
+    if (this.store.drafts(roomId, seat, state.round).note !== undefined) this.saveDraft(roomId, seat, { kind: 'note', text: '' })
     return note
   }
 
@@ -210,8 +216,37 @@ export class InterviewService {
   }
 
   saveScorecard(roomId: string, seat: Role, scorecard: Scorecard): void {
-    this.store.saveScorecard(roomId, seat, this.state(roomId).round, scorecard, this.now())
+    const { round } = this.state(roomId)
+    this.store.saveScorecard(roomId, seat, round, scorecard, this.now())
     this.onChange(roomId, { kind: 'scorecard', seat })
+    if (this.store.drafts(roomId, seat, round).scorecard !== undefined) {
+      this.saveDraft(roomId, seat, { kind: 'scorecard', scorecard: null })
+    }
+  }
+
+  /** Keep what `seat` is typing (or drop it, `null`), so a reload or a second tab finds it. */
+  saveDraft(roomId: string, seat: Role, draft: SaveDraftInput): void {
+    const round = this.state(roomId).round
+    const content =
+      draft.kind === 'scorecard'
+        ? draft.scorecard && JSON.stringify(draft.scorecard)
+        : draft.text.length > 0
+          ? draft.text
+          : null
+    this.store.saveDraft(roomId, seat, round, draft.kind, content, this.now())
+    this.onChange(roomId, { kind: 'drafts', seat })
+  }
+
+  /** `seat`'s unsaved drafts in the current round. */
+  drafts(roomId: string, seat: Role): Drafts {
+    const stored = this.store.drafts(roomId, seat, this.state(roomId).round)
+    let scorecard: Scorecard | null = null
+    if (stored.scorecard) {
+      // Validated on the way in; checked again on the way out in case the schema moved on.
+      const parsed = ScorecardSchema.safeParse(JSON.parse(stored.scorecard))
+      if (parsed.success) scorecard = parsed.data
+    }
+    return { scorecard, note: stored.note ?? '' }
   }
 
   /** The scorecard `seat` wrote in `round` (default: the current round). */

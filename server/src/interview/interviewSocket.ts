@@ -6,6 +6,7 @@ import {
   InterviewEvent,
   PublishFeedbackSchema,
   Role,
+  SaveDraftSchema,
   ScorecardSchema,
   SetPromptSchema,
   TimelineEventType,
@@ -39,6 +40,7 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
       socket.emit(InterviewEvent.Notes, { notes: service.notes(roomId, seat) })
       socket.emit(InterviewEvent.Scorecard, { scorecard: service.scorecard(roomId, seat) })
       socket.emit(InterviewEvent.Feedback, { feedback: service.feedback(roomId, seat) })
+      socket.emit(InterviewEvent.Drafts, { drafts: service.drafts(roomId, seat) })
     } else if (participant.role === Role.Candidate) {
       socket.emit(InterviewEvent.Feedback, {
         feedback: service.feedback(roomId, seatOf(Role.Interviewer, rolesSwapped(roomId))),
@@ -64,6 +66,14 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
         for (const socket of sockets) {
           if (socket.data.seat === change.seat && socket.data.participant.role === Role.Interviewer) {
             socket.emit(InterviewEvent.Scorecard, { scorecard: service.scorecard(roomId, change.seat) })
+          }
+        }
+        return
+      case 'drafts':
+        // Every tab of the author (the sender's included: it confirms what the server holds).
+        for (const socket of sockets) {
+          if (socket.data.seat === change.seat && socket.data.participant.role === Role.Interviewer) {
+            socket.emit(InterviewEvent.Drafts, { drafts: service.drafts(roomId, change.seat) })
           }
         }
         return
@@ -110,6 +120,7 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     command(InterviewEvent.SaveScorecard, ScorecardSchema, true, (scorecard) =>
       service.saveScorecard(roomId, socket.data.seat, scorecard)
     )
+    command(InterviewEvent.SaveDraft, SaveDraftSchema, true, (draft) => service.saveDraft(roomId, socket.data.seat, draft))
     command(InterviewEvent.PublishFeedback, PublishFeedbackSchema, true, ({ markdown }) => {
       service.publishFeedback(roomId, socket.data.seat, markdown)
     })

@@ -8,6 +8,9 @@ export interface StoredFeedback {
   publishedAt: number
 }
 
+/** What an author can have a draft of. */
+export type DraftKind = 'scorecard' | 'note'
+
 /** The interview's private and public data. Synchronous, like {@link Storage}. */
 export interface InterviewStore {
   loadState(roomId: string): unknown
@@ -22,6 +25,10 @@ export interface InterviewStore {
   feedback(roomId: string, authorSeat: Role, round: number): Feedback | null
   /** Every feedback published in the room, by round. */
   allFeedback(roomId: string): StoredFeedback[]
+  /** Keep (or, with `null`, drop) an author's draft of `kind` in a round. */
+  saveDraft(roomId: string, authorSeat: Role, round: number, kind: DraftKind, content: string | null, now: number): void
+  /** An author's drafts in a round, by kind, as saved. */
+  drafts(roomId: string, authorSeat: Role, round: number): Partial<Record<DraftKind, string>>
   appendEvent(roomId: string, event: TimelineEvent): void
   /** The room's timeline as stored, oldest first; the reader validates it. */
   events(roomId: string): AnyTimelineEvent[]

@@ -1,7 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { AnyTimelineEvent, Feedback, Note, Role, Scorecard, TimelineEvent } from '@loopboard/protocol'
 import type { Prompt } from '@loopboard/prompts'
-import type { InterviewStore, StoredFeedback } from './InterviewStore.ts'
+import type { DraftKind, InterviewStore, StoredFeedback } from './InterviewStore.ts'
 
 /** The interview tables of the embedded SQLite database (migration 2): the interview owns them. */
 export class SqliteInterviewStore implements InterviewStore {
@@ -32,6 +32,11 @@ export class SqliteInterviewStore implements InterviewStore {
       feedback: p(
         'SELECT markdown, published_at AS publishedAt, round FROM feedback WHERE room_id = ? AND author_seat = ? AND round = ?'
       ),
+      saveDraft: p(
+        'INSERT INTO drafts (room_id, author_seat, round, kind, content, updated_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (room_id, author_seat, round, kind) DO UPDATE SET content = excluded.content, updated_at = excluded.updated_at'
+      ),
+      dropDraft: p('DELETE FROM drafts WHERE room_id = ? AND author_seat = ? AND round = ? AND kind = ?'),
+      drafts: p('SELECT kind, content FROM drafts WHERE room_id = ? AND author_seat = ? AND round = ?'),
       appendEvent: p('INSERT INTO events (room_id, ts, type, data) VALUES (?, ?, ?, ?)'),
       events: p('SELECT ts, type, data FROM events WHERE room_id = ? ORDER BY ts, id'),
       eventSpan: p('SELECT MIN(ts) AS first, MAX(ts) AS last FROM events WHERE room_id = ?'),
@@ -98,6 +103,16 @@ export class SqliteInterviewStore implements InterviewStore {
 
   eventSpan(roomId: string): { first: number | null; last: number | null } {
     return this.s.eventSpan!.get(roomId) as { first: number | null; last: number | null }
+  }
+
+  saveDraft(roomId: string, authorSeat: Role, round: number, kind: DraftKind, content: string | null, now: number) {
+    if (content === null) this.s.dropDraft!.run(roomId, authorSeat, round, kind)
+    else this.s.saveDraft!.run(roomId, authorSeat, round, kind, content, now)
+  }
+
+  drafts(roomId: string, authorSeat: Role, round: number): Partial<Record<DraftKind, string>> {
+    const rows = this.s.drafts!.all(roomId, authorSeat, round) as Array<{ kind: DraftKind; content: string }>
+    return Object.fromEntries(rows.map((r) => [r.kind, r.content]))
   }
 
   appendEvent(roomId: string, event: TimelineEvent): void {

@@ -139,6 +139,18 @@ const MIGRATIONS: string[] = [
   );
   ALTER TABLE rooms ADD COLUMN created_by_key TEXT;
   `,
+  // 5: drafts — what an author typed but has not saved (scorecard, note), per seat and round.
+  `
+  CREATE TABLE drafts (
+    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+    author_seat TEXT NOT NULL,
+    round INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    content TEXT NOT NULL,
+    updated_at INTEGER NOT NULL,
+    PRIMARY KEY (room_id, author_seat, round, kind)
+  ) WITHOUT ROWID;
+  `,
 ]
 
 export function migrate(db: DatabaseSync): void {

@@ -4,6 +4,7 @@ import type { Editor, TLShapeId } from 'tldraw'
 import { zoomToShape } from '../canvas/zoomToShape.ts'
 import { useInterviewStore } from './interviewStore.ts'
 import { useCommand } from './useCommand.ts'
+import { useDraftSaver } from './useDraftSaver.ts'
 import { ErrorText } from './fields.tsx'
 import { NoteLine, noteStamp } from './NoteLine.tsx'
 
@@ -11,7 +12,15 @@ import { NoteLine, noteStamp } from './NoteLine.tsx'
 export function NotesPanel({ editor }: { editor: Editor | null }) {
   const notes = useInterviewStore((s) => s.notes)
   const commands = useInterviewStore((s) => s.commands)
-  const [text, setText] = useState('')
+  // This tab's typing; until it types, the server's draft (from a reload or another tab) shows.
+  const [typed, setTyped] = useState<string | null>(null)
+  const serverNote = useInterviewStore((s) => s.drafts?.note ?? '')
+  const text = typed ?? serverNote
+  const saver = useDraftSaver()
+  const setText = (next: string) => {
+    setTyped(next)
+    saver.save({ kind: 'note', text: next })
+  }
   const [attach, setAttach] = useState(true)
   const { busy, error, run } = useCommand()
 
@@ -19,7 +28,9 @@ export function NotesPanel({ editor }: { editor: Editor | null }) {
     event?.preventDefault()
     if (!text.trim()) return
     const shapeId = attach ? (editor?.getSelectedShapeIds()[0] ?? null) : null
-    if (await run(() => commands!.addNote(text, shapeId))) setText('')
+    saver.cancel()
+    // The server drops the note's draft once the note is written.
+    if (await run(() => commands!.addNote(text, shapeId))) setTyped(null)
   }
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) void submit()

@@ -3,6 +3,7 @@ import { useState } from 'react'
 import { useInterviewStore } from './interviewStore.ts'
 import { emptyScorecard, RECOMMENDATION_LABELS, SCORE_LABELS, scorecardMarkdown } from './scorecardMarkdown.ts'
 import { useCommand } from './useCommand.ts'
+import { useDraftSaver } from './useDraftSaver.ts'
 import { ErrorText } from './fields.tsx'
 import { FeedbackPublisher } from './FeedbackPublisher.tsx'
 
@@ -13,18 +14,35 @@ function download(filename: string, text: string) {
   setTimeout(() => URL.revokeObjectURL(url), 1000)
 }
 
+/** Whether two scorecards say the same (key order aside). */
+function sameScorecard(a: Scorecard, b: Scorecard | null): boolean {
+  if (!b || a.recommendation !== b.recommendation || a.summary !== b.summary) return false
+  const ids = new Set([...Object.keys(a.scores), ...Object.keys(b.scores)])
+  return [...ids].every(
+    (id) => a.scores[id]?.score === b.scores[id]?.score && a.scores[id]?.comment === b.scores[id]?.comment
+  )
+}
+
 /** Rubric scores 1–4 with comments, a recommendation; export as Markdown, publish to the candidate. */
 export function ScorecardPanel({ view, candidateName }: { view: InterviewerView; candidateName?: string }) {
   const saved = useInterviewStore((s) => s.scorecard)
   const feedback = useInterviewStore((s) => s.feedback)
   const commands = useInterviewStore((s) => s.commands)
   const prompt = view.guidance
+  // This tab's unsaved edits; the server's draft (from a reload or another tab) stands in for them.
   const [draft, setDraft] = useState<Scorecard | null>(null)
+  const serverDraft = useInterviewStore((s) => s.drafts?.scorecard ?? null)
+  const saver = useDraftSaver()
   const save = useCommand()
   if (!prompt) return <p className="muted">Choose a prompt first: its rubric makes the scorecard.</p>
 
-  const card: Scorecard = draft ?? saved ?? emptyScorecard(prompt.rubric)
-  const edit = (next: Scorecard) => setDraft(next)
+  const unsaved = draft ?? serverDraft
+  const card: Scorecard = unsaved ?? saved ?? emptyScorecard(prompt.rubric)
+  const edit = (next: Scorecard) => {
+    setDraft(next)
+    saver.save({ kind: 'scorecard', scorecard: next })
+  }
+  const draftKept = unsaved !== null && (draft === null || sameScorecard(draft, serverDraft))
   const setScore = (id: string, patch: Partial<Scorecard['scores'][string]>) =>
     edit({ ...card, scores: { ...card.scores, [id]: { score: null, comment: '', ...card.scores[id], ...patch } } })
   const markdown = scorecardMarkdown(prompt, card, candidateName)
@@ -85,11 +103,19 @@ export function ScorecardPanel({ view, candidateName }: { view: InterviewerView;
         <button
           type="button"
           className="primary"
-          disabled={save.busy || !draft}
-          onClick={() => void save.run(() => commands!.saveScorecard(card)).then((ok) => ok && setDraft(null))}
+          disabled={save.busy || !unsaved}
+          onClick={() => {
+            saver.cancel()
+            void save.run(() => commands!.saveScorecard(card)).then((ok) => ok && setDraft(null))
+          }}
         >
-          {draft ? 'Save scorecard' : 'Saved'}
+          {unsaved ? 'Save scorecard' : 'Saved'}
         </button>
+        {unsaved ? (
+          <span className="muted small-print" role="status" data-testid="draft-status">
+            {draftKept ? 'Draft kept on the server' : 'Keeping your draft…'}
+          </span>
+        ) : null}
         <button type="button" onClick={() => download(`feedback-${prompt.id}.md`, markdown)}>
           Export Markdown
         </button>

@@ -25,6 +25,7 @@ export function attachInterviewClient(socket: RoomSocket, onSessionChanged: () =
     addNote: (text, shapeId) => send(InterviewEvent.AddNote, { text, shapeId }),
     saveScorecard: (scorecard) => send(InterviewEvent.SaveScorecard, scorecard),
     publishFeedback: (markdown) => send(InterviewEvent.PublishFeedback, { markdown }),
+    saveDraft: (draft) => send(InterviewEvent.SaveDraft, draft),
   }
 
   const syncClock = () => {
@@ -45,6 +46,7 @@ export function attachInterviewClient(socket: RoomSocket, onSessionChanged: () =
   socket.on(InterviewEvent.Notes, ({ notes }) => useInterviewStore.getState().set({ notes }))
   socket.on(InterviewEvent.Scorecard, ({ scorecard }) => useInterviewStore.getState().set({ scorecard }))
   socket.on(InterviewEvent.Feedback, ({ feedback }) => useInterviewStore.getState().set({ feedback }))
+  socket.on(InterviewEvent.Drafts, ({ drafts }) => useInterviewStore.getState().set({ drafts }))
   socket.on(InterviewEvent.SessionChanged, onSessionChanged)
   socket.on('connect', syncClock)
   if (socket.connected) syncClock()
@@ -57,6 +59,7 @@ export function attachInterviewClient(socket: RoomSocket, onSessionChanged: () =
     socket.off(InterviewEvent.Notes)
     socket.off(InterviewEvent.Scorecard)
     socket.off(InterviewEvent.Feedback)
+    socket.off(InterviewEvent.Drafts)
     socket.off(InterviewEvent.SessionChanged)
     socket.off('connect', syncClock)
     useInterviewStore.getState().reset()

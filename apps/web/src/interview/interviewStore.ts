@@ -2,10 +2,12 @@ import type {
   CommandAck,
   ControlAction,
   CustomPromptInput,
+  Drafts,
   Feedback,
   InterviewerView,
   InterviewView,
   Note,
+  SaveDraftInput,
   Scorecard,
 } from '@loopboard/protocol'
 import { create } from 'zustand'
@@ -20,6 +22,7 @@ export interface InterviewCommands {
   addNote(text: string, shapeId: string | null): Promise<CommandAck<{ note: Note }>>
   saveScorecard(scorecard: Scorecard): Promise<CommandAck>
   publishFeedback(markdown: string): Promise<CommandAck>
+  saveDraft(draft: SaveDraftInput): Promise<CommandAck>
 }
 
 export interface InterviewState {
@@ -29,6 +32,8 @@ export interface InterviewState {
   notes: Note[]
   scorecard: Scorecard | null
   feedback: Feedback | null
+  /** What this author typed and has not saved, as the server keeps it (null until it says). */
+  drafts: Drafts | null
   commands: InterviewCommands | null
   set: (patch: Partial<Omit<InterviewState, 'set' | 'reset'>>) => void
   reset: () => void
@@ -40,6 +45,7 @@ const initial = {
   notes: [] as Note[],
   scorecard: null,
   feedback: null,
+  drafts: null,
   commands: null,
 }
 
