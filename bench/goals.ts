@@ -43,6 +43,20 @@ export function evaluateGoals(results: BenchResult[]): Goal[] {
       })
     }
   }
+  // Ahead of the reference server where it is loaded: better tail and more delivered, same run.
+  for (const rooms of roomCounts.filter((n) => n >= 100)) {
+    const yws = find('y-websocket-server', rooms)
+    const lb = find('loopboard', rooms)
+    if (!yws || !lb) continue
+    const [lbP99, ywsP99] = [value(lb, 'p99') ?? NaN, value(yws, 'p99') ?? NaN]
+    const [lbShare, ywsShare] = [value(lb, 'deliveredOfTarget') ?? 0, value(yws, 'deliveredOfTarget') ?? 0]
+    goals.push({
+      goal: `relay ahead of @y/websocket-server at ${rooms} rooms x 30 Hz`,
+      target: 'lower p99 and at least its delivered share',
+      actual: `p99 ${lbP99} ms vs ${ywsP99} ms; delivered ${(lbShare * 100).toFixed(1)}% vs ${(ywsShare * 100).toFixed(1)}%`,
+      pass: lbP99 < ywsP99 && lbShare >= ywsShare,
+    })
+  }
   const peer = results.find((r) => r.harness === 'browser' && r.name.startsWith('pointer down'))
   if (peer) {
     const p50 = value(peer, 'p50') ?? NaN
@@ -103,7 +117,7 @@ export function evaluateGoals(results: BenchResult[]): Goal[] {
   if (leave) {
     const growth = value(leave, 'heapGrowth')!
     goals.push({
-      goal: 'heap after 1,000 rooms join and leave',
+      goal: `heap after ${Number(leave.params.rooms).toLocaleString('en-US')} rooms join and leave`,
       target: 'back to baseline (<= 2 MiB above it)',
       actual: `${growth.toFixed(2)} MiB above baseline after the last cycle (${value(leave, 'heapGrowthPerRoom')} B/room)`,
       pass: growth <= 2,
