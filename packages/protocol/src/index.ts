@@ -1,7 +1,7 @@
 export { PROTOCOL_VERSION } from './version.ts'
 export { Role, ROLES, RoleSchema } from './roles.ts'
 export { Action, PERMISSIONS, canEditBoard, may, refusal } from './permissions.ts'
-export { CloseCode, DEFAULT_MAX_FRAME_BYTES, MAX_NAME_LENGTH, MAX_TITLE_LENGTH } from './limits.ts'
+export { CloseCode, DEFAULT_MAX_FRAME_BYTES, MAX_NAME_LENGTH, MAX_TITLE_LENGTH, ROUTING_ROOM_PARAM } from './limits.ts'
 export {
   ApiErrorCode,
   ApiErrorSchema,

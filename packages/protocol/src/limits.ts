@@ -41,3 +41,10 @@ export const CloseCode = {
 } as const
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode]
+
+/**
+ * Query parameter carrying the room id on every /yjs and /socket.io request, so a load balancer
+ * in front of several relays can route a room's connections by it (HAProxy `balance url_param`).
+ * Routing only: the server never trusts it (the room comes from the path or the handshake auth).
+ */
+export const ROUTING_ROOM_PARAM = 'room'

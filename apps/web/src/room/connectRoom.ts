@@ -2,6 +2,7 @@ import {
   applyPresenceChange,
   InterviewEvent,
   PROTOCOL_VERSION,
+  ROUTING_ROOM_PARAM,
   SocketEvent,
   type PresenceChange,
   type ClientToServerEvents,
@@ -66,7 +67,7 @@ export function connectRoom({
   const doc = new Y.Doc()
   const local = new IndexeddbPersistence(`loopboard:${roomId}`, doc)
   const provider = new WebsocketProvider(wsBase(), roomId, doc, {
-    params: { token },
+    params: { token, [ROUTING_ROOM_PARAM]: roomId },
     // Every tab goes through the server, which checks its role; no tab-to-tab side channel.
     disableBc: true,
   })
@@ -106,6 +107,7 @@ export function connectRoom({
   provider.on('connection-close', updateBoard)
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+    query: { [ROUTING_ROOM_PARAM]: roomId },
     auth: { roomId, token, name, userId, protocolVersion: PROTOCOL_VERSION },
   })
   let presenceEverConnected = false
