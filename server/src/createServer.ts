@@ -96,7 +96,12 @@ export async function startServer(
     // socket.io answers its own path; nobody answers anything else.
     if (!req.url?.startsWith(SOCKET_IO_PATH)) socket.destroy()
   })
-  const presence = new PresenceHub(httpServer, { rooms, logger, maxParticipants: config.maxRoomParticipants })
+  const presence = new PresenceHub(httpServer, {
+    rooms,
+    logger,
+    maxParticipants: config.maxRoomParticipants,
+    maxSendBufferBytes: config.maxSendBufferBytes,
+  })
   attachInterview(presence, interview, logger)
   attachP2PSignalling(presence, logger)
   attachAudioTimeline(presence, interview, logger)

@@ -14,6 +14,7 @@ import { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import { roleOfSeat, type RoomService } from '../rooms/RoomService.ts'
 import type { RoomSocket, SocketData } from './RoomSocket.ts'
+import { limitSendBuffer } from './limitSendBuffer.ts'
 import { onCommand } from './socketCommand.ts'
 
 export type { RoomSocket, SocketData }
@@ -37,6 +38,8 @@ export interface PresenceHubOptions {
   logger: Logger
   /** Sockets a room admits; the next handshake is refused with `room_full`. */
   maxParticipants?: number
+  /** Bytes queued to one socket before it counts as not reading and is disconnected. */
+  maxSendBufferBytes?: number
 }
 
 /**
@@ -137,6 +140,12 @@ export class PresenceHub {
 
   private admit(socket: PresenceSocket) {
     const { roomId } = socket.data
+    const { maxSendBufferBytes } = this.options
+    if (maxSendBufferBytes !== undefined) {
+      limitSendBuffer(socket, maxSendBufferBytes, (queuedBytes) =>
+        this.options.logger.warn('disconnecting a socket.io client that does not read', { room: roomId, queuedBytes })
+      )
+    }
     let room = this.participants.get(roomId)
     if (!room) this.participants.set(roomId, (room = new Map()))
     const participant = { ...socket.data.participant, color: colorFor(socket.data.participant.userId, room) }
