@@ -110,6 +110,8 @@ export interface Note {
   /** The shape selected when it was written, if any. */
   shapeId: string | null
   round: number
+  /** Set on a note the observer wrote, as the interviewer sees it (theirs, not the interviewer's). */
+  author?: 'observer'
 }
 
 export interface Feedback {

@@ -16,6 +16,11 @@ export const Action = {
   ReadGuidance: 'interview:guidance',
   /** Write and read one's own private notes. */
   TakeNotes: 'notes:write',
+  /**
+   * Write private notes for the interviewer (the observer as note-taker): the author and the
+   * interviewer read them, the candidate never does. Over the room socket only.
+   */
+  ShareNotes: 'notes:share',
   /** Score the candidate and publish feedback. */
   Score: 'scorecard:write',
   /** Read the feedback the interviewer published. */
@@ -48,6 +53,7 @@ export const PERMISSIONS: Readonly<Record<Action, readonly Role[]>> = {
   [Action.ControlInterview]: [Interviewer],
   [Action.ReadGuidance]: [Interviewer],
   [Action.TakeNotes]: [Interviewer],
+  [Action.ShareNotes]: [Observer],
   [Action.Score]: [Interviewer],
   [Action.ReadFeedback]: [Interviewer, Candidate],
   [Action.Review]: [Interviewer],

@@ -32,7 +32,7 @@ export function reviewRoutes(guard: SeatGuard, interview: InterviewService) {
       round: window.round,
       rounds: c.get('roundsRun'),
       canDelete: seat === Role.Interviewer,
-      notes: interview.notes(roomId, seat).filter((n) => n.round === window.round),
+      notes: interview.notesFor(roomId, seat).filter((n) => n.round === window.round),
       prompt: interview.prompt(roomId, promptId),
       scorecard: interview.scorecard(roomId, seat, window.round),
       feedback: interview.feedback(roomId, seat, window.round),

@@ -20,6 +20,7 @@ import {
   MAX_CUSTOM_PROMPTS,
 } from '@loopboard/protocol'
 import { getPrompt, toPublicPrompt, type Prompt } from '@loopboard/prompts'
+import { roundsRunBy } from './rounds.ts'
 import type { z } from 'zod'
 import { DomainError, Refusal } from '../DomainError.ts'
 import type { Logger } from '../logger.ts'
@@ -213,6 +214,21 @@ export class InterviewService {
 
   notes(roomId: string, seat: Role): Note[] {
     return this.store.notes(roomId, seat)
+  }
+
+  /**
+   * The notes a seat reads: its own, and — for a seat that ran rounds as interviewer — the
+   * observer's notes of those rounds, marked as the observer's.
+   */
+  notesFor(roomId: string, seat: Role): Note[] {
+    const own = this.store.notes(roomId, seat)
+    const ran = new Set(roundsRunBy(seat, this.state(roomId).round))
+    if (ran.size === 0) return own
+    const observer = this.store
+      .notes(roomId, Role.Observer)
+      .filter((n) => ran.has(n.round))
+      .map((n) => ({ ...n, author: 'observer' as const }))
+    return [...own, ...observer].sort((a, b) => a.createdAt - b.createdAt || a.id - b.id)
   }
 
   saveScorecard(roomId: string, seat: Role, scorecard: Scorecard): void {

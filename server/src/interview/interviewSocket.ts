@@ -1,4 +1,6 @@
 import {
+  Action,
+  may,
   AddNoteSchema,
   AddPromptSchema,
   ControlSchema,
@@ -16,6 +18,7 @@ import type { Logger } from '../logger.ts'
 import type { PresenceHub } from '../presence/PresenceHub.ts'
 import type { RoomSocket } from '../presence/RoomSocket.ts'
 import { onCommand } from '../presence/socketCommand.ts'
+import { DomainError, Refusal } from '../DomainError.ts'
 import { roleOfSeat } from '../rooms/RoomService.ts'
 import type { InterviewChange, InterviewService } from './InterviewService.ts'
 
@@ -24,10 +27,20 @@ function seatOf(role: Role, rolesSwapped: boolean): Role {
   return roleOfSeat(role, rolesSwapped)
 }
 
+/** Whether a role writes private notes: the interviewer's own, the observer's for the interviewer. */
+const mayNote = (role: Role) => may(role, Action.TakeNotes) || may(role, Action.ShareNotes)
+
+function refuseUnlessNoteTaker(socket: RoomSocket): void {
+  const { role } = socket.data.participant
+  if (!mayNote(role))
+    throw new DomainError(Refusal.Forbidden, `Only the interviewer and the observer take notes (you are the ${role}).`)
+}
+
 /**
  * Interview commands over socket.io. Each payload is validated against its schema; commands
  * that change the interview are refused unless the sender's *current* role is interviewer.
- * Private data (guidance, notes, scorecards) is emitted only to interviewer sockets.
+ * Private data (guidance, notes, scorecards) is emitted only to interviewer sockets; the
+ * observer's own notes go to the observer and the interviewer, never to the candidate.
  */
 export function attachInterview(hub: PresenceHub, service: InterviewService, logger: Logger): void {
   const rolesSwapped = (roomId: string) => hub.roomsService.get(roomId)?.rolesSwapped ?? false
@@ -37,9 +50,13 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     const { roomId, seat, participant } = socket.data
     socket.emit(InterviewEvent.State, service.view(roomId, participant.role))
     if (participant.role === Role.Interviewer) {
-      socket.emit(InterviewEvent.Notes, { notes: service.notes(roomId, seat) })
+      socket.emit(InterviewEvent.Notes, { notes: service.notesFor(roomId, seat) })
       socket.emit(InterviewEvent.Scorecard, { scorecard: service.scorecard(roomId, seat) })
       socket.emit(InterviewEvent.Feedback, { feedback: service.feedback(roomId, seat) })
+      socket.emit(InterviewEvent.Drafts, { drafts: service.drafts(roomId, seat) })
+    } else if (participant.role === Role.Observer) {
+      // The observer as note-taker: their own notes and note draft, nothing of the interviewer's.
+      socket.emit(InterviewEvent.Notes, { notes: service.notesFor(roomId, seat) })
       socket.emit(InterviewEvent.Drafts, { drafts: service.drafts(roomId, seat) })
     } else if (participant.role === Role.Candidate) {
       socket.emit(InterviewEvent.Feedback, {
@@ -56,10 +73,12 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
           socket.emit(InterviewEvent.State, service.view(roomId, socket.data.participant.role))
         return
       case 'notes':
+        // The author's tabs, and — for the observer's notes — the interviewer's. Never the candidate.
         for (const socket of sockets) {
-          if (socket.data.seat === change.seat && socket.data.participant.role === Role.Interviewer) {
-            socket.emit(InterviewEvent.Notes, { notes: service.notes(roomId, change.seat) })
-          }
+          const { seat, participant } = socket.data
+          const own = seat === change.seat && mayNote(participant.role)
+          const interviewerOfObserver = change.seat === Role.Observer && participant.role === Role.Interviewer
+          if (own || interviewerOfObserver) socket.emit(InterviewEvent.Notes, { notes: service.notesFor(roomId, seat) })
         }
         return
       case 'scorecard':
@@ -72,7 +91,7 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
       case 'drafts':
         // Every tab of the author (the sender's included: it confirms what the server holds).
         for (const socket of sockets) {
-          if (socket.data.seat === change.seat && socket.data.participant.role === Role.Interviewer) {
+          if (socket.data.seat === change.seat && mayNote(socket.data.participant.role)) {
             socket.emit(InterviewEvent.Drafts, { drafts: service.drafts(roomId, change.seat) })
           }
         }
@@ -114,13 +133,21 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     command(InterviewEvent.Control, ControlSchema, true, ({ action }) => service.control(roomId, action))
     command(InterviewEvent.RevealHint, EmptySchema, true, () => service.revealHint(roomId))
     command(InterviewEvent.SwapRoles, EmptySchema, true, () => service.swapRoles(roomId))
-    command(InterviewEvent.AddNote, AddNoteSchema, true, ({ text, shapeId }) => ({
-      note: service.addNote(roomId, socket.data.seat, text, shapeId),
-    }))
+    command(InterviewEvent.AddNote, AddNoteSchema, false, ({ text, shapeId }) => {
+      refuseUnlessNoteTaker(socket)
+      return { note: service.addNote(roomId, socket.data.seat, text, shapeId) }
+    })
     command(InterviewEvent.SaveScorecard, ScorecardSchema, true, (scorecard) =>
       service.saveScorecard(roomId, socket.data.seat, scorecard)
     )
-    command(InterviewEvent.SaveDraft, SaveDraftSchema, true, (draft) => service.saveDraft(roomId, socket.data.seat, draft))
+    command(InterviewEvent.SaveDraft, SaveDraftSchema, false, (draft) => {
+      // The observer drafts notes; only the interviewer has a scorecard.
+      if (draft.kind === 'scorecard' && socket.data.participant.role !== Role.Interviewer) {
+        throw new DomainError(Refusal.Forbidden, 'Only the interviewer keeps a scorecard.')
+      }
+      refuseUnlessNoteTaker(socket)
+      service.saveDraft(roomId, socket.data.seat, draft)
+    })
     command(InterviewEvent.PublishFeedback, PublishFeedbackSchema, true, ({ markdown }) => {
       service.publishFeedback(roomId, socket.data.seat, markdown)
     })

@@ -263,10 +263,15 @@ describe('who may send interview commands', () => {
       [observer, Role.Observer],
     ] as const) {
       for (const [event, payload] of COMMANDS) {
+        // The observer takes notes of their own (for the interviewer): see 'observer notes'.
+        if (event === InterviewEvent.AddNote && role === Role.Observer) continue
         const ack = await send(sender, event, payload)
         expect(ack, `${event} from the ${role}`).toEqual({
           ok: false,
-          error: `Only the interviewer can do that (you are the ${role}).`,
+          error:
+            event === InterviewEvent.AddNote
+              ? `Only the interviewer and the observer take notes (you are the ${role}).`
+              : `Only the interviewer can do that (you are the ${role}).`,
         })
       }
     }
@@ -551,11 +556,35 @@ describe('private notes', () => {
       expect(notes[0]).toEqual(early)
       expect(notes[1]).toEqual(later)
     }
+    expect(payloads(candidate, InterviewEvent.Notes)).toEqual([])
+    // The observer receives only their own notes (none here).
+    for (const payload of payloads<{ notes: Note[] }>(observer, InterviewEvent.Notes)) expect(payload.notes).toEqual([])
     for (const viewer of [candidate, observer]) {
-      expect(payloads(viewer, InterviewEvent.Notes)).toEqual([])
       expect(received(viewer)).not.toContain('SECRET-NOTE')
       expect(viewer.events.length).toBeGreaterThan(0)
     }
+  })
+})
+
+describe('observer notes', () => {
+  it('go to the observer and the interviewer (marked as the observer’s), never to the candidate', async () => {
+    const { interviewer, candidate, observer, all } = await setup()
+    await ok(interviewer, InterviewEvent.AddNote, { text: 'INTERVIEWER-ONLY-NOTE' })
+    const { note } = await ok<{ note: Note }>(observer, InterviewEvent.AddNote, { text: 'OBSERVER-NOTE tight on time' })
+    expect(note).toMatchObject({ text: 'OBSERVER-NOTE tight on time', round: 1 })
+    await settle(...all)
+
+    const seen = last<{ notes: Note[] }>(interviewer, InterviewEvent.Notes).notes
+    expect(seen.map((n) => [n.text, n.author])).toEqual([
+      ['INTERVIEWER-ONLY-NOTE', undefined],
+      ['OBSERVER-NOTE tight on time', 'observer'],
+    ])
+    const own = last<{ notes: Note[] }>(observer, InterviewEvent.Notes).notes
+    expect(own.map((n) => n.text)).toEqual(['OBSERVER-NOTE tight on time'])
+    expect(received(observer)).not.toContain('INTERVIEWER-ONLY-NOTE')
+    expect(payloads(candidate, InterviewEvent.Notes)).toEqual([])
+    expect(received(candidate)).not.toContain('OBSERVER-NOTE')
+    expect(received(candidate)).not.toContain('INTERVIEWER-ONLY-NOTE')
   })
 })
 

@@ -8,8 +8,11 @@ import { useDraftSaver } from './useDraftSaver.ts'
 import { ErrorText } from './fields.tsx'
 import { NoteLine, noteStamp } from './NoteLine.tsx'
 
-/** Private notes: stamped with the session time, optionally tied to the selected shape. */
-export function NotesPanel({ editor }: { editor: Editor | null }) {
+/**
+ * Private notes: stamped with the session time, optionally tied to the selected shape. The
+ * interviewer's own (with the observer's, marked), or the observer's, written for the interviewer.
+ */
+export function NotesPanel({ editor, observer = false }: { editor: Editor | null; observer?: boolean }) {
   const notes = useInterviewStore((s) => s.notes)
   const commands = useInterviewStore((s) => s.commands)
   // This tab's typing; until it types, the server's draft (from a reload or another tab) shows.
@@ -42,7 +45,11 @@ export function NotesPanel({ editor }: { editor: Editor | null }) {
 
   return (
     <div className="notes-panel">
-      <p className="muted small-print">Private: only you, the interviewer, can see these notes.</p>
+      <p className="muted small-print">
+        {observer
+          ? 'Private: only you and the interviewer can see these notes (never the candidate).'
+          : 'Private: only you, the interviewer, can see these notes (and the observer’s, marked as theirs).'}
+      </p>
       <form onSubmit={submit}>
         <label htmlFor="note-text">New note</label>
         <textarea
@@ -65,7 +72,7 @@ export function NotesPanel({ editor }: { editor: Editor | null }) {
         </div>
         <ErrorText error={error} />
       </form>
-      <ul className="notes" aria-label="Your notes">
+      <ul className="notes" aria-label={observer ? 'Your notes' : 'Your notes and the observer’s'}>
         {[...notes].reverse().map((note) => (
           <li key={note.id} data-testid="note">
             <button

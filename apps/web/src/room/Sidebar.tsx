@@ -50,7 +50,9 @@ export function Sidebar({
             render: () => <ScorecardPanel view={view} candidateName={candidateName} />,
           },
         ]
-      : []),
+      : role === Role.Observer
+        ? [{ id: 'notes', label: 'My notes', render: () => <NotesPanel editor={editor} observer /> }]
+        : []),
     {
       id: 'shared',
       label: 'Shared notes',
