@@ -52,6 +52,12 @@ export class PresenceHub {
   private participants = new Map<string, Map<string, Participant>>()
   private sockets = new Map<string, Set<RoomSocket>>()
   private hooks: ConnectionHook[] = []
+  /**
+   * engine.io connections holding a room socket or being admitted with one. socket.io would let
+   * one connection open many sockets on the namespace (CONNECT packets decoded in one turn all
+   * pass the room's capacity check before any is admitted); one is all a client needs.
+   */
+  private claimed = new WeakSet<object>()
   private options: PresenceHubOptions
 
   constructor(httpServer: HttpServer, options: PresenceHubOptions) {
@@ -74,12 +80,16 @@ export class PresenceHub {
           )
         )
       }
+      if (this.claimed.has(socket.conn)) {
+        return next(handshakeError('bad_request', 'This connection already joined a room; open another connection.'))
+      }
       const result = options.rooms.authenticate(auth.roomId, auth.token)
       if (!result.ok) return next(handshakeError(result.code, result.message))
       const max = options.maxParticipants ?? Infinity
       if ((this.sockets.get(auth.roomId)?.size ?? 0) >= max) {
         return next(handshakeError('room_full', `This room is full (${max} participants). Try again later.`))
       }
+      this.claimed.add(socket.conn)
       socket.data = {
         roomId: auth.roomId,
         seat: result.seat,
@@ -176,6 +186,7 @@ export class PresenceHub {
     })
 
     socket.on('disconnect', () => {
+      this.claimed.delete(socket.conn)
       const open = this.sockets.get(roomId)
       open?.delete(socket)
       if (open && open.size === 0) this.sockets.delete(roomId)
