@@ -1,6 +1,8 @@
 /**
  * Loopboard benchmarks. `npm run bench` (quick, a few minutes on 2 cores) or
- * `npm run bench -- --full` (`npm run bench:smoke`: tiny inputs, for CI). Options: `--only=latency,wire,memory,load,replay,browser` to run some
+const only = new Set(
+  (args.only ?? `latency,wire,memory,load,replay${args.smoke ? '' : ',browser,attacks'}`).split(',')
+)
  * harnesses (`cold`: only the browser's cold opens),
  * `--profile` to also run the Loopboard relay under `--cpu-prof` at `--profile-rooms=N` rooms
  * (default 500) and summarize its hottest functions. Writes bench/results/<time>-<profile>.json
@@ -16,6 +18,7 @@ import { runBrowser } from './harnesses/browser.ts'
 import { runReplay } from './harnesses/replay.ts'
 import { runRoomLoad } from './harnesses/roomLoad.ts'
 import { runWireSize } from './harnesses/wireSize.ts'
+import { runAttacks } from './harnesses/attacks.ts'
 import { killAllChildren, REPO_ROOT, sourceHash, type RelayKind } from './lib/processes.ts'
 import { formatProfile, summarizeProfile, type ProfileSummary } from './lib/profile.ts'
 import { machineInfo, table, type BenchResult } from './lib/results.ts'
@@ -60,7 +63,7 @@ const PROFILES = {
 }
 const profileName = args.full ? 'full' : args.smoke ? 'smoke' : 'quick'
 const profile = PROFILES[profileName]
-const only = new Set((args.only ?? `latency,wire,memory,load,replay${args.smoke ? '' : ',browser'}`).split(','))
+const only = new Set((args.only ?? `latency,wire,memory,load,replay${args.smoke ? '' : ',browser,attacks'}`).split(','))
 const RELAYS: RelayKind[] = ['raw', 'y-websocket-server', 'loopboard']
 const RESULTS_DIR = resolve(REPO_ROOT, 'bench/results')
 
@@ -156,6 +159,10 @@ async function main() {
   if (only.has('replay')) {
     log('replay of a 60-minute session…')
     results.push(...(await runReplay()))
+  }
+  if (only.has('attacks')) {
+    log('attacks next to a bystander room…')
+    results.push(...(await runAttacks()))
   }
   if (only.has('latency')) {
     log(`relay latency (${profile.latency.durationS} s per step)…`)

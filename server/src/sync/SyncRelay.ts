@@ -21,8 +21,8 @@ const MAX_CLOSE_REASON_BYTES = 123
 const CLOSE_INTERNAL_ERROR = 1011
 /** A room that failed to load is refused this long before loading it is tried again. */
 const UNAVAILABLE_RETRY_MS = 60_000
-/** A socket closed for not reading gets this long to take its close frame before it is cut. */
-const SLOW_CONSUMER_GRACE_MS = 1_000
+/** A socket the relay closes gets this long to take its close frame before it is cut. */
+const CLOSED_SOCKET_GRACE_MS = 1_000
 /** At shutdown, sockets that have not finished the close handshake by then are cut. */
 const SHUTDOWN_GRACE_MS = 2_000
 
@@ -238,31 +238,38 @@ export class SyncRelay {
       if (room.size === 0) this.scheduleUnload(roomId)
       return
     }
+    let closedByServer = false
     const conn: SyncConnection = {
       id: this.nextConnectionId++,
       role,
       send: (frame) => {
         if (ws.readyState !== WebSocket.OPEN) return
         // A socket that does not read would make us queue every answer and broadcast for it.
-        if (ws.bufferedAmount > config.maxSendBufferBytes) {
+        // One frame larger than the limit may go out on an empty queue (a big board's sync step 2).
+        if (ws.bufferedAmount > 0 && ws.bufferedAmount + frame.byteLength > config.maxSendBufferBytes) {
           logger.warn('closing a socket that does not read', { room: roomId, role, buffered: ws.bufferedAmount })
-          ws.close(
+          conn.close(
             CloseCode.SlowConsumer,
             `send buffer over ${config.maxSendBufferBytes} bytes: the connection is not reading`
           )
-          setTimeout(() => ws.terminate(), SLOW_CONSUMER_GRACE_MS).unref()
           return
         }
         ws.send(frame)
       },
-      close: (code, reason) => ws.close(code, truncateReason(reason)),
+      close: (code, reason) => {
+        // A socket we close is done: its further frames are dropped unread, and if it does not
+        // answer the close handshake promptly it is cut (a flooder would otherwise keep us parsing).
+        closedByServer = true
+        ws.close(code, truncateReason(reason))
+        setTimeout(() => ws.terminate(), CLOSED_SOCKET_GRACE_MS).unref()
+      },
     }
     this.alive.set(ws, true)
     ws.on('pong', () => this.alive.set(ws, true))
     ws.on('message', (data, isBinary) => {
       // Shutting down: everything applied so far is committed; this frame is not applied, and its
       // sender sees the 1012 close and sends it again from its own doc when it reconnects.
-      if (this.closing) return
+      if (this.closing || closedByServer) return
       if (!isBinary) {
         conn.close(CloseCode.UnsupportedData, 'text frames are not supported: y-websocket messages are binary')
         return

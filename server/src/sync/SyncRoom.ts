@@ -28,8 +28,8 @@ const MAX_AWARENESS_IDS_PER_CONNECTION = 4
  * client asks once per connection; each answer can be the whole board, so a socket that keeps
  * asking is closed (4429) instead of being answered without bound.
  */
-const SYNC_REQUEST_BURST = 10
-const SYNC_REQUEST_REFILL_MS = 1_000
+const SYNC_REQUEST_BURST = 5
+const SYNC_REQUEST_REFILL_MS = 2_000
 
 /** One socket in a room, as the room sees it (no ws types here, so tests can drive it directly). */
 export interface SyncConnection {
@@ -122,6 +122,8 @@ export class SyncRoom {
   private limits: RoomLimits
   private held: HeldUpdates<SyncConnection>
   private requestBudgets = new Map<SyncConnection, TokenBucket>()
+  /** Cache of {@link everyoneAwareness}; `undefined` when stale. */
+  private everyoneFrame: Uint8Array | null | undefined = undefined
   /** Updates applied to the doc whose commit is still queued in the batcher. */
   private uncommitted = 0
 
@@ -233,8 +235,20 @@ export class SyncRoom {
     this.ownedIds.set(conn, new Set())
     this.requestBudgets.set(conn, new TokenBucket(SYNC_REQUEST_BURST, SYNC_REQUEST_REFILL_MS, this.now))
     conn.send(this.sleeping ? encodeSyncStep1FromState(this.sleeping) : encodeSyncStep1(this.doc))
-    const peers = [...this.awareness.getStates().keys()]
-    if (peers.length) conn.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, peers)))
+    const everyone = this.everyoneAwareness()
+    if (everyone) conn.send(everyone)
+  }
+
+  /**
+   * Every awareness state in one frame, encoded once per change however many sockets join or
+   * ask (each state can be tens of KB, and a room's worth of them is sent whole).
+   */
+  private everyoneAwareness(): Uint8Array | null {
+    if (this.everyoneFrame === undefined) {
+      const ids = [...this.awareness.getStates().keys()]
+      this.everyoneFrame = ids.length ? encodeAwareness(encodeAwarenessUpdate(this.awareness, ids)) : null
+    }
+    return this.everyoneFrame
   }
 
   leave(conn: SyncConnection): void {
@@ -252,8 +266,8 @@ export class SyncRoom {
    * the room changes) and RoomStateError if applying a well-formed update failed midway.
    */
   receive(conn: SyncConnection, frame: Uint8Array): void {
-    const message = parseClientMessage(frame)
     if (!this.connections.has(conn)) return
+    const message = parseClientMessage(frame)
     switch (message.type) {
       case 'sync-step1':
         this.spendRequest(conn)
@@ -280,8 +294,7 @@ export class SyncRoom {
         return
       case 'query-awareness': {
         this.spendRequest(conn)
-        const ids = [...this.awareness.getStates().keys()]
-        conn.send(encodeAwareness(encodeAwarenessUpdate(this.awareness, ids)))
+        conn.send(this.everyoneAwareness() ?? encodeAwareness(encodeAwarenessUpdate(this.awareness, [])))
         return
       }
       case 'auth':
@@ -454,6 +467,7 @@ export class SyncRoom {
 
   private onAwarenessUpdate = (change: { added: number[]; updated: number[]; removed: number[] }) => {
     const ids = [...change.added, ...change.updated, ...change.removed]
+    if (ids.length) this.everyoneFrame = undefined
     if (!ids.length || !this.connections.size) return
     const out = encodeAwareness(encodeAwarenessUpdate(this.awareness, ids))
     for (const conn of this.connections) conn.send(out)
