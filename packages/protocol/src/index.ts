@@ -54,6 +54,7 @@ export {
   InterviewEvent,
   MAX_COMMENT_LENGTH,
   MAX_CUSTOM_PROMPTS,
+  MAX_NOTES_PER_AUTHOR,
   MAX_FEEDBACK_LENGTH,
   MAX_NOTE_LENGTH,
   PublishFeedbackSchema,

@@ -8,6 +8,11 @@ export const MAX_NOTE_LENGTH = 2_000
 export const MAX_COMMENT_LENGTH = 4_000
 /** Longest published feedback, in characters. */
 export const MAX_FEEDBACK_LENGTH = 20_000
+/**
+ * Private notes one author (seat) may keep in a room, all rounds together: far more than an
+ * interview needs, and each note re-sends the author's list, so it bounds storage and traffic.
+ */
+export const MAX_NOTES_PER_AUTHOR = 500
 /** Custom prompts an interviewer may add to one room. */
 export const MAX_CUSTOM_PROMPTS = 20
 

@@ -56,6 +56,7 @@ export const ApiErrorCode = {
   Forbidden: 'forbidden',
   NotFound: 'not_found',
   PayloadTooLarge: 'payload_too_large',
+  Conflict: 'conflict',
   TooManyRequests: 'too_many_requests',
   Internal: 'internal',
 } as const

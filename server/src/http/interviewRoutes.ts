@@ -15,6 +15,7 @@ import { Hono } from 'hono'
 import * as Y from 'yjs'
 import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
+import { DomainError, Refusal } from '../DomainError.ts'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import { inWindow, type RoundWindow } from '../interview/rounds.ts'
 import type { RoomRow, Storage, StoredUpdate } from '../storage/Storage.ts'
@@ -55,8 +56,15 @@ export function noteRoutes(guard: SeatGuard, interview: InterviewService) {
       if (body === undefined) return apiError(c, 400, ApiErrorCode.BadRequest, 'Body is not valid JSON.')
       const parsed = AddNoteSchema.safeParse(body)
       if (!parsed.success) return apiError(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
-      const note = interview.addNote(c.req.param('roomId'), c.get('auth').seat, parsed.data.text, parsed.data.shapeId)
-      return c.json<NoteResponse>({ note }, 201)
+      try {
+        const note = interview.addNote(c.req.param('roomId'), c.get('auth').seat, parsed.data.text, parsed.data.shapeId)
+        return c.json<NoteResponse>({ note }, 201)
+      } catch (error) {
+        if (error instanceof DomainError && error.reason === Refusal.Conflict) {
+          return apiError(c, 409, ApiErrorCode.Conflict, error.message)
+        }
+        throw error
+      }
     }
   )
   return app

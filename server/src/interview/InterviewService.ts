@@ -18,6 +18,7 @@ import {
   type SaveDraftInput,
   ScorecardSchema,
   MAX_CUSTOM_PROMPTS,
+  MAX_NOTES_PER_AUTHOR,
 } from '@loopboard/protocol'
 import { getPrompt, toPublicPrompt, type Prompt } from '@loopboard/prompts'
 import { roundsRunBy } from './rounds.ts'
@@ -195,6 +196,9 @@ export class InterviewService {
   }
 
   addNote(roomId: string, seat: Role, text: string, shapeId: string | null): Note {
+    if (this.store.notes(roomId, seat).length >= MAX_NOTES_PER_AUTHOR) {
+      throw new DomainError(Refusal.Conflict, `A room keeps at most ${MAX_NOTES_PER_AUTHOR} notes of each author.`)
+    }
     const state = this.state(roomId)
     const now = this.now()
     const note = this.store.addNote(roomId, seat, {
@@ -208,7 +212,8 @@ export class InterviewService {
     this.store.appendEvent(roomId, { ts: now, type: TimelineEventType.NoteWritten, data: { noteId: note.id, shapeId } })
     this.onChange(roomId, { kind: 'notes', seat })
     // The note is written: its draft is done with.
-    if (this.store.drafts(roomId, seat, state.round).note !== undefined) this.saveDraft(roomId, seat, { kind: 'note', text: '' })
+    if (this.store.drafts(roomId, seat, state.round).note !== undefined)
+      this.saveDraft(roomId, seat, { kind: 'note', text: '' })
     return note
   }
 
