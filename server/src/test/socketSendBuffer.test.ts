@@ -1,7 +1,7 @@
 import { PROTOCOL_VERSION } from '@loopboard/protocol'
 import type { Socket } from 'socket.io-client'
 import { describe, expect, it } from 'vitest'
-import { createRoom, httpBase, useTestContext, withTimeout } from './helpers.ts'
+import { createRoom, httpBase, useTestContext, waitFor, withTimeout } from './helpers.ts'
 
 const ctx = useTestContext()
 
@@ -49,5 +49,26 @@ describe('socket.io sockets that do not read', () => {
     })
     const reply = await withTimeout((reader as unknown as Socket).emitWithAck('time:sync', {}), 'a reader’s time sync')
     expect(reply).toMatchObject({ serverNow: expect.any(Number) })
+  })
+})
+
+describe('socket.io over websocket', () => {
+  it('disconnects a websocket client that stops reading once MAX_SEND_BUFFER_BYTES wait for it', async () => {
+    const server = await ctx.server({ maxSendBufferBytes: 64 * 1024 })
+    const room = await createRoom(server)
+    const auth = { roomId: room.roomId, token: room.tokens.observer, name: 'Stalled', userId: 'stalled' }
+    const stalled = ctx.presence(server, auth) as unknown as Socket
+    await waitFor(() => stalled.connected, 'the stalled client to connect')
+    // Stop reading the TCP socket: the kernel buffers fill, then the server's queue for it grows.
+    const engine = stalled.io.engine as unknown as { transport: { ws: { _socket: { pause(): void } } } }
+    engine.transport.ws._socket.pause()
+    let disconnected = false
+    const deadline = Date.now() + 30_000
+    while (!disconnected && Date.now() < deadline) {
+      for (let i = 0; i < 2_000; i++) stalled.emit('time:sync', {}, () => {})
+      await new Promise((resolve) => setTimeout(resolve, 20))
+      disconnected = server.presence.socketsIn(room.roomId).length === 0
+    }
+    expect(disconnected).toBe(true)
   })
 })
