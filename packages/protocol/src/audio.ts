@@ -5,11 +5,12 @@ import type { RoleSchema } from './roles.ts'
 /** Longest audio-token life the server hands out; clients fetch a fresh one to reconnect. */
 export const MAX_AUDIO_TOKEN_TTL_S = 15 * 60
 
-/** Body of `POST /api/rooms/<roomId>/audio-token`. */
+/**
+ * Body of `POST /api/rooms/<roomId>/audio-token`. The audio identity is the participant id the
+ * server derives from the `X-Loopboard-Tab` header, never one the body names.
+ */
 export const AudioTokenRequestSchema = z
   .object({
-    /** The per-tab id (also the presence id), so each participant gets a unique audio identity. */
-    userId: z.string().min(1).max(64),
     name: DisplayNameSchema,
   })
   .strict()

@@ -1,5 +1,6 @@
 export { PROTOCOL_VERSION } from './version.ts'
 export { Role, ROLES, RoleSchema } from './roles.ts'
+export { TAB_SECRET_HEADER, TabSecretSchema, type TabSecret } from './participant.ts'
 export { Action, PERMISSIONS, canEditBoard, may, refusal } from './permissions.ts'
 export { CloseCode, DEFAULT_MAX_FRAME_BYTES, MAX_NAME_LENGTH, MAX_TITLE_LENGTH, ROUTING_ROOM_PARAM } from './limits.ts'
 export {

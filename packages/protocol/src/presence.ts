@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { MAX_NAME_LENGTH } from './limits.ts'
+import { TabSecretSchema } from './participant.ts'
 import { RoleSchema } from './roles.ts'
 
 export const PresenceStatus = { Online: 'online', Away: 'away' } as const
@@ -9,14 +10,15 @@ export type PresenceStatus = z.infer<typeof PresenceStatusSchema>
 export const DisplayNameSchema = z.string().trim().min(1).max(MAX_NAME_LENGTH)
 
 /**
- * socket.io handshake `auth` payload. `userId` is a per-tab id that is also the tldraw
- * presence id, so the participants panel can follow a participant's viewport.
+ * socket.io handshake `auth` payload. `tab` is the tab's secret (see `TabSecretSchema`): the
+ * server derives the participant id from it, so reconnects keep their id. Without one, the
+ * connection gets a fresh id of its own. Any `userId` a client sends is ignored.
  */
 export const HandshakeAuthSchema = z.object({
   roomId: z.string().min(1).max(64),
   token: z.string().min(1).max(256),
   name: DisplayNameSchema,
-  userId: z.string().min(1).max(64),
+  tab: TabSecretSchema.optional(),
   protocolVersion: z.number().int(),
 })
 export type HandshakeAuth = z.infer<typeof HandshakeAuthSchema>
@@ -44,6 +46,7 @@ export const PARTICIPANT_COLORS = [
 export const ParticipantSchema = z.object({
   /** The socket id: unique per connection. */
   id: z.string(),
+  /** The participant id, issued by the server (also the tldraw presence and audio identity). */
   userId: z.string(),
   name: z.string(),
   role: RoleSchema,

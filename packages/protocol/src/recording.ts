@@ -34,12 +34,14 @@ export const RecordingEvent = {
 
 export const ConsentSchema = z.object({ consent: z.boolean() }).strict()
 
-/** `POST /api/rooms/<roomId>/recordings` (Bearer capability token): announce a new audio track. */
+/**
+ * `POST /api/rooms/<roomId>/recordings` (Bearer capability token and `X-Loopboard-Tab`): announce
+ * a new audio track of the sender's own participant.
+ */
 export const CreateTrackSchema = z
   .object({
     /** Chosen by the browser (a UUID), so retries of the same track are idempotent. */
     trackId: z.string().regex(/^[A-Za-z0-9-]{8,64}$/),
-    userId: z.string().min(1).max(64),
     name: z.string().trim().min(1).max(40),
     /** MIME type of the recording, e.g. `audio/webm;codecs=opus`. */
     mimeType: z.string().regex(/^audio\/(webm|ogg)(;\s*codecs=opus)?$/),

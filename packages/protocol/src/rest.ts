@@ -29,6 +29,8 @@ export const RoomSessionSchema = z.object({
   role: RoleSchema,
   createdAt: z.number(),
   protocolVersion: z.number(),
+  /** This tab's participant id, when the request carried its `X-Loopboard-Tab` secret. */
+  participantId: z.string().optional(),
 })
 export type RoomSession = z.infer<typeof RoomSessionSchema>
 

@@ -1,4 +1,4 @@
-import { AudioEvent, AudioStateSchema, TimelineEventType, type AudioState } from '@loopboard/protocol'
+import { Action, AudioEvent, AudioStateSchema, TimelineEventType, type AudioState } from '@loopboard/protocol'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { Logger } from '../logger.ts'
 import type { PresenceHub } from '../presence/PresenceHub.ts'
@@ -20,7 +20,7 @@ export function attachAudioTimeline(
     onCommand(socket, logger, {
       event: AudioEvent.State,
       schema: AudioStateSchema,
-      interviewerOnly: false,
+      action: Action.JoinAudio,
       run: (next) => {
         const type =
           next.joined !== audio.joined

@@ -1,4 +1,4 @@
-import { Role, type AudioTokenResponse } from '@loopboard/protocol'
+import { Action, may, type AudioTokenResponse, type Role } from '@loopboard/protocol'
 import { AccessToken, TrackSource } from 'livekit-server-sdk'
 import type { Config } from '../config.ts'
 
@@ -38,7 +38,7 @@ export async function issueAudioToken(
     ttl: config.audioTokenTtlSeconds,
     attributes: { role: input.role, userId: input.userId },
   })
-  const speaks = input.role !== Role.Observer
+  const speaks = may(input.role, Action.SendAudio)
   token.addGrant({
     room: livekitRoomName(input.roomId),
     roomJoin: true,

@@ -1,4 +1,12 @@
-import { AudioEvent, AudioSignalSchema, EmptySchema, Role, SocketEvent, type AudioPeer } from '@loopboard/protocol'
+import {
+  Action,
+  AudioEvent,
+  AudioSignalSchema,
+  EmptySchema,
+  may,
+  SocketEvent,
+  type AudioPeer,
+} from '@loopboard/protocol'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import type { PresenceHub } from '../presence/PresenceHub.ts'
@@ -67,7 +75,7 @@ export function attachP2PSignalling(hub: PresenceHub, logger: Logger): void {
       const { to, description, candidate } = parsed.data
       if (!call?.has(socket.id)) return refuse(AudioEvent.Signal, 'Join the audio before signalling.', ack)
       if (!call.has(to)) return refuse(AudioEvent.Signal, 'That participant is not in the audio.', ack)
-      if (socket.data.participant.role === Role.Observer && description && sendsMedia(description.sdp)) {
+      if (!may(socket.data.participant.role, Action.SendAudio) && description && sendsMedia(description.sdp)) {
         logger.warn('refused sending audio description from observer', { room: roomId })
         return refuse(AudioEvent.Signal, 'Observers listen only: they cannot send audio.', ack)
       }

@@ -151,31 +151,32 @@ export class RecordingService {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * Announce a track. The same trackId again by the same link and userId is answered with the
+   * Announce a track of `owner`'s own audio (its participant id comes from the server, never
+   * from the request). The same trackId again by the same participant is answered with the
    * existing track (`created: false`); by anyone else it is a conflict.
    */
   createTrack(
     roomId: string,
-    owner: { seat: Role; role: Role },
+    owner: { seat: Role; role: Role; userId: string },
     input: CreateTrack
   ): { created: boolean; track: AudioTrackInfo } {
     const existing = this.store.track(roomId, input.trackId)
     if (existing) {
-      if (existing.seat !== owner.seat || existing.userId !== input.userId) {
+      if (existing.seat !== owner.seat || existing.userId !== owner.userId) {
         throw new DomainError(Refusal.Conflict, `Track "${input.trackId}" belongs to another participant.`)
       }
       return { created: false, track: this.info(existing) }
     }
     const current = this.store.currentRecording(roomId)
     if (!current) throw new DomainError(Refusal.Conflict, 'The room is not recording.')
-    if (this.store.consent(roomId, input.userId) !== true) {
+    if (this.store.consent(roomId, owner.userId) !== true) {
       throw new DomainError(Refusal.Conflict, 'You have not agreed to be recorded in this room.')
     }
     const track: TrackRow = {
       roomId,
       id: input.trackId,
       recordingId: current.id,
-      userId: input.userId,
+      userId: owner.userId,
       name: input.name,
       role: owner.role,
       seat: owner.seat,
@@ -198,14 +199,16 @@ export class RecordingService {
   putChunk(
     roomId: string,
     trackId: string,
-    seat: Role,
+    owner: { seat: Role; userId: string },
     meta: ChunkMeta,
     bytes: Uint8Array
   ): Promise<{ created: boolean; chunk: ChunkRow }> {
     return this.serialize(`${roomId}/${trackId}/${meta.seq}`, async () => {
       const track = this.store.track(roomId, trackId)
       if (!track) throw new DomainError(Refusal.NotFound, `No track "${trackId}" in this room.`)
-      if (track.seat !== seat) throw new DomainError(Refusal.Forbidden, 'This track belongs to another participant.')
+      if (track.seat !== owner.seat || track.userId !== owner.userId) {
+        throw new DomainError(Refusal.Forbidden, 'This track belongs to another participant.')
+      }
       const chunk: ChunkRow = {
         seq: meta.seq,
         startedAt: meta.startedAt,

@@ -3,13 +3,22 @@ import {
   SocketEvent,
   type CommandAck,
   type CreateRoomResponse,
+  type HelloPayload,
   type PayloadErrorPayload,
   type RecordingState,
   type Timeline,
 } from '@loopboard/protocol'
 import type { Socket } from 'socket.io-client'
 import { describe, expect, it } from 'vitest'
-import { createRoom, httpBase, useTestContext, waitFor, withTimeout, type TestServer } from '../test/helpers.ts'
+import {
+  createRoom,
+  httpBase,
+  newTabSecret,
+  useTestContext,
+  waitFor,
+  withTimeout,
+  type TestServer,
+} from '../test/helpers.ts'
 
 const ctx = useTestContext()
 
@@ -22,12 +31,13 @@ interface Client {
 }
 
 async function connect(server: TestServer, roomId: string, token: string, name: string): Promise<Client> {
-  const userId = `user-${name}`
-  const socket = ctx.presence(server, { roomId, token, name, userId }) as unknown as Socket
-  const client: Client = { name, userId, socket, states: [], payloadErrors: [] }
+  const socket = ctx.presence(server, { roomId, token, name, tab: newTabSecret() }) as unknown as Socket
+  // The participant id is the server's to issue; the client learns it from `hello`.
+  const client: Client = { name, userId: '', socket, states: [], payloadErrors: [] }
+  socket.on(SocketEvent.Hello, ({ you }: HelloPayload) => (client.userId = you.userId))
   socket.on(RecordingEvent.State, (state: RecordingState) => client.states.push(state))
   socket.on(SocketEvent.PayloadError, (payload: PayloadErrorPayload) => client.payloadErrors.push(payload))
-  await waitFor(() => client.states.length > 0, `${name} to get recording:state`)
+  await waitFor(() => client.states.length > 0 && !!client.userId, `${name} to get hello and recording:state`)
   return client
 }
 
@@ -76,17 +86,17 @@ describe('recording state over socket.io', () => {
     expect(await send(oli, RecordingEvent.Consent, { consent: false })).toEqual({ ok: true })
     await settle(...all)
     for (const c of all) {
-      expect(latest(c).consented).toEqual(['user-Cam'])
-      expect(latest(c).declined).toEqual(['user-Oli'])
+      expect(latest(c).consented).toEqual([cam.userId])
+      expect(latest(c).declined).toEqual([oli.userId])
     }
 
     expect(await send(ivy, RecordingEvent.Stop)).toEqual({ ok: true })
     await settle(...all)
-    for (const c of all) expect(latest(c)).toMatchObject({ recording: false, startedAt: null, consented: ['user-Cam'] })
+    for (const c of all) expect(latest(c)).toMatchObject({ recording: false, startedAt: null, consented: [cam.userId] })
 
     // A newcomer gets the current state at once.
     const late = await connect(server, room.roomId, room.tokens.observer, 'Late')
-    expect(latest(late)).toMatchObject({ recording: false, consented: ['user-Cam'], declined: ['user-Oli'] })
+    expect(latest(late)).toMatchObject({ recording: false, consented: [cam.userId], declined: [oli.userId] })
   })
 
   it('lets only the interviewer (by current role) start and stop', async () => {
@@ -129,7 +139,7 @@ describe('recording state over socket.io', () => {
 
   it('records consent for the sender only, and refuses a payload naming someone else', async () => {
     const { server, room, cam, oli, all } = await setup()
-    const ack = await send(oli, RecordingEvent.Consent, { consent: true, userId: 'user-Cam' })
+    const ack = await send(oli, RecordingEvent.Consent, { consent: true, userId: cam.userId })
     expect(ack.ok).toBe(false)
     await settle(oli)
     expect(oli.payloadErrors.map((p) => p.event)).toEqual([RecordingEvent.Consent])
@@ -139,11 +149,11 @@ describe('recording state over socket.io', () => {
     expect(server.recordings.state(room.roomId).consented).toEqual([])
 
     await send(oli, RecordingEvent.Consent, { consent: true })
-    expect(server.recordings.state(room.roomId).consented).toEqual(['user-Oli'])
+    expect(server.recordings.state(room.roomId).consented).toEqual([oli.userId])
     // Withdrawing works the same way.
     await send(oli, RecordingEvent.Consent, { consent: false })
     await settle(...all)
-    expect(latest(cam)).toMatchObject({ consented: [], declined: ['user-Oli'] })
+    expect(latest(cam)).toMatchObject({ consented: [], declined: [oli.userId] })
   })
 
   it('logs recording-started, recording-stopped and recording-consent on the timeline', async () => {
@@ -154,9 +164,9 @@ describe('recording state over socket.io', () => {
     await send(ivy, RecordingEvent.Stop, {})
     const events = (await timeline(server, room)).events.filter((e) => e.type.startsWith('recording-'))
     expect(events.map((e) => [e.type, e.data])).toEqual([
-      ['recording-started', { userId: 'user-Ivy', name: 'Ivy' }],
-      ['recording-consent', { userId: 'user-Cam', consent: true }],
-      ['recording-stopped', { userId: 'user-Ivy', name: 'Ivy' }],
+      ['recording-started', { userId: ivy.userId, name: 'Ivy' }],
+      ['recording-consent', { userId: cam.userId, consent: true }],
+      ['recording-stopped', { userId: ivy.userId, name: 'Ivy' }],
     ])
     const started = events[0]!.ts
     expect(events.map((e) => e.ts)).toEqual([...events.map((e) => e.ts)].sort((a, b) => a - b))
@@ -175,6 +185,6 @@ describe('recording state over socket.io', () => {
     const second = await ctx.server({ dataDir: first.dataDir })
     const again = await connect(second, room.roomId, room.tokens.candidate, 'Cam')
     expect(latest(again)).toEqual(before)
-    expect(before).toMatchObject({ recording: true, consented: ['user-Ivy'] })
+    expect(before).toMatchObject({ recording: true, consented: [ivy.userId] })
   })
 })

@@ -1,4 +1,4 @@
-import { ConsentSchema, EmptySchema, RecordingEvent } from '@loopboard/protocol'
+import { Action, ConsentSchema, EmptySchema, RecordingEvent } from '@loopboard/protocol'
 import type { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import type { PresenceHub } from '../presence/PresenceHub.ts'
@@ -24,14 +24,14 @@ export function attachRecording(hub: PresenceHub, service: RecordingService, log
     const command = <S extends z.ZodType>(
       event: string,
       schema: S,
-      interviewerOnly: boolean,
+      action: Action,
       run: (input: z.output<S>) => void
-    ) => onCommand(socket, logger, { event, schema, interviewerOnly, run })
+    ) => onCommand(socket, logger, { event, schema, action, run })
 
     const who = () => ({ userId: socket.data.participant.userId, name: socket.data.participant.name })
-    command(RecordingEvent.Start, EmptySchema, true, () => service.start(roomId, who()))
-    command(RecordingEvent.Stop, EmptySchema, true, () => service.stop(roomId, who()))
-    command(RecordingEvent.Consent, ConsentSchema, false, ({ consent }) =>
+    command(RecordingEvent.Start, EmptySchema, Action.ControlRecording, () => service.start(roomId, who()))
+    command(RecordingEvent.Stop, EmptySchema, Action.ControlRecording, () => service.stop(roomId, who()))
+    command(RecordingEvent.Consent, ConsentSchema, Action.ConsentToRecording, ({ consent }) =>
       service.setConsent(roomId, socket.data.participant.userId, consent)
     )
 

@@ -45,7 +45,9 @@ try {
     const all = keys.list()
     if (!all.length) out('No keys yet. Create one with: npm run keys -- create "<label>"')
     for (const k of all) {
-      out(`${k.id}  ${when(k.createdAt)}  ${k.revokedAt === null ? 'active ' : `revoked ${when(k.revokedAt)}`}  ${k.label}`)
+      out(
+        `${k.id}  ${when(k.createdAt)}  ${k.revokedAt === null ? 'active ' : `revoked ${when(k.revokedAt)}`}  ${k.label}`
+      )
     }
   } else {
     if (args.length !== 1) fail(USAGE)

@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto'
+import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { request } from 'node:http'
 import { join } from 'node:path'
@@ -7,6 +7,7 @@ import {
   MAX_AUDIO_CHUNK_BYTES,
   MAX_CHUNKS_PER_TRACK,
   Role,
+  TAB_SECRET_HEADER,
   TimelineEventType,
   type AudioTrackInfo,
   type CreateRoomResponse,
@@ -18,6 +19,7 @@ import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { RECORDINGS_DIR } from '../createServer.ts'
 import { STOP_GRACE_MS } from '../audioRecording/RecordingService.ts'
+import { participantIdFor } from '../rooms/participantId.ts'
 import {
   createRoom,
   httpBase,
@@ -36,8 +38,14 @@ const ctx = useTestContext()
 const MIME = 'audio/webm;codecs=opus'
 const DAY_MS = 24 * 60 * 60 * 1000
 
-const bearer = (token: string | undefined): Record<string, string> =>
-  token === undefined ? {} : { authorization: `Bearer ${token}` }
+/** The tab secret each link's requests carry here: one tab per link (another tab: pass `tab`). */
+const tabOf = (token: string) => createHash('sha256').update(token).digest('base64url')
+
+const bearer = (token: string | undefined, tab = token && tabOf(token)): Record<string, string> =>
+  token === undefined ? {} : { authorization: `Bearer ${token}`, [TAB_SECRET_HEADER]: tab! }
+
+/** The participant id the server derives for a link's tab. */
+const idOf = (room: CreateRoomResponse, role: Role) => participantIdFor(room.roomId, role, tabOf(room.tokens[role]))
 
 const api = (server: TestServer, path: string, init: RequestInit = {}) =>
   fetch(`${httpBase(server)}/api/rooms/${path}`, init)
@@ -47,10 +55,10 @@ const user = (role: Role) => ({
   name: { interviewer: 'Ivy', candidate: 'Cam', observer: 'Oli' }[role],
 })
 
-function postTrack(server: TestServer, roomId: string, token: string | undefined, body: unknown) {
+function postTrack(server: TestServer, roomId: string, token: string | undefined, body: unknown, tab?: string) {
   return api(server, `${roomId}/recordings`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', ...bearer(token) },
+    headers: { 'content-type': 'application/json', ...bearer(token, tab) },
     body: typeof body === 'string' ? body : JSON.stringify(body),
   })
 }
@@ -59,6 +67,8 @@ interface ChunkOptions {
   startedAt?: number | string | null
   durationMs?: number | string | null
   contentType?: string
+  /** The tab secret sent (default: the link's own tab). */
+  tab?: string
 }
 
 function putChunk(
@@ -68,9 +78,9 @@ function putChunk(
   trackId: string,
   seq: number | string,
   bytes: Uint8Array,
-  { startedAt = Date.now(), durationMs = 4000, contentType = MIME }: ChunkOptions = {}
+  { startedAt = Date.now(), durationMs = 4000, contentType = MIME, tab }: ChunkOptions = {}
 ) {
-  const headers: Record<string, string> = { 'content-type': contentType, ...bearer(token) }
+  const headers: Record<string, string> = { 'content-type': contentType, ...bearer(token, tab) }
   if (startedAt !== null) headers['x-chunk-started-at'] = String(startedAt)
   if (durationMs !== null) headers['x-chunk-duration-ms'] = String(durationMs)
   return api(server, `${roomId}/recordings/${trackId}/chunks/${seq}`, {
@@ -135,15 +145,19 @@ async function recordingRoom(server?: TestServer) {
   server ??= await ctx.server()
   const room = await createRoom(server, { title: 'Design a URL shortener' })
   server.recordings.start(room.roomId, user(Role.Interviewer))
-  server.recordings.setConsent(room.roomId, user(Role.Interviewer).userId, true)
-  server.recordings.setConsent(room.roomId, user(Role.Candidate).userId, true)
+  server.recordings.setConsent(room.roomId, idOf(room, Role.Interviewer), true)
+  server.recordings.setConsent(room.roomId, idOf(room, Role.Candidate), true)
   return { server, room, roomId: room.roomId }
 }
 
 /** Announce a track as `role` and return its id. */
 async function track(server: TestServer, room: CreateRoomResponse, role: 'interviewer' | 'candidate') {
   const trackId = randomUUID()
-  const res = await postTrack(server, room.roomId, room.tokens[role], { trackId, ...user(role), mimeType: MIME })
+  const res = await postTrack(server, room.roomId, room.tokens[role], {
+    trackId,
+    name: user(role).name,
+    mimeType: MIME,
+  })
   expect(res.status, await res.clone().text()).toBe(201)
   return trackId
 }
@@ -199,13 +213,13 @@ describe('POST /api/rooms/:roomId/recordings', () => {
   it('creates a track for a consenting speaker while recording, idempotently', async () => {
     const { server, room, roomId } = await recordingRoom()
     const trackId = randomUUID()
-    const body = { trackId, ...user(Role.Candidate), mimeType: MIME }
+    const body = { trackId, name: user(Role.Candidate).name, mimeType: MIME }
     const first = await postTrack(server, roomId, room.tokens.candidate, body)
     expect(first.status).toBe(201)
     const { track } = (await first.json()) as { track: AudioTrackInfo }
     expect(track).toMatchObject({
       id: trackId,
-      userId: 'user-candidate',
+      userId: idOf(room, Role.Candidate),
       name: 'Cam',
       role: 'candidate',
       mimeType: MIME,
@@ -218,21 +232,25 @@ describe('POST /api/rooms/:roomId/recordings', () => {
     expect(again.status).toBe(200)
     expect(((await again.json()) as { track: AudioTrackInfo }).track).toEqual(track)
 
-    // The same trackId is someone else's: another link, or another userId on the same link.
+    // The same trackId is someone else's: another link, or another tab on the same link.
     expect(
       await errorOf(
-        await postTrack(server, roomId, room.tokens.interviewer, { ...body, ...user(Role.Interviewer) }),
+        await postTrack(server, roomId, room.tokens.interviewer, { ...body, name: user(Role.Interviewer).name }),
         409
       )
     ).toMatch(/another participant/)
-    await errorOf(await postTrack(server, roomId, room.tokens.candidate, { ...body, userId: 'someone-else' }), 409)
+    await errorOf(await postTrack(server, roomId, room.tokens.candidate, body, tabOf('another tab')), 409)
+    // A body cannot name a participant at all.
+    await errorOf(await postTrack(server, roomId, room.tokens.candidate, { ...body, userId: track.userId }), 400)
+    // Nor can a request without its tab's secret announce a track.
+    await errorOf(await postTrack(server, roomId, room.tokens.candidate, body, ''), 400)
   })
 
   it('refuses when the room is not recording or the user has not consented', async () => {
     const server = await ctx.server()
     const room = await createRoom(server)
-    const body = (role: Role) => ({ trackId: randomUUID(), ...user(role), mimeType: MIME })
-    server.recordings.setConsent(room.roomId, 'user-candidate', true)
+    const body = (role: Role) => ({ trackId: randomUUID(), name: user(role).name, mimeType: MIME })
+    server.recordings.setConsent(room.roomId, idOf(room, Role.Candidate), true)
     expect(
       await errorOf(await postTrack(server, room.roomId, room.tokens.candidate, body(Role.Candidate)), 409)
     ).toMatch(/not recording/)
@@ -241,7 +259,7 @@ describe('POST /api/rooms/:roomId/recordings', () => {
     expect(
       await errorOf(await postTrack(server, room.roomId, room.tokens.interviewer, body(Role.Interviewer)), 409)
     ).toMatch(/not agreed/)
-    server.recordings.setConsent(room.roomId, 'user-interviewer', false)
+    server.recordings.setConsent(room.roomId, idOf(room, Role.Interviewer), false)
     await errorOf(await postTrack(server, room.roomId, room.tokens.interviewer, body(Role.Interviewer)), 409)
     expect((await postTrack(server, room.roomId, room.tokens.candidate, body(Role.Candidate))).status).toBe(201)
     expect(rowsOf(server, room.roomId).audio_tracks).toBe(1)
@@ -250,13 +268,13 @@ describe('POST /api/rooms/:roomId/recordings', () => {
   it('refuses the observer, strangers and bad bodies', async () => {
     const { server, room, roomId } = await recordingRoom()
     const other = await createRoom(server)
-    server.recordings.setConsent(roomId, 'user-observer', true)
-    const body = { trackId: randomUUID(), ...user(Role.Observer), mimeType: MIME }
+    server.recordings.setConsent(roomId, idOf(room, Role.Observer), true)
+    const body = { trackId: randomUUID(), name: user(Role.Observer).name, mimeType: MIME }
     await errorOf(await postTrack(server, roomId, room.tokens.observer, body), 403)
     await errorOf(await postTrack(server, roomId, other.tokens.interviewer, body), 403)
     await errorOf(await postTrack(server, roomId, undefined, body), 401)
     await errorOf(await postTrack(server, 'no-such-room', room.tokens.interviewer, body), 404)
-    const ok = { trackId: randomUUID(), ...user(Role.Interviewer), mimeType: MIME }
+    const ok = { trackId: randomUUID(), name: user(Role.Interviewer).name, mimeType: MIME }
     for (const bad of [
       '{',
       { ...ok, trackId: '../../etc' },
@@ -370,6 +388,13 @@ describe('PUT /api/rooms/:roomId/recordings/:trackId/chunks/:seq', () => {
     expect(await errorOf(await put(ivy, randomUUID(), 0), 404)).toMatch(/No track/)
     expect(await errorOf(await put(ivy, theirs, 0), 403)).toMatch(/another participant/)
     await errorOf(await put(room.tokens.candidate, mine, 0), 403)
+    // The candidate's link in another tab (another participant) cannot add to the candidate's track.
+    expect(
+      await errorOf(
+        await putChunk(server, roomId, room.tokens.candidate, theirs, 5, randomBytes(10), { tab: tabOf('x') }),
+        403
+      )
+    ).toMatch(/another participant/)
     await errorOf(await put(room.tokens.observer, mine, 0), 403)
     await errorOf(await put(other.tokens.interviewer, mine, 0), 403)
     await errorOf(await put(undefined, mine, 0), 401)
@@ -402,13 +427,13 @@ describe('PUT /api/rooms/:roomId/recordings/:trackId/chunks/:seq', () => {
     ).toMatch(/stopped/)
     // No new track while stopped.
     await errorOf(
-      await postTrack(server, roomId, cam, { trackId: randomUUID(), ...user(Role.Candidate), mimeType: MIME }),
+      await postTrack(server, roomId, cam, { trackId: randomUUID(), name: user(Role.Candidate).name, mimeType: MIME }),
       409
     )
 
     server.recordings.start(roomId, user(Role.Interviewer))
     const next = await track(server, room, Role.Candidate)
-    server.recordings.setConsent(roomId, 'user-candidate', false)
+    server.recordings.setConsent(roomId, idOf(room, Role.Candidate), false)
     expect(await errorOf(await putChunk(server, roomId, cam, next, 0, randomBytes(10)), 409)).toMatch(/withdrawn/)
     expect(rowsOf(server, roomId).audio_chunks).toBe(3)
   })
@@ -519,7 +544,7 @@ describe('GET /api/rooms/:roomId/recordings/:trackId/audio', () => {
     expect(timeline.audio).toEqual([
       {
         id: ivyTrack,
-        userId: 'user-interviewer',
+        userId: idOf(room, Role.Interviewer),
         name: 'Ivy',
         role: 'interviewer',
         mimeType: MIME,
@@ -530,7 +555,7 @@ describe('GET /api/rooms/:roomId/recordings/:trackId/audio', () => {
       },
       {
         id: camTrack,
-        userId: 'user-candidate',
+        userId: idOf(room, Role.Candidate),
         name: 'Cam',
         role: 'candidate',
         mimeType: MIME,

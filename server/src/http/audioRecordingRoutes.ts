@@ -1,6 +1,7 @@
 import {
   Action,
   ApiErrorCode,
+  TAB_SECRET_HEADER,
   CreateTrackSchema,
   MAX_AUDIO_CHUNK_BYTES,
   MAX_CHUNKS_PER_TRACK,
@@ -20,10 +21,17 @@ import type { RecordingService, TrackAudio } from '../audioRecording/RecordingSe
 import { DomainError, Refusal } from '../DomainError.ts'
 import type { RoomLifecycle } from '../rooms/RoomLifecycle.ts'
 import type { RoomRow } from '../storage/Storage.ts'
+import { participantIdFor } from '../rooms/participantId.ts'
+import { tabSecret } from './errors.ts'
 import type { Authed, SeatGuard } from './requireSeat.ts'
 import { reviewRound, type RoundEnv } from './reviewRound.ts'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import { inWindow, roundsRunBy, roundWindow, type RoundWindow } from '../interview/rounds.ts'
+
+interface Owner {
+  seat: Role
+  userId: string
+}
 
 /** `POST …/recordings` bodies are a few hundred bytes of JSON. */
 const MAX_TRACK_BODY_BYTES = 4 * 1024
@@ -131,8 +139,19 @@ export interface RecordingRoutesOptions {
  */
 export function recordingRoutes({ guard, recordings, lifecycle, interview, timeline, logger }: RecordingRoutesOptions) {
   const app = new Hono<{
-    Variables: RoundEnv['Variables'] & { auth: Authed; seq: number; startedAt: number; durationMs: number }
+    Variables: RoundEnv['Variables'] & { auth: Authed; owner: Owner; seq: number; startedAt: number; durationMs: number }
   }>()
+
+  /**
+   * The sender's own participant: its seat and the id derived from its tab's secret. Uploads
+   * always apply to it; a request cannot name another participant.
+   */
+  const ownerOf = (c: Context): Owner | Response => {
+    const tab = tabSecret(c)
+    if (!tab) return fail(c, 400, ApiErrorCode.BadRequest, `${TAB_SECRET_HEADER} must carry this tab's secret.`)
+    const { room, seat } = c.get('auth') as Authed
+    return { seat, userId: participantIdFor(room.id, seat, tab) }
+  }
 
   const speaker = guard(Action.RecordOwnAudio, 'Observers are not recorded.')
   const member = guard(Action.JoinRoom)
@@ -146,12 +165,14 @@ export function recordingRoutes({ guard, recordings, lifecycle, interview, timel
     }),
     async (c) => {
       const auth = c.get('auth')
+      const owner = ownerOf(c)
+      if (owner instanceof Response) return owner
       const body: unknown = await c.req.json().catch(() => undefined)
       if (body === undefined) return fail(c, 400, ApiErrorCode.BadRequest, 'Body is not valid JSON.')
       const parsed = CreateTrackSchema.safeParse(body)
       if (!parsed.success) return fail(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
       try {
-        const { created, track } = recordings.createTrack(auth.room.id, auth, parsed.data)
+        const { created, track } = recordings.createTrack(auth.room.id, { ...owner, role: auth.role }, parsed.data)
         return c.json<TrackResponse>({ track }, created ? 201 : 200)
       } catch (error) {
         return refused(c, error)
@@ -165,6 +186,8 @@ export function recordingRoutes({ guard, recordings, lifecycle, interview, timel
     speaker,
     async (c, next) => {
       const auth = c.get('auth')
+      const owner = ownerOf(c)
+      if (owner instanceof Response) return owner
       const rawSeq = c.req.param('seq')
       const seq = /^\d{1,9}$/.test(rawSeq) ? Number(rawSeq) : NaN
       if (!(seq >= 0 && seq < MAX_CHUNKS_PER_TRACK)) {
@@ -172,7 +195,7 @@ export function recordingRoutes({ guard, recordings, lifecycle, interview, timel
       }
       const track = recordings.track(auth.room.id, c.req.param('trackId'))
       if (!track) return fail(c, 404, ApiErrorCode.NotFound, `No track "${c.req.param('trackId')}" in this room.`)
-      if (track.seat !== auth.seat)
+      if (track.seat !== owner.seat || track.userId !== owner.userId)
         return fail(c, 403, ApiErrorCode.Forbidden, 'This track belongs to another participant.')
       const startedAt = intHeader(c, 'x-chunk-started-at', 0, Number.MAX_SAFE_INTEGER)
       if (startedAt === null) {
@@ -190,6 +213,7 @@ export function recordingRoutes({ guard, recordings, lifecycle, interview, timel
       if (!/^audio\/[\w.+-]+\s*(;.*)?$/i.test(c.req.header('content-type') ?? '')) {
         return fail(c, 415, RecordingErrorCode.UnsupportedMediaType, 'Content-Type must be audio/*.')
       }
+      c.set('owner', owner)
       c.set('seq', seq)
       c.set('startedAt', startedAt)
       c.set('durationMs', durationMs)
@@ -206,12 +230,12 @@ export function recordingRoutes({ guard, recordings, lifecycle, interview, timel
     async (c) => {
       const bytes = new Uint8Array(await c.req.arrayBuffer())
       if (bytes.byteLength === 0) return fail(c, 400, ApiErrorCode.BadRequest, 'The chunk is empty.')
-      const { room, seat } = c.get('auth')
+      const { room } = c.get('auth')
       try {
         const { created, chunk } = await recordings.putChunk(
           room.id,
           c.req.param('trackId'),
-          seat,
+          c.get('owner'),
           { seq: c.get('seq'), startedAt: c.get('startedAt'), durationMs: c.get('durationMs') },
           bytes
         )

@@ -1,8 +1,16 @@
-import { MAX_AUDIO_TOKEN_TTL_S, MAX_NAME_LENGTH, Role, ROLES, type AudioTokenResponse } from '@loopboard/protocol'
+import {
+  MAX_AUDIO_TOKEN_TTL_S,
+  MAX_NAME_LENGTH,
+  Role,
+  ROLES,
+  TAB_SECRET_HEADER,
+  type AudioTokenResponse,
+} from '@loopboard/protocol'
 import { jwtVerify } from 'jose'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import type { LoopboardServer } from '../createServer.ts'
+import { participantIdFor } from '../rooms/participantId.ts'
 import { createRoom, httpBase, useTestContext } from '../test/helpers.ts'
 
 const ctx = useTestContext()
@@ -24,18 +32,24 @@ async function serverWithEnv(env: Record<string, string>) {
   return ctx.server({ livekit, audioTokenTtlSeconds, iceServers })
 }
 
-function audioToken(server: LoopboardServer, roomId: string, token: string | undefined, body: string) {
+/** The tab secret these requests carry, as a browser tab sends it. */
+const TAB = 'tab-secret-of-the-test-tab-0001'
+/** The participant id the server derives for `seat`'s tab {@link TAB}: the audio identity's second half. */
+const pid = (roomId: string, seat: Role, tab = TAB) => participantIdFor(roomId, seat, tab)
+
+function audioToken(server: LoopboardServer, roomId: string, token: string | undefined, body: string, tab = TAB) {
   return fetch(`${httpBase(server)}/api/rooms/${encodeURIComponent(roomId)}/audio-token`, {
     method: 'POST',
     headers: {
       'content-type': 'application/json',
+      [TAB_SECRET_HEADER]: tab,
       ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
     },
     body,
   })
 }
 
-const goodBody = (userId = 'tab-1', name = 'Ann') => JSON.stringify({ userId, name })
+const goodBody = (name = 'Ann') => JSON.stringify({ name })
 
 async function expectApiError(res: Response, status: number, code: string, message?: RegExp) {
   expect(res.status).toBe(status)
@@ -61,17 +75,17 @@ describe('POST /api/rooms/:roomId/audio-token with LiveKit configured', () => {
     const room = await createRoom(server)
     for (const role of ROLES) {
       const before = Date.now()
-      const res = await audioToken(server, room.roomId, room.tokens[role], goodBody(`tab-${role}`, `  ${role} name `))
+      const res = await audioToken(server, room.roomId, room.tokens[role], goodBody(`  ${role} name `))
       expect(res.status, role).toBe(200)
       const body = (await res.json()) as AudioTokenResponse
       if (body.mode !== 'livekit') throw new Error(`expected livekit, got ${JSON.stringify(body)}`)
       expect(body.url).toBe(LIVEKIT_ENV.LIVEKIT_URL)
-      expect(body.identity).toBe(`${role}:tab-${role}`)
+      expect(body.identity).toBe(`${role}:${pid(room.roomId, role)}`)
       expect(body.expiresAt).toBeGreaterThanOrEqual(before + 300_000)
       expect(body.expiresAt).toBeLessThanOrEqual(Date.now() + 300_000)
 
       const claims = await claimsOf(body.token)
-      expect(claims.sub).toBe(`${role}:tab-${role}`)
+      expect(claims.sub).toBe(`${role}:${pid(room.roomId, role)}`)
       expect(claims.name).toBe(`${role} name`)
       expect(claims.exp! - claims.nbf!).toBeGreaterThanOrEqual(299) // seconds are floored separately
       expect(claims.exp! - claims.nbf!).toBeLessThanOrEqual(300)
@@ -95,7 +109,7 @@ describe('POST /api/rooms/:roomId/audio-token with LiveKit configured', () => {
       server,
       room.roomId,
       room.tokens.observer,
-      JSON.stringify({ userId: 'tab-1', name: 'Olga', role: 'interviewer' })
+      JSON.stringify({ name: 'Olga', role: 'interviewer' })
     )
     await expectApiError(res, 400, 'bad_request')
   })
@@ -106,11 +120,12 @@ describe('POST /api/rooms/:roomId/audio-token with LiveKit configured', () => {
     server.interview.swapRoles(room.roomId)
     const expected = { interviewer: 'candidate', candidate: 'interviewer', observer: 'observer' } as const
     for (const seat of ROLES) {
-      const res = await audioToken(server, room.roomId, room.tokens[seat], goodBody('tab-1'))
+      const res = await audioToken(server, room.roomId, room.tokens[seat], goodBody())
       const body = (await res.json()) as AudioTokenResponse
       if (body.mode !== 'livekit') throw new Error('expected livekit')
-      expect(body.identity, seat).toBe(`${expected[seat]}:tab-1`)
-      expect((await claimsOf(body.token)).sub).toBe(`${expected[seat]}:tab-1`)
+      // The identity follows the role; the participant id stays the seat's tab's.
+      expect(body.identity, seat).toBe(`${expected[seat]}:${pid(room.roomId, seat)}`)
+      expect((await claimsOf(body.token)).sub).toBe(`${expected[seat]}:${pid(room.roomId, seat)}`)
     }
   })
 
@@ -125,16 +140,37 @@ describe('POST /api/rooms/:roomId/audio-token with LiveKit configured', () => {
   })
 })
 
+describe('POST /api/rooms/:roomId/audio-token identity', () => {
+  it('is the participant of the sender’s own tab: the same tab keeps it, another tab gets another', async () => {
+    const server = await serverWithEnv(LIVEKIT_ENV)
+    const room = await createRoom(server)
+    const identity = async (tab: string) => {
+      const body = (await (await audioToken(server, room.roomId, room.tokens.candidate, goodBody(), tab)).json()) as {
+        identity: string
+      }
+      return body.identity
+    }
+    const first = await identity(TAB)
+    expect(await identity(TAB)).toBe(first)
+    expect(await identity('another-tab-secret-of-22+chars')).not.toBe(first)
+    // The observer's link cannot reach the candidate's participant with the candidate's tab secret.
+    const observer = (await (await audioToken(server, room.roomId, room.tokens.observer, goodBody(), TAB)).json()) as {
+      identity: string
+    }
+    expect(observer.identity.split(':')[1]).not.toBe(first.split(':')[1])
+  })
+})
+
 describe('POST /api/rooms/:roomId/audio-token without LiveKit', () => {
   it('answers p2p with the configured ICE servers and no token', async () => {
     const server = await serverWithEnv(ICE_ENV)
     const room = await createRoom(server)
     for (const role of ROLES) {
-      const res = await audioToken(server, room.roomId, room.tokens[role], goodBody('tab-7'))
+      const res = await audioToken(server, room.roomId, room.tokens[role], goodBody())
       expect(res.status).toBe(200)
       expect(await res.json()).toEqual({
         mode: 'p2p',
-        identity: `${role}:tab-7`,
+        identity: `${role}:${pid(room.roomId, role)}`,
         iceServers: [
           { urls: 'stun:stun.example.com:3478' },
           { urls: ['turn:t.example.com'], username: 'u', credential: 'c' },
@@ -147,7 +183,11 @@ describe('POST /api/rooms/:roomId/audio-token without LiveKit', () => {
     const server = await ctx.server()
     const room = await createRoom(server)
     const res = await audioToken(server, room.roomId, room.tokens.candidate, goodBody())
-    expect(await res.json()).toEqual({ mode: 'p2p', identity: 'candidate:tab-1', iceServers: [] })
+    expect(await res.json()).toEqual({
+      mode: 'p2p',
+      identity: `candidate:${pid(room.roomId, 'candidate')}`,
+      iceServers: [],
+    })
   })
 })
 
@@ -173,15 +213,12 @@ describe('POST /api/rooms/:roomId/audio-token refusals', () => {
   })
 
   it.each<[string, string, RegExp?]>([
-    ['no userId', JSON.stringify({ name: 'Ann' }), /userId/],
-    ['an empty userId', JSON.stringify({ userId: '', name: 'Ann' }), /userId/],
-    ['a userId over 64 characters', JSON.stringify({ userId: 'u'.repeat(65), name: 'Ann' }), /userId/],
-    ['no name', JSON.stringify({ userId: 'tab-1' }), /name/],
-    ['a blank name', JSON.stringify({ userId: 'tab-1', name: '   ' }), /name/],
-    ['a name too long', JSON.stringify({ userId: 'tab-1', name: 'n'.repeat(MAX_NAME_LENGTH + 1) }), /name/],
-    ['a number as userId', JSON.stringify({ userId: 7, name: 'Ann' }), /userId/],
-    ['an unknown field', JSON.stringify({ userId: 'tab-1', name: 'Ann', admin: true }), /admin/],
-    ['text that is not JSON', '{"userId": "tab-1", name', /JSON/],
+    ['a userId (identities are the server’s to issue)', JSON.stringify({ userId: 'u1', name: 'Ann' }), /userId/],
+    ['no name', JSON.stringify({}), /name/],
+    ['a blank name', JSON.stringify({ name: '   ' }), /name/],
+    ['a name too long', JSON.stringify({ name: 'n'.repeat(MAX_NAME_LENGTH + 1) }), /name/],
+    ['an unknown field', JSON.stringify({ name: 'Ann', admin: true }), /admin/],
+    ['text that is not JSON', '{"name": "Ann"', /JSON/],
     ['an empty body', '', /JSON/],
     ['an array', '[]'],
     ['null', 'null'],
@@ -209,7 +246,7 @@ describe('POST /api/rooms/:roomId/audio-token refusals', () => {
       'payload_too_large'
     )
     await expectApiError(
-      await audioToken(server, room.roomId, room.tokens.candidate, JSON.stringify({ userId: 'x'.repeat(100_000) })),
+      await audioToken(server, room.roomId, room.tokens.candidate, JSON.stringify({ name: 'x'.repeat(100_000) })),
       413,
       'payload_too_large'
     )

@@ -4,12 +4,16 @@ import { bodyLimit } from 'hono/body-limit'
 import { z } from 'zod'
 import { issueAudioToken } from '../audio/audioToken.ts'
 import type { Config } from '../config.ts'
-import { apiError } from './errors.ts'
+import { participantIdFor } from '../rooms/participantId.ts'
+import { apiError, tabSecret } from './errors.ts'
 import type { SeatEnv, SeatGuard } from './requireSeat.ts'
 
 const MAX_BODY_BYTES = 4 * 1024
 
-/** `POST /api/rooms/:roomId/audio-token` with the participant's capability token. */
+/**
+ * `POST /api/rooms/:roomId/audio-token` with the participant's capability token; the audio
+ * identity is the participant id derived from the tab's `X-Loopboard-Tab` secret.
+ */
 export function audioRoutes(guard: SeatGuard, config: Pick<Config, 'livekit' | 'audioTokenTtlSeconds' | 'iceServers'>) {
   const app = new Hono<SeatEnv>()
   app.post(
@@ -31,7 +35,8 @@ export function audioRoutes(guard: SeatGuard, config: Pick<Config, 'livekit' | '
           ApiErrorCode.BadRequest,
           body === undefined ? 'Body is not valid JSON.' : z.prettifyError(parsed.error)
         )
-      return c.json(await issueAudioToken(config, { roomId, role: auth.role, ...parsed.data }))
+      const userId = participantIdFor(roomId, auth.seat, tabSecret(c))
+      return c.json(await issueAudioToken(config, { roomId, role: auth.role, userId, ...parsed.data }))
     }
   )
   return app

@@ -13,7 +13,8 @@ import { z } from 'zod'
 import type { Config } from '../config.ts'
 import type { InterviewerKeys } from '../rooms/InterviewerKeys.ts'
 import type { RoomLifecycle } from '../rooms/RoomLifecycle.ts'
-import { apiError, bearerToken } from './errors.ts'
+import { participantIdFor } from '../rooms/participantId.ts'
+import { apiError, bearerToken, tabSecret } from './errors.ts'
 import type { FailedAuthHook, SeatEnv, SeatGuard } from './requireSeat.ts'
 
 /** JSON bodies of the room API are small; anything larger is a mistake or an attack. */
@@ -95,12 +96,14 @@ export function roomRoutes({ lifecycle, keys, guard, config, onFailedAuth, befor
 
   app.get('/:roomId/session', guard(Action.JoinRoom), (c) => {
     const auth = c.get('auth')
+    const tab = tabSecret(c)
     return c.json<RoomSession>({
       roomId: auth.room.id,
       title: auth.room.title,
       role: auth.role,
       createdAt: auth.room.createdAt,
       protocolVersion: PROTOCOL_VERSION,
+      ...(tab ? { participantId: participantIdFor(auth.room.id, auth.seat, tab) } : {}),
     })
   })
 

@@ -1,4 +1,6 @@
 import {
+  Action,
+  may,
   controlEventType,
   InterviewStateSchema,
   InterviewStatus,
@@ -138,7 +140,7 @@ export class InterviewService {
       prompt: prompt ? toPublicPrompt(prompt) : null,
       revealedHints: prompt ? prompt.hints.slice(0, state.hintsRevealed) : [],
     }
-    if (role !== Role.Interviewer) return base
+    if (!may(role, Action.ReadGuidance)) return base
     return { ...base, guidance: prompt, customPrompts: this.customPrompts(roomId).map(toPublicPrompt) }
   }
 

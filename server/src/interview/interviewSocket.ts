@@ -83,7 +83,7 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
         return
       case 'scorecard':
         for (const socket of sockets) {
-          if (socket.data.seat === change.seat && socket.data.participant.role === Role.Interviewer) {
+          if (socket.data.seat === change.seat && may(socket.data.participant.role, Action.Score)) {
             socket.emit(InterviewEvent.Scorecard, { scorecard: service.scorecard(roomId, change.seat) })
           }
         }
@@ -122,25 +122,29 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     const command = <S extends z.ZodType>(
       event: string,
       schema: S,
-      interviewerOnly: boolean,
+      action: Action,
       run: (input: z.output<S>) => object | void
-    ) => onCommand(socket, logger, { event, schema, interviewerOnly, run })
+    ) => onCommand(socket, logger, { event, schema, action, run })
 
-    command(InterviewEvent.SetPrompt, SetPromptSchema, true, ({ promptId }) => service.setPrompt(roomId, promptId))
-    command(InterviewEvent.AddPrompt, AddPromptSchema, true, ({ prompt }) => ({
+    command(InterviewEvent.SetPrompt, SetPromptSchema, Action.ControlInterview, ({ promptId }) =>
+      service.setPrompt(roomId, promptId)
+    )
+    command(InterviewEvent.AddPrompt, AddPromptSchema, Action.ControlInterview, ({ prompt }) => ({
       promptId: service.addCustomPrompt(roomId, prompt).id,
     }))
-    command(InterviewEvent.Control, ControlSchema, true, ({ action }) => service.control(roomId, action))
-    command(InterviewEvent.RevealHint, EmptySchema, true, () => service.revealHint(roomId))
-    command(InterviewEvent.SwapRoles, EmptySchema, true, () => service.swapRoles(roomId))
-    command(InterviewEvent.AddNote, AddNoteSchema, false, ({ text, shapeId }) => {
+    command(InterviewEvent.Control, ControlSchema, Action.ControlInterview, ({ action }) =>
+      service.control(roomId, action)
+    )
+    command(InterviewEvent.RevealHint, EmptySchema, Action.ControlInterview, () => service.revealHint(roomId))
+    command(InterviewEvent.SwapRoles, EmptySchema, Action.ControlInterview, () => service.swapRoles(roomId))
+    command(InterviewEvent.AddNote, AddNoteSchema, Action.JoinRoom, ({ text, shapeId }) => {
       refuseUnlessNoteTaker(socket)
       return { note: service.addNote(roomId, socket.data.seat, text, shapeId) }
     })
-    command(InterviewEvent.SaveScorecard, ScorecardSchema, true, (scorecard) =>
+    command(InterviewEvent.SaveScorecard, ScorecardSchema, Action.Score, (scorecard) =>
       service.saveScorecard(roomId, socket.data.seat, scorecard)
     )
-    command(InterviewEvent.SaveDraft, SaveDraftSchema, false, (draft) => {
+    command(InterviewEvent.SaveDraft, SaveDraftSchema, Action.JoinRoom, (draft) => {
       // The observer drafts notes; only the interviewer has a scorecard.
       if (draft.kind === 'scorecard' && socket.data.participant.role !== Role.Interviewer) {
         throw new DomainError(Refusal.Forbidden, 'Only the interviewer keeps a scorecard.')
@@ -148,7 +152,7 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
       refuseUnlessNoteTaker(socket)
       service.saveDraft(roomId, socket.data.seat, draft)
     })
-    command(InterviewEvent.PublishFeedback, PublishFeedbackSchema, true, ({ markdown }) => {
+    command(InterviewEvent.PublishFeedback, PublishFeedbackSchema, Action.Score, ({ markdown }) => {
       service.publishFeedback(roomId, socket.data.seat, markdown)
     })
     socket.on(InterviewEvent.TimeSync, (_payload, ack) => {

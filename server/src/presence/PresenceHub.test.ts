@@ -9,8 +9,10 @@ import {
   type PresenceStatusPayload,
 } from '@loopboard/protocol'
 import { describe, expect, it } from 'vitest'
+import { participantIdFor } from '../rooms/participantId.ts'
 import {
   createRoom,
+  newTabSecret,
   useTestContext,
   waitFor,
   withTimeout,
@@ -86,7 +88,7 @@ function connectError(socket: PresenceClient) {
 }
 
 async function join(server: TestServer, roomId: string, token: string, name: string) {
-  const socket = ctx.presence(server, { roomId, token, name, userId: `user-${name}` })
+  const socket = ctx.presence(server, { roomId, token, name, tab: newTabSecret() })
   const events = record(socket)
   await until(socket, () => events.hello.length > 0, `${name} to get hello`)
   return { socket, events, id: events.hello[0]!.you.id }
@@ -103,7 +105,7 @@ describe('presence handshake', () => {
     ['an empty token', (good) => ({ ...good, token: '' })],
     ['a blank name', (good) => ({ ...good, name: '   ' })],
     ['a name over 40 characters', (good) => ({ ...good, name: 'n'.repeat(41) })],
-    ['no userId', ({ userId: _, ...rest }) => rest],
+    ['a malformed tab secret', (good) => ({ ...good, tab: 'short' })],
     ['a string protocolVersion', (good) => ({ ...good, protocolVersion: '1' })],
   ])('refuses %s with connect_error bad_request', async (_name, mangle) => {
     const server = await ctx.server()
@@ -112,7 +114,7 @@ describe('presence handshake', () => {
       roomId: room.roomId,
       token: room.tokens.candidate,
       name: 'Ann',
-      userId: 'u1',
+      tab: newTabSecret(),
       protocolVersion: PROTOCOL_VERSION,
     }
     const socket = ctx.presence(server, mangle(good), true)
@@ -128,7 +130,6 @@ describe('presence handshake', () => {
       roomId: room.roomId,
       token: room.tokens.candidate,
       name: 'Ann',
-      userId: 'u1',
       protocolVersion: PROTOCOL_VERSION + 1,
     })
     const error = await connectError(socket)
@@ -141,23 +142,25 @@ describe('presence handshake', () => {
     const room = await createRoom(server)
     const other = await createRoom(server)
     for (const token of ['x'.repeat(43), other.tokens.interviewer]) {
-      const error = await connectError(ctx.presence(server, { roomId: room.roomId, token, name: 'Eve', userId: 'u1' }))
+      const error = await connectError(ctx.presence(server, { roomId: room.roomId, token, name: 'Eve' }))
       expect(error.data?.code).toBe('forbidden')
     }
     const missing = await connectError(
-      ctx.presence(server, { roomId: 'nope', token: room.tokens.interviewer, name: 'Eve', userId: 'u1' })
+      ctx.presence(server, { roomId: 'nope', token: room.tokens.interviewer, name: 'Eve' })
     )
     expect(missing.data?.code).toBe('not_found')
     expect(server.presence.list(room.roomId)).toEqual([])
   })
 
-  it('greets a participant with the role its token proves', async () => {
+  it('greets a participant with the role its token proves and the id the server issues', async () => {
     const server = await ctx.server()
     const room = await createRoom(server)
+    const tab = newTabSecret()
     const socket = ctx.presence(server, {
       roomId: room.roomId,
       token: room.tokens.observer,
       name: '  Olga ',
+      tab,
       userId: 'u-o',
       role: 'interviewer',
     })
@@ -165,8 +168,25 @@ describe('presence handshake', () => {
     await until(socket, () => events.hello.length > 0, 'hello')
     expect(events.hello[0]).toMatchObject({
       protocolVersion: PROTOCOL_VERSION,
-      you: { name: 'Olga', userId: 'u-o', role: 'observer', status: 'online' },
+      you: { name: 'Olga', userId: participantIdFor(room.roomId, 'observer', tab), role: 'observer', status: 'online' },
     })
+    // The id it claimed means nothing; the same tab on another link is another participant.
+    expect(events.hello[0]!.you.userId).not.toBe('u-o')
+    expect(participantIdFor(room.roomId, 'candidate', tab)).not.toBe(events.hello[0]!.you.userId)
+  })
+
+  it('gives a connection without a tab secret an id of its own', async () => {
+    const server = await ctx.server()
+    const room = await createRoom(server)
+    const ids = await Promise.all(
+      ['A', 'B'].map(async (name) => {
+        const socket = ctx.presence(server, { roomId: room.roomId, token: room.tokens.candidate, name })
+        const events = record(socket)
+        await until(socket, () => events.hello.length > 0, 'hello')
+        return events.hello[0]!.you.userId
+      })
+    )
+    expect(ids[0]).not.toBe(ids[1])
   })
 })
 

@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http'
 import {
+  Action,
   HandshakeAuthSchema,
   PARTICIPANT_COLORS,
   PROTOCOL_VERSION,
@@ -12,6 +13,7 @@ import {
 import { Server } from 'socket.io'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
+import { participantIdFor } from '../rooms/participantId.ts'
 import { roleOfSeat, type RoomService } from '../rooms/RoomService.ts'
 import type { RoomSocket, SocketData } from './RoomSocket.ts'
 import { limitSendBuffer } from './limitSendBuffer.ts'
@@ -95,7 +97,8 @@ export class PresenceHub {
         seat: result.seat,
         participant: {
           id: socket.id,
-          userId: auth.userId,
+          // Issued by the server: derived from the tab's secret, never a client's claim.
+          userId: participantIdFor(auth.roomId, result.seat, auth.tab),
           name: auth.name,
           role: result.role,
           status: 'online',
@@ -174,7 +177,7 @@ export class PresenceHub {
     onCommand(socket, this.options.logger, {
       event: SocketEvent.PresenceStatus,
       schema: PresenceStatusPayloadSchema,
-      interviewerOnly: false,
+      action: Action.JoinRoom,
       run: ({ status }) => {
         const current = this.participants.get(roomId)?.get(socket.id)
         if (!current || current.status === status) return

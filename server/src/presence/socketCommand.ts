@@ -1,4 +1,4 @@
-import { Role, SocketEvent, type CommandAck } from '@loopboard/protocol'
+import { may, refusal, SocketEvent, type Action, type CommandAck } from '@loopboard/protocol'
 import { z } from 'zod'
 import { DomainError } from '../DomainError.ts'
 import type { Logger } from '../logger.ts'
@@ -7,8 +7,8 @@ import type { RoomSocket } from './RoomSocket.ts'
 export interface CommandOptions<S extends z.ZodType> {
   event: string
   schema: S
-  /** Refuse unless the sender's *current* role is interviewer. */
-  interviewerOnly: boolean
+  /** What the command does, for the permission table: refused unless the sender's *current* role may. */
+  action: Action
   run: (input: z.output<S>) => object | void
 }
 
@@ -18,7 +18,7 @@ export interface CommandOptions<S extends z.ZodType> {
  * Every socket command of the room (presence, interview, recording, audio state) goes through here.
  */
 export function onCommand<S extends z.ZodType>(socket: RoomSocket, logger: Logger, options: CommandOptions<S>): void {
-  const { event, schema, interviewerOnly, run } = options
+  const { event, schema, action, run } = options
   socket.on(
     event as never,
     ((first: unknown, second: unknown) => {
@@ -32,9 +32,7 @@ export function onCommand<S extends z.ZodType>(socket: RoomSocket, logger: Logge
         return reply({ ok: false, error: message })
       }
       const { role } = socket.data.participant
-      if (interviewerOnly && role !== Role.Interviewer) {
-        return reply({ ok: false, error: `Only the interviewer can do that (you are the ${role}).` })
-      }
+      if (!may(role, action)) return reply({ ok: false, error: refusal(role, action) })
       try {
         reply({ ok: true, ...(run(parsed.data) ?? {}) })
       } catch (error) {

@@ -5,6 +5,7 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import type { CommitMetrics } from '../metrics/Metrics.ts'
+import { participantIdFor } from '../rooms/participantId.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import type { Storage } from '../storage/Storage.ts'
 import { RoomLoadError, RoomStateError, SyncRoom, type RoomLimits, type SyncConnection } from './SyncRoom.ts'
@@ -212,7 +213,7 @@ export class SyncRelay {
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       try {
-        this.attach(ws, roomId, auth.role)
+        this.attach(ws, roomId, auth.role, participantIdFor(roomId, auth.seat, url.searchParams.get('tab')))
       } catch (error) {
         this.options.logger.error('could not attach socket', { room: roomId, error })
         ws.close(CLOSE_INTERNAL_ERROR, 'internal error')
@@ -221,7 +222,7 @@ export class SyncRelay {
     return true
   }
 
-  private attach(ws: WebSocket, roomId: string, role: SyncConnection['role']) {
+  private attach(ws: WebSocket, roomId: string, role: SyncConnection['role'], participantId: string) {
     const { logger, config } = this.options
     ws.on('error', (error) => logger.warn('socket error', { room: roomId, role, error }))
     const room = this.loadRoom(roomId)
@@ -242,6 +243,7 @@ export class SyncRelay {
     const conn: SyncConnection = {
       id: this.nextConnectionId++,
       role,
+      participantId,
       send: (frame) => {
         if (ws.readyState !== WebSocket.OPEN) return
         // A socket that does not read would make us queue every answer and broadcast for it.

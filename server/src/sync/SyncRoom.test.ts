@@ -319,8 +319,12 @@ describe('SyncRoom: awareness', () => {
     const [frame] = interviewer.decoded()
     if (frame?.type !== 'awareness') throw new Error('expected awareness')
     expect(decodeAwarenessPayload(frame.payload)).toMatchObject([{ clientId: 42, state: null }])
-    // The id is free again for a new connection.
-    const again = new FakeConn(9, 'candidate')
+    // The id stays Cara's: another participant cannot take it, Cara's next connection can.
+    const other = new FakeConn(8, 'candidate')
+    room.join(other)
+    room.receive(other, awarenessFrame([{ clientId: 42, clock: 5, state: { name: 'Not Cara' } }]))
+    expect(room.awareness.getStates().has(42)).toBe(false)
+    const again = new FakeConn(9, 'candidate', candidate.participantId)
     room.join(again)
     room.receive(again, awarenessFrame([{ clientId: 42, clock: 5, state: { name: 'Cara again' } }]))
     expect(room.awareness.getStates().get(42)).toEqual({ name: 'Cara again', role: 'candidate' })
@@ -335,7 +339,7 @@ describe('SyncRoom: awareness', () => {
     room.receive(interviewer, awarenessFrame([{ clientId: 42, clock: 3, state: { name: 'Cara' } }]))
     expect(room.awareness.getStates().has(42)).toBe(false)
     // Cara reconnects on a new socket; her next change claims the id again.
-    const back = new FakeConn(9, 'candidate')
+    const back = new FakeConn(9, 'candidate', candidate.participantId)
     room.join(back)
     room.receive(back, awarenessFrame([{ clientId: 42, clock: 4, state: { name: 'Cara (back)' } }]))
     expect(room.awareness.getStates().get(42)).toEqual({ name: 'Cara (back)', role: 'candidate' })

@@ -8,6 +8,7 @@ import { HeldUpdates } from './HeldUpdates.ts'
 import { BudgetExceededError, MalformedMessageError, RateLimitedError } from './syncErrors.ts'
 import { TokenBucket } from './TokenBucket.ts'
 import { checkUpdate, type UpdateBudget } from './updateBudget.ts'
+import { AwarenessOwnership } from './AwarenessOwnership.ts'
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessFilter.ts'
 import {
   encodeAwareness,
@@ -21,8 +22,6 @@ import {
   parseClientMessage,
 } from './messages.ts'
 
-/** A client sends awareness for its own doc's client id; allow a few in case Yjs renews it. */
-const MAX_AWARENESS_IDS_PER_CONNECTION = 4
 /**
  * Sync-step-1 and query-awareness requests per socket: a burst, then one per interval. A stock
  * client asks once per connection; each answer can be the whole board, so a socket that keeps
@@ -35,6 +34,8 @@ const SYNC_REQUEST_REFILL_MS = 2_000
 export interface SyncConnection {
   readonly id: number
   readonly role: Role
+  /** The server-issued participant id (from the tab's secret); awareness ids belong to it. */
+  readonly participantId?: string
   send(frame: Uint8Array): void
   close(code: number, reason: string): void
 }
@@ -113,8 +114,7 @@ export class SyncRoom {
   private batcher: UpdateBatcher | undefined
   private onStorageFailure: (error: unknown) => void
   private connections = new Set<SyncConnection>()
-  private awarenessOwner = new Map<number, SyncConnection>()
-  private ownedIds = new Map<SyncConnection, Set<number>>()
+  private awarenessOwners = new AwarenessOwnership<SyncConnection>()
   private lastSeq: number
   private snapshotSeq: number
   /** Effective updates produced by the apply in progress. */
@@ -232,7 +232,7 @@ export class SyncRoom {
 
   join(conn: SyncConnection): void {
     this.connections.add(conn)
-    this.ownedIds.set(conn, new Set())
+    this.awarenessOwners.join(conn)
     this.requestBudgets.set(conn, new TokenBucket(SYNC_REQUEST_BURST, SYNC_REQUEST_REFILL_MS, this.now))
     conn.send(this.sleeping ? encodeSyncStep1FromState(this.sleeping) : encodeSyncStep1(this.doc))
     const everyone = this.everyoneAwareness()
@@ -255,9 +255,7 @@ export class SyncRoom {
     if (!this.connections.delete(conn)) return
     this.held.release(conn)
     this.requestBudgets.delete(conn)
-    const ids = [...(this.ownedIds.get(conn) ?? [])]
-    this.ownedIds.delete(conn)
-    for (const id of ids) this.awarenessOwner.delete(id)
+    const ids = this.awarenessOwners.leave(conn)
     if (ids.length) removeAwarenessStates(this.awareness, ids, 'left')
   }
 
@@ -442,26 +440,16 @@ export class SyncRoom {
   }
 
   private applyClientAwareness(conn: SyncConnection, update: Uint8Array): void {
-    const owned = this.ownedIds.get(conn)
-    if (!owned) return
+    const participantId = conn.participantId ?? `connection-${conn.id}`
     const accepted = decodeAwarenessUpdate(update, {
       maxStateBytes: this.limits.maxAwarenessStateBytes,
       maxDepth: this.limits.maxDepth,
-    }).filter(({ clientId, clock, state }) => {
-      const owner = this.awarenessOwner.get(clientId)
-      if (owner === conn) return true
-      if (owner || owned.size >= MAX_AWARENESS_IDS_PER_CONNECTION) return false
-      // Only news claims a free id. Stock y-websocket clients echo every awareness change they
-      // receive, including the removal broadcast when a socket leaves; such an echo (a null state,
-      // or a clock the room already has) must not take the id from its owner when it reconnects.
-      if (state === null || clock <= (this.awareness.meta.get(clientId)?.clock ?? -1)) return false
-      this.awarenessOwner.set(clientId, conn)
-      owned.add(clientId)
-      return true
-    })
+    }).filter((entry) =>
+      this.awarenessOwners.accept(conn, participantId, entry, this.awareness.meta.get(entry.clientId)?.clock ?? -1)
+    )
     if (!accepted.length) return
-    // The role in a peer's awareness is the one its token proves, whatever it claimed.
-    const vouched = accepted.map((e) => (e.state ? { ...e, state: { ...e.state, role: conn.role } } : e))
+    // The role and participant id in a peer's awareness are the ones the server issued, whatever it claimed.
+    const vouched = accepted.map((e) => (e.state ? { ...e, state: vouch(e.state, conn.role, participantId) } : e))
     applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(vouched), conn)
   }
 
@@ -472,4 +460,12 @@ export class SyncRoom {
     const out = encodeAwareness(encodeAwarenessUpdate(this.awareness, ids))
     for (const conn of this.connections) conn.send(out)
   }
+}
+
+/** An awareness state with the role and participant id the server vouches for. */
+function vouch(state: Record<string, unknown>, role: Role, participantId: string): Record<string, unknown> {
+  const user = state.user
+  const vouchedUser =
+    user !== null && typeof user === 'object' && !Array.isArray(user) ? { ...user, userId: participantId } : user
+  return { ...state, role, ...(user === undefined ? {} : { user: vouchedUser }) }
 }

@@ -10,9 +10,12 @@ export class FakeConn implements SyncConnection {
   onSend: ((frame: Uint8Array) => void) | null = null
   readonly id: number
   readonly role: Role
-  constructor(id: number, role: Role) {
+  readonly participantId: string
+  /** `participantId`: the participant this connection is of (a reconnect passes the same one). */
+  constructor(id: number, role: Role, participantId = `participant-${id}`) {
     this.id = id
     this.role = role
+    this.participantId = participantId
   }
   send(frame: Uint8Array) {
     this.onSend?.(frame)

@@ -6,6 +6,7 @@ import {
   createRoom,
   decodeAwarenessPayload,
   decodeFrame,
+  newTabSecret,
   synced,
   useTestContext,
   waitFor,
@@ -126,6 +127,34 @@ describe('awareness is tied to the connection', () => {
     alice.provider.awareness.setLocalStateField('name', 'Alice (back)')
     await awarenessUntil(bob.provider.awareness, (s) => s.get(id)?.name === 'Alice (back)', 'bob to see alice back')
     expect(server.relay.room(room.roomId).size).toBe(2)
+  })
+
+  it('keeps a client id with its participant for the room’s life: after a drop nobody else takes it, the owner does', async () => {
+    const { server, room, bob } = await setup()
+    const annTab = newTabSecret()
+    const ann = await ctx.raw(server, room.roomId, room.tokens.candidate, annTab)
+    ann.send(awarenessFrame([{ clientId: 777, clock: 1, state: { name: 'Ann', user: { userId: 'claimed-id' } } }]))
+    await awarenessUntil(bob.provider.awareness, (s) => s.get(777)?.name === 'Ann', 'bob to see ann')
+    // The participant id in awareness is the server's, not the one claimed.
+    const annId = (stateOf(bob, 777)?.user as { userId: string }).userId
+    expect(annId).not.toBe('claimed-id')
+    expect(annId).toMatch(/^[\w-]{22}$/)
+
+    ann.ws.terminate()
+    await awarenessUntil(bob.provider.awareness, (s) => !s.has(777), 'ann to be gone')
+    // Another tab on the same link tries to take the free id with a newer clock, as Ann.
+    const mallory = await ctx.raw(server, room.roomId, room.tokens.candidate, newTabSecret())
+    mallory.send(awarenessFrame([{ clientId: 777, clock: 9, state: { name: 'Ann', user: { userId: annId } } }]))
+    mallory.send(awarenessFrame([{ clientId: 778, clock: 1, state: { name: 'Mallory', user: { userId: annId } } }]))
+    await awarenessUntil(bob.provider.awareness, (s) => s.has(778), 'bob to see mallory’s own id')
+    expect(bob.provider.awareness.getStates().has(777)).toBe(false)
+    expect((stateOf(bob, 778)?.user as { userId: string }).userId).not.toBe(annId)
+
+    // Ann reconnects (same tab secret): the id is hers again, with her id.
+    const back = await ctx.raw(server, room.roomId, room.tokens.candidate, annTab)
+    back.send(awarenessFrame([{ clientId: 777, clock: 10, state: { name: 'Ann (back)', user: {} } }]))
+    await awarenessUntil(bob.provider.awareness, (s) => s.get(777)?.name === 'Ann (back)', 'bob to see ann back')
+    expect((stateOf(bob, 777)?.user as { userId: string }).userId).toBe(annId)
   })
 
   it('sends a joining client the current awareness of everyone', async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -21,6 +22,11 @@ import { testConfig, type Config } from '../config.ts'
 import { DATABASE_FILE, startServer, type LoopboardServer } from '../createServer.ts'
 
 export const DEFAULT_TIMEOUT_MS = 5_000
+
+/** A tab secret as a browser tab makes one (`X-Loopboard-Tab`, handshake `tab`, `/yjs?tab=`). */
+export function newTabSecret(): string {
+  return randomBytes(24).toString('base64url')
+}
 
 /** Reject with a readable message if `promise` does not settle within `ms`. */
 export function withTimeout<T>(promise: Promise<T>, label: string, ms = DEFAULT_TIMEOUT_MS): Promise<T> {
@@ -323,7 +329,8 @@ export class TestContext {
     const base = typeof server === 'string' ? server : wsBase(server)
     const provider = new WebsocketProvider(base, roomId, doc, {
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
-      params: { token },
+      // Like a browser tab: one secret for the provider's life, so its reconnects are one participant.
+      params: { token, tab: newTabSecret() },
       disableBc: true,
     })
     const handle: ProviderHandle = { doc, provider, denied: [], closes: [] }
@@ -347,8 +354,10 @@ export class TestContext {
     return handle
   }
 
-  async raw(server: LoopboardServer, roomId: string, token: string): Promise<RawClient> {
-    const ws = new WebSocket(`${wsBase(server)}/${roomId}?token=${encodeURIComponent(token)}`)
+  /** A raw /yjs socket; `tab` is the tab secret it presents (none: a participant of its own). */
+  async raw(server: LoopboardServer, roomId: string, token: string, tab?: string): Promise<RawClient> {
+    const query = `token=${encodeURIComponent(token)}${tab ? `&tab=${encodeURIComponent(tab)}` : ''}`
+    const ws = new WebSocket(`${wsBase(server)}/${roomId}?${query}`)
     const client = new RawClient(ws)
     this.onCleanup(() => ws.terminate())
     await withTimeout(

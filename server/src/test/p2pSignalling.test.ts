@@ -1,7 +1,14 @@
-import { AudioEvent, InterviewEvent, SocketEvent, type AudioPeer, type PayloadErrorPayload } from '@loopboard/protocol'
+import {
+  AudioEvent,
+  InterviewEvent,
+  SocketEvent,
+  type AudioPeer,
+  type HelloPayload,
+  type PayloadErrorPayload,
+} from '@loopboard/protocol'
 import type { Socket } from 'socket.io-client'
 import { describe, expect, it } from 'vitest'
-import { createRoom, useTestContext, waitFor, withTimeout, type TestServer } from './helpers.ts'
+import { createRoom, newTabSecret, useTestContext, waitFor, withTimeout, type TestServer } from './helpers.ts'
 
 const ctx = useTestContext()
 
@@ -15,6 +22,8 @@ interface Client {
   /** Untyped, so tests can send whatever a misbehaving client would. */
   socket: Socket
   id: string
+  /** The participant id the server issued (from hello). */
+  userId: string
   /** Every event the server sent this socket, in arrival order (acks excluded). */
   events: Received[]
 }
@@ -29,11 +38,12 @@ interface RelayedSignal {
 
 /** Connect with `token`, recording every event from the first one on. */
 async function connect(server: TestServer, roomId: string, token: string, name: string): Promise<Client> {
-  const socket = ctx.presence(server, { roomId, token, name, userId: `user-${name}` }) as unknown as Socket
+  const socket = ctx.presence(server, { roomId, token, name, tab: newTabSecret() }) as unknown as Socket
   const events: Received[] = []
   socket.onAny((event: string, ...args: unknown[]) => events.push({ event, payload: args[0] }))
   await waitFor(() => events.some((e) => e.event === SocketEvent.Hello), `${name} to get hello`)
-  return { name, socket, id: socket.id!, events }
+  const hello = events.find((e) => e.event === SocketEvent.Hello)!.payload as HelloPayload
+  return { name, socket, id: socket.id!, userId: hello.you.userId, events }
 }
 
 function payloads<T>(client: Client, event: string, since = 0): T[] {
@@ -83,7 +93,7 @@ async function refused(client: Client, payload: unknown, message?: RegExp): Prom
 
 const peer = (client: Client, role: string): AudioPeer => ({
   socketId: client.id,
-  userId: `user-${client.name}`,
+  userId: client.userId,
   name: client.name,
   role: role as AudioPeer['role'],
 })

@@ -196,14 +196,14 @@ export class AudioSession {
   }
 
   private async fetchPlan(): Promise<AudioTokenResponse> {
-    const { roomId, token, userId, name } = this.options
+    const { roomId, token, name } = this.options
     let response: Response
     try {
       response = await apiFetch(`/api/rooms/${encodeURIComponent(roomId)}/audio-token`, {
         method: 'POST',
         token,
         headers: { 'Content-Type': 'application/json' },
-        body: JSON.stringify({ userId, name }),
+        body: JSON.stringify({ name }),
       })
     } catch (error) {
       if (error instanceof ApiRequestError) {

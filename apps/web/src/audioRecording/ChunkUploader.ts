@@ -1,3 +1,4 @@
+import { seatHeaders } from '../room/identity.ts'
 /** One recorded chunk waiting for the server. */
 export interface PendingChunk {
   seq: number
@@ -57,7 +58,7 @@ export class ChunkUploader {
         const response = await fetch(this.url(chunk.seq), {
           method: 'PUT',
           headers: {
-            Authorization: `Bearer ${this.token}`,
+            ...seatHeaders(this.token),
             'Content-Type': chunk.body.type || 'audio/webm',
             'X-Chunk-Started-At': String(Math.round(chunk.startedAt)),
             'X-Chunk-Duration-Ms': String(Math.round(chunk.durationMs)),

@@ -37,7 +37,7 @@ export class MicRecorder {
   }
 
   async start(): Promise<void> {
-    const { roomId, token, userId, name, stream, serverNow, onStatus } = this.options
+    const { roomId, token, name, stream, serverNow, onStatus } = this.options
     const mimeType = recordingMimeType()
     if (!mimeType) throw new Error('This browser cannot record Opus audio.')
     const trackId = crypto.randomUUID()
@@ -45,7 +45,7 @@ export class MicRecorder {
       method: 'POST',
       token,
       headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ trackId, userId, name, mimeType }),
+      body: JSON.stringify({ trackId, name, mimeType }),
     }).catch((error: unknown) => {
       if (error instanceof ApiRequestError && error.code === 'unknown') {
         throw new Error(`The server refused the recording (${error.status}).`)

@@ -7,6 +7,7 @@ import {
   type RoomSession,
   type ServerInfo,
 } from '@loopboard/protocol'
+import { seatHeaders } from '../room/identity.ts'
 
 /** An API answer that was not 2xx, with the server's stable code and human message. */
 export class ApiRequestError extends Error {
@@ -39,7 +40,8 @@ export interface ApiRequestInit extends RequestInit {
  * {@link ApiRequestError} (with the server's code and message) for any other answer.
  */
 export async function apiFetch(path: string, { token, ...init }: ApiRequestInit = {}): Promise<Response> {
-  const headers = token ? { ...init.headers, Authorization: `Bearer ${token}` } : init.headers
+  // A capability token always travels with this tab's secret: the server derives the participant from both.
+  const headers = token ? { ...init.headers, ...seatHeaders(token) } : init.headers
   let response: Response
   try {
     response = await fetch(path, { ...init, headers })
@@ -82,7 +84,8 @@ export async function createRoom(title?: string, interviewerKey?: string): Promi
 
 export async function fetchSession(roomId: string, token: string): Promise<RoomSession> {
   const body = await request(`/api/rooms/${encodeURIComponent(roomId)}/session`, {
-    headers: { Authorization: `Bearer ${token}` },
+    // With the tab's secret, the answer names this tab's participant id.
+    headers: seatHeaders(token),
   })
   return RoomSessionSchema.parse(body)
 }

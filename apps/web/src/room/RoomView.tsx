@@ -7,7 +7,7 @@ import { createBoard, type Board } from '../canvas/createBoard.ts'
 import { connectRoom, type RoomConnection } from './connectRoom.ts'
 import { ConnectionBadge } from './ConnectionBadge.tsx'
 import { ConnectionBanner } from './ConnectionBanner.tsx'
-import { tabUserId, UNASSIGNED_COLOR } from './identity.ts'
+import { UNASSIGNED_COLOR } from './identity.ts'
 import { AudioControl } from '../audio/AudioControl.tsx'
 import { AudioSession } from '../audio/AudioSession.ts'
 import { PhaseTimer } from '../interview/PhaseTimer.tsx'
@@ -37,7 +37,9 @@ export function RoomView({
   const [board, setBoard] = useState<Board | null>(null)
   const [connection, setConnection] = useState<RoomConnection | null>(null)
   const [audio, setAudio] = useState<AudioSession | null>(null)
-  const [userId] = useState(tabUserId)
+  // The server issues this tab's participant id (from the tab's secret); a session read offline
+  // from an older cache may lack it, and then the id only labels this tab locally until it reconnects.
+  const userId = session.participantId ?? 'this-tab'
   const recording = useRecording({ connection, audio, session, token, name, userId })
   const [editor, setEditor] = useState<Editor | null>(null)
   const [showSidebar, setShowSidebar] = useState(true)

@@ -18,6 +18,7 @@ import { cacheInterviewView, cachedInterviewView } from '../interview/interviewC
 import { attachInterviewClient } from '../interview/interviewClient.ts'
 import { useInterviewStore } from '../interview/interviewStore.ts'
 import { describeConnectError } from './connectionMessage.ts'
+import { tabSecret } from './identity.ts'
 import { useRoomStore, type ConnectionState } from './roomStore.ts'
 
 /** How long to wait for the server's first sync before opening the board from local data. */
@@ -67,7 +68,7 @@ export function connectRoom({
   const doc = new Y.Doc()
   const local = new IndexeddbPersistence(`loopboard:${roomId}`, doc)
   const provider = new WebsocketProvider(wsBase(), roomId, doc, {
-    params: { token, [ROUTING_ROOM_PARAM]: roomId },
+    params: { token, tab: tabSecret(), [ROUTING_ROOM_PARAM]: roomId },
     // Every tab goes through the server, which checks its role; no tab-to-tab side channel.
     disableBc: true,
   })
@@ -108,7 +109,7 @@ export function connectRoom({
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     query: { [ROUTING_ROOM_PARAM]: roomId },
-    auth: { roomId, token, name, userId, protocolVersion: PROTOCOL_VERSION },
+    auth: { roomId, token, name, tab: tabSecret(), protocolVersion: PROTOCOL_VERSION },
   })
   let presenceEverConnected = false
   let presenceFailed = false

@@ -1,7 +1,7 @@
-import { MAX_NAME_LENGTH } from '@loopboard/protocol'
+import { MAX_NAME_LENGTH, TAB_SECRET_HEADER, TabSecretSchema } from '@loopboard/protocol'
 
 const NAME_KEY = 'loopboard:name'
-const USER_ID_KEY = 'loopboard:user-id'
+const TAB_SECRET_KEY = 'loopboard:tab-secret'
 
 /**
  * Our colour until the server assigns one (in its hello): a neutral grey, so nobody briefly
@@ -29,15 +29,31 @@ export function cleanName(raw: string): string {
   return raw.trim().replace(/\s+/g, ' ').slice(0, MAX_NAME_LENGTH)
 }
 
-/** A per-tab id: two tabs of one person are two cursors, and a reload keeps the id. */
-export function tabUserId(): string {
+/**
+ * This tab's secret: random, kept in sessionStorage (a reload or reconnect keeps it, another tab
+ * gets its own). The server derives the tab's participant id from it; it is sent only to the
+ * server (`X-Loopboard-Tab`, the handshake, `/yjs?tab=`) and never shown to anyone else.
+ */
+export function tabSecret(): string {
   try {
-    const existing = sessionStorage.getItem(USER_ID_KEY)
-    if (existing) return existing
-    const id = crypto.randomUUID()
-    sessionStorage.setItem(USER_ID_KEY, id)
-    return id
+    const existing = sessionStorage.getItem(TAB_SECRET_KEY)
+    if (existing && TabSecretSchema.safeParse(existing).success) return existing
+    const fresh = newSecret()
+    sessionStorage.setItem(TAB_SECRET_KEY, fresh)
+    return fresh
   } catch {
-    return crypto.randomUUID()
+    return (memorySecret ??= newSecret())
   }
+}
+
+let memorySecret: string | undefined
+
+function newSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(24))
+  return btoa(String.fromCharCode(...bytes)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '')
+}
+
+/** Headers that prove who is asking: the link's capability token and this tab's secret. */
+export function seatHeaders(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}`, [TAB_SECRET_HEADER]: tabSecret() }
 }
