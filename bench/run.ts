@@ -4,7 +4,7 @@ const only = new Set(
   (args.only ?? `latency,wire,memory,load,replay${args.smoke ? '' : ',browser,attacks'}`).split(',')
 )
  * harnesses (`cold`: only the browser's cold opens),
- * `--profile` to also run the Loopboard relay under `--cpu-prof` at `--profile-rooms=N` rooms
+ * `--rooms=100` to run the latency steps at those room counts only, `--profile` to also run the Loopboard relay under `--cpu-prof` at `--profile-rooms=N` rooms
  * (default 500) and summarize its hottest functions. Writes bench/results/<time>-<profile>.json
  * and bench/results/latest.json, and prints tables. See bench/results/README.md.
  */
@@ -28,6 +28,7 @@ const { values: args } = parseArgs({
   options: {
     full: { type: 'boolean', default: false },
     smoke: { type: 'boolean', default: false },
+    rooms: { type: 'string' },
     only: { type: 'string' },
     profile: { type: 'boolean', default: false },
     'profile-rooms': { type: 'string', default: '500' },
@@ -85,7 +86,8 @@ const elapsed = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)}
 
 async function latency(results: BenchResult[]) {
   const { rooms, ...timing } = profile.latency
-  for (const count of rooms) {
+  const counts = args.rooms ? args.rooms.split(',').map(Number) : rooms
+  for (const count of counts) {
     const step: BenchResult[] = []
     for (const relay of RELAYS) {
       const t0 = performance.now()

@@ -16,6 +16,7 @@ const EnvSchema = z.object({
   SNAPSHOT_EVERY_UPDATES: int(1).default(500),
   ROOM_IDLE_UNLOAD_MS: int(0).default(30_000),
   ROOM_SLEEP_AFTER_MS: int(0).default(60_000),
+  SQLITE_CHECKPOINT_MS: int(0).default(1_000),
   MAX_UPDATE_STRUCTS: int(1).default(20_000),
   MAX_NESTING_DEPTH: int(4).max(1_000).default(32),
   MAX_PENDING_STRUCTS_PER_SOCKET: int(0).default(1_000),
@@ -82,6 +83,8 @@ export interface Config {
   roomIdleUnloadMs: number
   /** A room whose board is untouched this long keeps its doc encoded (0: never). */
   roomSleepAfterMs: number
+  /** WAL checkpoint interval of the worker thread (0: SQLite checkpoints on the event loop). */
+  sqliteCheckpointMs: number
   /** Most structs in one Yjs update. */
   maxUpdateStructs: number
   /** Deepest nesting of shared types and JSON values in the board. */
@@ -143,6 +146,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     snapshotEveryUpdates: e.SNAPSHOT_EVERY_UPDATES,
     roomIdleUnloadMs: e.ROOM_IDLE_UNLOAD_MS,
     roomSleepAfterMs: e.ROOM_SLEEP_AFTER_MS,
+    sqliteCheckpointMs: e.SQLITE_CHECKPOINT_MS,
     maxUpdateStructs: e.MAX_UPDATE_STRUCTS,
     maxNestingDepth: e.MAX_NESTING_DEPTH,
     maxPendingStructsPerSocket: e.MAX_PENDING_STRUCTS_PER_SOCKET,

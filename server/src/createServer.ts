@@ -21,6 +21,7 @@ import { RoomService } from './rooms/RoomService.ts'
 import { openSqliteDatabase } from './storage/openSqliteDatabase.ts'
 import { SqliteInterviewStore } from './storage/SqliteInterviewStore.ts'
 import { DATABASE_FILE, SqliteStorage } from './storage/SqliteStorage.ts'
+import { WalCheckpointer } from './storage/WalCheckpointer.ts'
 import type { Storage } from './storage/Storage.ts'
 import { SyncRelay } from './sync/SyncRelay.ts'
 
@@ -59,7 +60,12 @@ export async function startServer(
 ): Promise<LoopboardServer> {
   const metrics = new Metrics(config.nodeId)
   let draining = false
-  const database = openSqliteDatabase(join(config.dataDir, DATABASE_FILE))
+  const databaseFile = join(config.dataDir, DATABASE_FILE)
+  const database = openSqliteDatabase(databaseFile)
+  const checkpointer =
+    config.sqliteCheckpointMs > 0
+      ? new WalCheckpointer(database, databaseFile, config.sqliteCheckpointMs, logger)
+      : null
   const storage = new SqliteStorage(database)
   const rooms = new RoomService(storage)
   const lifecycle = new RoomLifecycle({ rooms, storage, logger, retentionDays: config.retentionDays })
@@ -153,6 +159,7 @@ export async function startServer(
       await presence.close()
       clearTimeout(cut)
       httpServer.closeAllConnections()
+      await checkpointer?.stop()
       storage.close()
     })())
 
