@@ -116,6 +116,7 @@ export {
   CreateTrackSchema,
   MAX_AUDIO_CHUNK_BYTES,
   MAX_CHUNKS_PER_TRACK,
+  MAX_CONSENTS_PER_ROOM,
   RecordingEvent,
   type ChunkResponse,
   type CreateTrack,

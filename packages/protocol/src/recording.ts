@@ -7,6 +7,12 @@ export const MAX_AUDIO_CHUNK_BYTES = 2 * 1024 * 1024
 export const AUDIO_CHUNK_MS = 4_000
 /** Most chunks one track may have (~5.5 hours at 4 s). */
 export const MAX_CHUNKS_PER_TRACK = 5_000
+/**
+ * Participants whose recording consent a room remembers. Every new tab is a new participant; past
+ * this, the oldest answer of someone not in the room is forgotten (they are asked again), so
+ * reconnecting again and again cannot grow the state every socket is sent on each change.
+ */
+export const MAX_CONSENTS_PER_ROOM = 128
 
 /** Room-wide recording state, sent to everyone in the room. */
 export interface RecordingState {

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import {
+  MAX_CONSENTS_PER_ROOM,
   TimelineEventType,
   type AudioTrackInfo,
   type CreateTrack,
@@ -138,8 +139,23 @@ export class RecordingService {
   }
 
   /** `userId` agrees (or not) to have their own audio recorded in this room. */
-  setConsent(roomId: string, userId: string, consent: boolean): void {
-    if (this.store.consent(roomId, userId) === consent) return
+  /**
+   * Record `userId`'s answer. A room remembers at most {@link MAX_CONSENTS_PER_ROOM} answers: a
+   * new one past that forgets the oldest of someone not `present`, or is refused if all are.
+   */
+  setConsent(roomId: string, userId: string, consent: boolean, present: ReadonlySet<string> = new Set()): void {
+    const previous = this.store.consent(roomId, userId)
+    if (previous === consent) return
+    if (previous === null) {
+      const answers = this.store.consents(roomId)
+      if (answers.length >= MAX_CONSENTS_PER_ROOM) {
+        const absent = answers.find((a) => !present.has(a.userId) && a.userId !== userId)
+        if (!absent) {
+          throw new DomainError(Refusal.Conflict, 'Too many participants have answered in this room; try again later.')
+        }
+        this.store.deleteConsent(roomId, absent.userId)
+      }
+    }
     const now = this.now()
     this.store.setConsent(roomId, userId, consent, now)
     this.events.appendEvent(roomId, { ts: now, type: TimelineEventType.RecordingConsent, data: { userId, consent } })

@@ -32,7 +32,12 @@ export function attachRecording(hub: PresenceHub, service: RecordingService, log
     command(RecordingEvent.Start, EmptySchema, Action.ControlRecording, () => service.start(roomId, who()))
     command(RecordingEvent.Stop, EmptySchema, Action.ControlRecording, () => service.stop(roomId, who()))
     command(RecordingEvent.Consent, ConsentSchema, Action.ConsentToRecording, ({ consent }) =>
-      service.setConsent(roomId, socket.data.participant.userId, consent)
+      service.setConsent(
+        roomId,
+        socket.data.participant.userId,
+        consent,
+        new Set(hub.socketsIn(roomId).map((s) => s.data.participant.userId))
+      )
     )
 
     socket.emit(RecordingEvent.State, service.state(roomId))
