@@ -39,6 +39,14 @@ import {
   type InterviewState,
 } from './interviewState.ts'
 
+/**
+ * Events {@link InterviewService.record} keeps per room: joins, leaves, audio joins and mutes,
+ * which any participant causes by reconnecting or toggling. Far more than a session produces; past
+ * it they are dropped (the interview's own events still go on), so a participant cannot grow the
+ * timeline, and each review that reads it, without end.
+ */
+export const MAX_RECORDED_EVENTS_PER_ROOM = 5_000
+
 /** What changed, so the socket layer knows whom to tell. */
 export type InterviewChange =
   | { kind: 'state' }
@@ -47,6 +55,16 @@ export type InterviewChange =
   | { kind: 'feedback'; seat: Role }
   | { kind: 'drafts'; seat: Role }
   | { kind: 'roles-swapped' }
+
+/** The event types {@link InterviewService.record} writes. */
+const RECORDED_TYPES: ReadonlySet<string> = new Set([
+  TimelineEventType.Joined,
+  TimelineEventType.Left,
+  TimelineEventType.AudioJoined,
+  TimelineEventType.AudioLeft,
+  TimelineEventType.Muted,
+  TimelineEventType.Unmuted,
+])
 
 /** A timeline event before it is stamped with the time. */
 type NewEvent = { [K in TimelineEventType]: { type: K; data: TimelineEventData<K> } }[TimelineEventType]
@@ -74,6 +92,8 @@ export class InterviewService {
   private states = new Map<string, InterviewState>()
   /** The rooms' own prompts, read once per room: every view sent to an interviewer lists them. */
   private customPromptCache = new Map<string, Prompt[]>()
+  /** Events written by {@link record} per room (counted from storage on first use). */
+  private recordedCounts = new Map<string, number>()
 
   constructor(options: InterviewServiceOptions) {
     this.store = options.store
@@ -117,6 +137,7 @@ export class InterviewService {
   forget(roomId: string): void {
     this.states.delete(roomId)
     this.customPromptCache.delete(roomId)
+    this.recordedCounts.delete(roomId)
   }
 
   /** A prompt from the bank or this room's own prompts. */
@@ -305,7 +326,19 @@ export class InterviewService {
 
   /** Record something that happened in the room (joins, leaves…) on its timeline. */
   record<K extends TimelineEventType>(roomId: string, type: K, data: TimelineEventData<K>): void {
+    const count = this.recordedCounts.get(roomId) ?? this.countRecorded(roomId)
+    this.recordedCounts.set(roomId, count + 1)
+    if (count >= MAX_RECORDED_EVENTS_PER_ROOM) {
+      if (count === MAX_RECORDED_EVENTS_PER_ROOM) {
+        this.logger?.error('room timeline full; joins, leaves and mutes are no longer recorded', { room: roomId })
+      }
+      return
+    }
     this.store.appendEvent(roomId, { ts: this.now(), type, data } as TimelineEvent)
+  }
+
+  private countRecorded(roomId: string): number {
+    return this.store.events(roomId).filter((e) => RECORDED_TYPES.has(e.type)).length
   }
 
   /** Feedback written by `authorSeat` in `round` (default: the current round). */
