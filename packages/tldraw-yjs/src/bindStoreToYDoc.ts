@@ -1,6 +1,15 @@
 import type { TLRecord, TLStore } from '@tldraw/tlschema'
 import * as Y from 'yjs'
 import { onlyTextEdits, recordToYMap, writeChangedFields } from './recordFields.ts'
+import {
+  META_MAP,
+  migrateIn,
+  readStoredSchema,
+  relateSchema,
+  SCHEMA_KEY,
+  writeSchema,
+  type SchemaRelation,
+} from './roomSchema.ts'
 
 /** Name of the top-level Y.Map that holds the board's records. */
 export const DEFAULT_RECORDS_MAP = 'tldraw'
@@ -34,6 +43,17 @@ export interface BindStoreOptions {
   coalesceTextMs?: number
   /** Timer used for coalescing (a virtual clock in benchmarks). */
   schedule?: Schedule
+  /**
+   * Whether this client may write the board (default true). A writer stores its tldraw schema
+   * with the board and, on a board saved under an older schema, writes the migrated records
+   * back; a read-only client migrates in memory only.
+   */
+  writable?: boolean
+  /**
+   * The board was saved by a newer tldraw than this client's: nothing is read or written (no
+   * record is dropped or downgraded); the app should ask for a reload.
+   */
+  onNewerSchema?: (reason: string) => void
 }
 
 /** Transaction origin of the binding's own writes, so its observer can skip them. */
@@ -59,9 +79,16 @@ const typeOf = (record: TLRecord) => ('type' in record ? record.type : undefined
  * @returns a function that removes both listeners.
  */
 export function bindStoreToYDoc(options: BindStoreOptions): () => void {
-  const { store, doc, onInvalidRecord = () => {} } = options
+  const { store, doc, onInvalidRecord = () => {}, writable = true, onNewerSchema = () => {} } = options
   const { coalesceTextMs = TEXT_COALESCE_MS, schedule = defaultSchedule } = options
   const records: YRecords = doc.getMap(options.mapName ?? DEFAULT_RECORDS_MAP)
+  const meta = doc.getMap<string>(META_MAP)
+
+  let relation: SchemaRelation = relateSchema(store, readStoredSchema(doc))
+  if (relation.kind === 'newer') {
+    onNewerSchema(relation.reason)
+    return () => {}
+  }
 
   // Records whose latest text-only edits are not yet in the doc, each with the record as it was
   // before them (so only what changed since is written), and the timer that writes them.
@@ -82,11 +109,12 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
   }
 
   const readValid = (id: string, ymap: Y.Map<unknown>): TLRecord | null => {
-    const record = ymap.toJSON() as TLRecord
-    const type = store.schema.types[record.typeName as TLRecord['typeName']]
+    const stored = ymap.toJSON() as TLRecord
+    const type = store.schema.types[stored.typeName as TLRecord['typeName']]
     try {
-      if (!type) throw new Error(`unknown record type "${String(record.typeName)}"`)
-      if (record.id !== id) throw new Error(`record id "${String(record.id)}" stored under "${id}"`)
+      if (!type) throw new Error(`unknown record type "${String(stored.typeName)}"`)
+      if (stored.id !== id) throw new Error(`record id "${String(stored.id)}" stored under "${id}"`)
+      const record = migrateIn(store, stored, relation)
       return type.validate(record) as TLRecord
     } catch (error) {
       onInvalidRecord(id, error)
@@ -113,11 +141,20 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
       if (stale.length) store.remove(stale)
       if (incoming.length) store.put(incoming)
     })
+    if (writable && relation.kind === 'older') {
+      // Write the board forward once, records and schema together, so every client reads it as current.
+      doc.transact(() => {
+        for (const record of incoming) records.set(record.id, recordToYMap(record))
+        writeSchema(doc, store)
+      }, LOCAL_ORIGIN)
+      relation = { kind: 'same' }
+    }
   } else {
     const seed = store.allRecords().filter(isDocumentRecord)
     if (seed.length) {
       doc.transact(() => {
         for (const record of seed) records.set(record.id, recordToYMap(record))
+        writeSchema(doc, store)
       }, LOCAL_ORIGIN)
     }
   }
@@ -125,6 +162,8 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
   const stopListening = store.listen(
     ({ changes }) => {
       doc.transact(() => {
+        // The schema goes with the first write (not on open, so merely reading a board writes nothing).
+        if (!meta.has(SCHEMA_KEY)) writeSchema(doc, store)
         for (const record of Object.values(changes.added)) {
           records.set(record.id, recordToYMap(record))
         }
@@ -156,6 +195,8 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
 
   const onDeepChange = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, txn: Y.Transaction) => {
     if (txn.origin === LOCAL_ORIGIN) return
+    // The schema may have changed in the same transaction: records must be read with the new one.
+    if (txn.changed.has(meta as Y.AbstractType<Y.YMapEvent<string>> as never) && !refreshRelation()) return
     // Local text not yet written goes in first (a new transaction, run now), so what the store
     // gets back from the doc below still holds it.
     if (pendingText.size) flushText()
@@ -189,9 +230,33 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
   }
   records.observeDeep(onDeepChange)
 
-  return () => {
+  // A newer client may write the board forward while we are open: stop before reading records
+  // we would misread, and say so.
+  /** Re-read the stored schema; false (after unbinding and saying so) if it is now newer than ours. */
+  function refreshRelation(): boolean {
+    if (!bound) return false
+    const next = relateSchema(store, readStoredSchema(doc))
+    if (next.kind !== 'newer') {
+      relation = next
+      return true
+    }
+    unbind()
+    onNewerSchema(next.reason)
+    return false
+  }
+  const onMeta = (_event: Y.YMapEvent<string>, txn: Y.Transaction) => {
+    if (txn.origin !== LOCAL_ORIGIN) refreshRelation()
+  }
+  meta.observe(onMeta)
+
+  let bound = true
+  const unbind = () => {
+    if (!bound) return
+    bound = false
     flushText()
     stopListening()
     records.unobserveDeep(onDeepChange)
+    meta.unobserve(onMeta)
   }
+  return unbind
 }

@@ -33,6 +33,8 @@ export interface CreateBoardOptions {
   userId: string
   name: string
   color: string
+  /** The board was saved by a newer Loopboard (tldraw schema): it is left untouched, read-only. */
+  onNewerSchema?: () => void
 }
 
 /**
@@ -48,7 +50,7 @@ export function cursorLabel(name: string, role: unknown): string {
  * exists before the editor mounts: the editor then sees the stored board at once and does
  * not create a second default page.
  */
-export function createBoard({ doc, awareness, role, userId, name, color }: CreateBoardOptions): Board {
+export function createBoard({ doc, awareness, role, userId, name, color, onNewerSchema }: CreateBoardOptions): Board {
   const status = atom<'online' | 'offline'>('connection status', 'offline')
   const mode = atom<'readonly' | 'readwrite'>('mode', canEditBoard(role) ? 'readwrite' : 'readonly')
   const store = createTLStore({
@@ -68,7 +70,17 @@ export function createBoard({ doc, awareness, role, userId, name, color }: Creat
 
   const warn = (what: string) => (id: unknown, error: unknown) =>
     console.warn(`[board] skipped ${what} ${String(id)}: ${(error as Error)?.message ?? String(error)}`)
-  const unbindStore = bindStoreToYDoc({ store, doc, onInvalidRecord: warn('record') })
+  const unbindStore = bindStoreToYDoc({
+    store,
+    doc,
+    onInvalidRecord: warn('record'),
+    writable: canEditBoard(role),
+    onNewerSchema: () => {
+      // Nothing of the board is read or written by this client; make that visible in the editor too.
+      mode.set('readonly')
+      onNewerSchema?.()
+    },
+  })
   const unbindPresence = bindPresence({
     store,
     awareness,

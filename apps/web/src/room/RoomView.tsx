@@ -18,6 +18,9 @@ import { useRecording } from '../audioRecording/useRecording.ts'
 import { Sidebar } from './Sidebar.tsx'
 import { overallConnection, useRoomStore } from './roomStore.ts'
 
+/** Shown when the board's stored tldraw schema is newer than this client's. */
+const NEWER_BOARD_MESSAGE = 'This room was saved by a newer Loopboard — reload to open it.'
+
 /** The review page of a room, opened with the interviewer's own token. */
 function reviewLink(roomId: string, token: string): string {
   return `/r/${encodeURIComponent(roomId)}/review#token=${encodeURIComponent(token)}`
@@ -50,6 +53,7 @@ export function RoomView({
   const boardState = useRoomStore((s) => s.board)
   const presenceState = useRoomStore((s) => s.presence)
   const presenceError = useRoomStore((s) => s.presenceError)
+  const boardError = useRoomStore((s) => s.boardError)
   const notices = useRoomStore((s) => s.notices)
   const myColor = useRoomStore((s) => s.you?.color)
 
@@ -90,6 +94,7 @@ export function RoomView({
         userId,
         name,
         color,
+        onNewerSchema: () => useRoomStore.getState().set({ boardError: NEWER_BOARD_MESSAGE }),
       })
       setBoard(created)
     })
@@ -152,6 +157,14 @@ export function RoomView({
         />
       </header>
       <ConnectionBanner state={connectionState} />
+      {boardError ? (
+        <div className="banner banner-error" role="alert" data-testid="board-error">
+          {boardError}{' '}
+          <button type="button" onClick={() => location.reload()}>
+            Reload
+          </button>
+        </div>
+      ) : null}
       {presenceError ? (
         <div className="banner banner-error" role="alert" data-testid="presence-error">
           {presenceError}

@@ -20,6 +20,8 @@ export interface RoomState {
   presence: ConnectionState
   /** Last presence-channel problem worth showing (e.g. a refused handshake). */
   presenceError: string | null
+  /** Why the board cannot be shown or edited here (e.g. it was saved by a newer Loopboard). */
+  boardError: string | null
   /** Audio state of everyone in the room, by user id (from awareness). */
   peerAudio: Record<string, PeerAudio>
   /** Short-lived announcements (joins and leaves), newest last. */
@@ -48,6 +50,7 @@ const initial = {
   board: 'connecting' as ConnectionState,
   presence: 'connecting' as ConnectionState,
   presenceError: null,
+  boardError: null as string | null,
   notices: [] as Notice[],
   peerAudio: {} as Record<string, PeerAudio>,
 }
