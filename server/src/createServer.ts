@@ -119,11 +119,19 @@ export async function startServer(
   })
   // A deleted room's live connections go first (/yjs closes with 4404, socket.io disconnects),
   // then its rows, then what is kept for it in memory and on disk.
-  lifecycle.register({ name: 'relay', closeConnections: (roomId) => relay.dropRoom(roomId) })
+  lifecycle.register({
+    name: 'relay',
+    closeConnections: (roomId) => relay.dropRoom(roomId),
+    linkReplaced: (roomId) => relay.reauthenticateRoom(roomId),
+  })
   lifecycle.register({
     name: 'presence',
     closeConnections: (roomId) => {
       for (const socket of presence.socketsIn(roomId)) socket.disconnect(true)
+    },
+    // socket.io sockets know their seat: only the replaced link's are closed.
+    linkReplaced: (roomId, seat) => {
+      for (const socket of presence.socketsIn(roomId)) if (socket.data.seat === seat) socket.disconnect(true)
     },
     isLive: (roomId) => presence.socketsIn(roomId).length > 0,
   })

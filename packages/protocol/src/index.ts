@@ -8,6 +8,8 @@ export {
   ApiErrorSchema,
   CreateRoomBodySchema,
   CreateRoomResponseSchema,
+  ReplacedLinkResponseSchema,
+  type ReplacedLinkResponse,
   RoomCreation,
   RoomSessionSchema,
   ServerInfoSchema,

@@ -22,6 +22,10 @@ export const CreateRoomResponseSchema = z.object({
 })
 export type CreateRoomResponse = z.infer<typeof CreateRoomResponseSchema>
 
+/** `200` answer of `POST /api/rooms/<roomId>/links/<seat>/replace`: the seat's new link (shown once). */
+export const ReplacedLinkResponseSchema = z.object({ seat: RoleSchema, token: z.string(), link: z.url() })
+export type ReplacedLinkResponse = z.infer<typeof ReplacedLinkResponseSchema>
+
 /** `GET /api/rooms/<roomId>/session` with a capability token: who the bearer is in this room. */
 export const RoomSessionSchema = z.object({
   roomId: z.string(),

@@ -4,7 +4,10 @@ import {
   CreateRoomBodySchema,
   PROTOCOL_VERSION,
   ROLES,
+  Role,
+  RoleSchema,
   type CreateRoomResponse,
+  type ReplacedLinkResponse,
   type RoomSession,
 } from '@loopboard/protocol'
 import { Hono, type Context } from 'hono'
@@ -27,7 +30,7 @@ export function roomLink(base: string, roomId: string, token: string): string {
 
 export interface RoomRoutesOptions {
   /** Creates rooms (the one owner of their life). */
-  lifecycle: Pick<RoomLifecycle, 'create'>
+  lifecycle: Pick<RoomLifecycle, 'create' | 'replaceLink'>
   keys: InterviewerKeys
   guard: SeatGuard
   config: Pick<Config, 'publicUrl' | 'roomCreation'>
@@ -93,6 +96,21 @@ export function roomRoutes({ lifecycle, keys, guard, config, onFailedAuth, befor
       )
     }
   )
+
+  // Links are stored only as hashes, so a lost one is recovered by replacing it: the room's
+  // creator (the interviewer's link, whatever role a swap gave it) gets a new link for a seat,
+  // the old one stops working and whatever it has open is closed.
+  app.post('/:roomId/links/:seat/replace', guard(Action.JoinRoom), (c) => {
+    const auth = c.get('auth')
+    if (auth.seat !== Role.Interviewer) {
+      return apiError(c, 403, ApiErrorCode.Forbidden, 'Only the interviewer who created the room can replace its links.')
+    }
+    const seat = RoleSchema.safeParse(c.req.param('seat'))
+    if (!seat.success) return apiError(c, 400, ApiErrorCode.BadRequest, 'The seat is interviewer, candidate or observer.')
+    const token = lifecycle.replaceLink(auth.room.id, seat.data)
+    const base = config.publicUrl ?? new URL(c.req.url).origin
+    return c.json<ReplacedLinkResponse>({ seat: seat.data, token, link: roomLink(base, auth.room.id, token) })
+  })
 
   app.get('/:roomId/session', guard(Action.JoinRoom), (c) => {
     const auth = c.get('auth')

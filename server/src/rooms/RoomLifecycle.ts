@@ -1,3 +1,4 @@
+import type { Role } from '@loopboard/protocol'
 import type { Logger } from '../logger.ts'
 import type { Storage } from '../storage/Storage.ts'
 import type { CreateOptions, CreatedRoom, RoomService } from './RoomService.ts'
@@ -16,6 +17,8 @@ export interface RoomHooks {
   name: string
   /** A room is being deleted: close its live connections (runs before its rows go). */
   closeConnections?(roomId: string): void
+  /** A seat's link was replaced: close what the old token opened. */
+  linkReplaced?(roomId: string, seat: Role): void
   /** The room's rows are gone: let go of memory and files kept for it. */
   release?(roomId: string): void | Promise<void>
   /** Someone is connected to the room now (retention leaves live rooms alone). */
@@ -66,6 +69,23 @@ export class RoomLifecycle {
   /** Create a room and its three capability tokens. */
   create(title: string | undefined, options: CreateOptions = {}): CreatedRoom {
     return this.rooms.create(title, { now: this.now(), ...options })
+  }
+
+  /**
+   * Replace a seat's link (new token; the old one opens nothing any more) and close what the old
+   * token has open. Returns the new token, shown once.
+   */
+  replaceLink(roomId: string, seat: Role): string {
+    const token = this.rooms.replaceToken(roomId, seat)
+    for (const hooks of this.hooks) {
+      try {
+        hooks.linkReplaced?.(roomId, seat)
+      } catch (error) {
+        this.logger.error('closing a replaced link’s connections failed', { room: roomId, part: hooks.name, error })
+      }
+    }
+    this.logger.info('link replaced', { room: roomId, seat })
+    return token
   }
 
   /**

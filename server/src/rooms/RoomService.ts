@@ -46,6 +46,17 @@ export class RoomService {
     return { room, tokens }
   }
 
+  /**
+   * Replace a seat's link: a new token, whose hash replaces the old one, so the old link stops
+   * working everywhere at once. Only hashes are stored, so a link cannot be shown again from the
+   * server: replacing is how a lost link is recovered. Returns the new token (shown once).
+   */
+  replaceToken(roomId: string, seat: Role): string {
+    const token = newToken()
+    this.storage.replaceTokenHash(roomId, seat, hashToken(token))
+    return token
+  }
+
   get(roomId: string): RoomRow | null {
     return this.storage.getRoom(roomId)
   }

@@ -18,6 +18,7 @@ export class SqliteStorage implements Storage {
     | 'getRoom'
     | 'findSeat'
     | 'findByTokenHash'
+    | 'replaceTokenHash'
     | 'appendUpdate'
     | 'latestSnapshot'
     | 'updatesAfter'
@@ -42,6 +43,7 @@ export class SqliteStorage implements Storage {
       ),
       findByTokenHash: p('SELECT room_id AS roomId, seat FROM room_tokens WHERE token_hash = ?'),
       findSeat: p('SELECT seat FROM room_tokens WHERE room_id = ? AND token_hash = ?'),
+      replaceTokenHash: p('UPDATE room_tokens SET token_hash = ? WHERE room_id = ? AND seat = ?'),
       appendUpdate: p('INSERT INTO room_updates (room_id, seq, ts, author, bytes) VALUES (?, ?, ?, ?, ?)'),
       latestSnapshot: p(
         'SELECT upto_seq AS uptoSeq, state FROM room_snapshots WHERE room_id = ? ORDER BY upto_seq DESC LIMIT 1'
@@ -83,6 +85,10 @@ export class SqliteStorage implements Storage {
   getRoom(roomId: string): RoomRow | null {
     const row = this.stmt.getRoom.get(roomId) as (Omit<RoomRow, 'rolesSwapped'> & { rolesSwapped: number }) | undefined
     return row ? { ...row, rolesSwapped: row.rolesSwapped === 1 } : null
+  }
+
+  replaceTokenHash(roomId: string, seat: Role, tokenHash: string): void {
+    this.stmt.replaceTokenHash.run(tokenHash, roomId, seat)
   }
 
   findByTokenHash(tokenHash: string): { roomId: string; seat: Role } | null {

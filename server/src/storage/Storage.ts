@@ -40,6 +40,8 @@ export interface Storage {
   getRoom(roomId: string): RoomRow | null
   /** The seat (the role the link was made for) whose token hashes to `tokenHash`, if any. */
   findSeat(roomId: string, tokenHash: string): Role | null
+  /** A seat's new link: its token hash replaced, so the old token opens nothing any more. */
+  replaceTokenHash(roomId: string, seat: Role, tokenHash: string): void
   /** The room and seat of a token hash, whatever the room (token hashes are unique). */
   findByTokenHash(tokenHash: string): { roomId: string; seat: Role } | null
   /** Peer mocks: the interviewer and candidate links trade roles (or trade back). */

@@ -365,6 +365,15 @@ export class SyncRelay {
   }
 
   /** The room was deleted: close its sockets with 4404 and forget it, without a snapshot. */
+  /**
+   * A link of the room was replaced: every /yjs socket of the room closes with 1001 and
+   * reconnects, authenticating afresh — the replaced token is refused at the upgrade, the
+   * others are back within a moment. (Sockets do not record which link opened them.)
+   */
+  reauthenticateRoom(roomId: string): void {
+    this.rooms.get(roomId)?.closeConnections(CloseCode.GoingAway, 'a link of this room was replaced')
+  }
+
   dropRoom(roomId: string): void {
     // Commit what is queued first, so the room's rows are all there to be deleted with it.
     this.batcher.flush()

@@ -316,6 +316,14 @@ export class SyncRoom {
     this.snapshotSeq = this.lastSeq
   }
 
+  /** Close every socket without freeing the doc; they reconnect on their own and authenticate afresh. */
+  closeConnections(code: number, reason: string): void {
+    for (const conn of [...this.connections]) {
+      this.leave(conn)
+      conn.close(code, reason)
+    }
+  }
+
   /** Close every socket (they reconnect on their own) and free the doc. */
   destroy(code: number, reason: string): void {
     for (const conn of [...this.connections]) {

@@ -39,6 +39,7 @@ export function Landing() {
         title: created.title,
         link: created.links.interviewer,
         createdAt: Date.now(),
+        invites: { candidate: created.links.candidate, observer: created.links.observer },
       })
       setRoom(created)
     } catch (e) {

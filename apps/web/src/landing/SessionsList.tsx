@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react'
 import { formatClock } from '@loopboard/protocol'
 import { apiFetch, ApiRequestError } from '../lib/api.ts'
 import { forgetSession, storedSessions, tokenOf, type StoredSession } from './sessions.ts'
+import { InvitePanel } from '../room/InvitePanel.tsx'
 
 type Row = StoredSession & { summary: SessionSummary | null; status: 'loading' | 'ok' | 'gone' | 'offline' }
 
@@ -36,6 +37,8 @@ export function SessionsList() {
       cancelled = true
     }
   }, [])
+
+  const [inviting, setInviting] = useState<string | null>(null)
 
   const remove = async (row: Row) => {
     if (!window.confirm(`Delete “${row.title}”? Its board history and audio are removed for good.`)) return
@@ -75,10 +78,21 @@ export function SessionsList() {
               <p className="actions">
                 <a href={row.link}>Open</a>
                 <a href={review}>Review</a>
+                <button
+                  type="button"
+                  className="small"
+                  aria-expanded={inviting === row.roomId}
+                  onClick={() => setInviting((id) => (id === row.roomId ? null : row.roomId))}
+                >
+                  Invite
+                </button>
                 <button type="button" className="small" onClick={() => void remove(row)}>
                   Delete
                 </button>
               </p>
+              {inviting === row.roomId && tokenOf(row.link) ? (
+                <InvitePanel roomId={row.roomId} token={tokenOf(row.link)!} />
+              ) : null}
             </li>
           )
         })}

@@ -9,6 +9,8 @@ const StoredSessionSchema = z.object({
   /** The interviewer link (holds the capability token). */
   link: z.string(),
   createdAt: z.number(),
+  /** The candidate's and observer's links, kept in this browser only (the server keeps hashes). */
+  invites: z.object({ candidate: z.string().optional(), observer: z.string().optional() }).optional(),
 })
 export type StoredSession = z.infer<typeof StoredSessionSchema>
 
@@ -31,6 +33,16 @@ function save(sessions: StoredSession[]) {
 
 export function rememberSession(session: StoredSession): void {
   save([session, ...storedSessions().filter((s) => s.roomId !== session.roomId)])
+}
+
+/** The invite links this browser keeps for a room, by seat. */
+export function storedInvites(roomId: string): { candidate?: string; observer?: string } {
+  return storedSessions().find((s) => s.roomId === roomId)?.invites ?? {}
+}
+
+/** Remember a (new) invite link, if this browser keeps the room. */
+export function rememberInvite(roomId: string, seat: 'candidate' | 'observer', link: string): void {
+  save(storedSessions().map((s) => (s.roomId === roomId ? { ...s, invites: { ...s.invites, [seat]: link } } : s)))
 }
 
 export function forgetSession(roomId: string): void {

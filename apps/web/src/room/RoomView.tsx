@@ -15,6 +15,7 @@ import { SessionClock } from '../interview/SessionClock.tsx'
 import { IconButton, IconLink } from '../lib/IconButton.tsx'
 import { RecordingBar } from '../audioRecording/RecordingBar.tsx'
 import { useRecording } from '../audioRecording/useRecording.ts'
+import { InviteButton } from './InviteButton.tsx'
 import { Sidebar } from './Sidebar.tsx'
 import { overallConnection, useRoomStore } from './roomStore.ts'
 
@@ -128,6 +129,7 @@ export function RoomView({
             Read-only
           </span>
         ) : null}
+        {session.role === 'interviewer' ? <InviteButton roomId={session.roomId} token={token} /> : null}
         <span className="spacer" />
         <RecordingBar commands={recording} role={session.role} roomId={session.roomId} userId={userId} />
         <PhaseTimer />

@@ -112,6 +112,14 @@ export class PostgresStorage implements AsyncStorage {
     return rows[0] ?? null
   }
 
+  async replaceTokenHash(roomId: string, seat: Role, tokenHash: string): Promise<void> {
+    await this.pool.query('UPDATE room_tokens SET token_hash = $1 WHERE room_id = $2 AND seat = $3', [
+      tokenHash,
+      roomId,
+      seat,
+    ])
+  }
+
   async findSeat(roomId: string, tokenHash: string): Promise<Role | null> {
     const { rows } = await this.pool.query<{ seat: Role }>(
       'SELECT seat FROM room_tokens WHERE room_id = $1 AND token_hash = $2',
