@@ -36,6 +36,7 @@ const EnvSchema = z.object({
   LIVEKIT_API_SECRET: z.string().min(1).optional(),
   AUDIO_TOKEN_TTL_SECONDS: int(60).max(MAX_AUDIO_TOKEN_TTL_S).default(600),
   RETENTION_DAYS: int(0).default(0),
+  MAX_AUDIO_BYTES_PER_ROOM: int(1024 * 1024).default(1024 * 1024 * 1024),
   ROOM_CREATION: z.enum(['open', 'restricted']).default('open'),
   ICE_SERVERS: z
     .string()
@@ -112,6 +113,8 @@ export interface Config {
   iceServers: IceServer[]
   /** Delete rooms (and their recordings) idle for longer than this many days; 0 keeps them forever. */
   retentionDays: number
+  /** Recorded audio one room may hold, all tracks together (bytes); a chunk past it is refused. */
+  maxAudioBytesPerRoom: number
   /** `open`: anyone may create a room. `restricted`: only with an interviewer key (`npm run keys`). */
   roomCreation: 'open' | 'restricted'
 }
@@ -165,6 +168,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     audioTokenTtlSeconds: e.AUDIO_TOKEN_TTL_SECONDS,
     iceServers: e.ICE_SERVERS ?? [],
     retentionDays: e.RETENTION_DAYS,
+    maxAudioBytesPerRoom: e.MAX_AUDIO_BYTES_PER_ROOM,
     roomCreation: e.ROOM_CREATION,
   }
 }

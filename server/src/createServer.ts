@@ -77,6 +77,7 @@ export async function startServer(
     files: new AudioFiles(join(config.dataDir, RECORDINGS_DIR)),
     events: interviewStore,
     interview,
+    maxBytesPerRoom: config.maxAudioBytesPerRoom,
   })
   const keys = new InterviewerKeys(database)
   const app = createApp({

@@ -33,6 +33,8 @@ export interface RecordingServiceOptions {
   /** Where timeline events go (the interview's event log), and the feedback for the archive. */
   events: Pick<InterviewStore, 'appendEvent' | 'eventSpan' | 'allFeedback'>
   interview: InterviewService
+  /** Recorded audio one room may hold, all tracks together (bytes). */
+  maxBytesPerRoom?: number
   now?: () => number
 }
 
@@ -80,6 +82,7 @@ export class RecordingService {
   private events: RecordingServiceOptions['events']
   private interview: InterviewService
   private now: () => number
+  private maxBytesPerRoom: number
   private onChange: (roomId: string) => void = () => {}
   /** Uploads of the same chunk run one after the other. */
   private locks = new Map<string, Promise<unknown>>()
@@ -91,6 +94,7 @@ export class RecordingService {
     this.events = options.events
     this.interview = options.interview
     this.now = options.now ?? Date.now
+    this.maxBytesPerRoom = options.maxBytesPerRoom ?? Infinity
   }
 
   /** Called with the room id whenever its {@link RecordingState} changes. */
@@ -246,6 +250,12 @@ export class RecordingService {
       }
       if (this.store.consent(roomId, track.userId) !== true) {
         throw new DomainError(Refusal.Conflict, 'You have withdrawn your agreement to be recorded.')
+      }
+      if (this.store.roomAudioBytes(roomId) + chunk.bytes > this.maxBytesPerRoom) {
+        throw new DomainError(
+          Refusal.Conflict,
+          `This room holds at most ${this.maxBytesPerRoom} bytes of recorded audio.`
+        )
       }
       await this.files.write(roomId, trackId, meta.seq, bytes)
       try {

@@ -62,6 +62,7 @@ export class RecordingStore {
       setConsent: p(
         'INSERT INTO recording_consent (room_id, user_id, consent, updated_at) VALUES (?, ?, ?, ?) ON CONFLICT (room_id, user_id) DO UPDATE SET consent = excluded.consent, updated_at = excluded.updated_at'
       ),
+      roomAudioBytes: p('SELECT COALESCE(SUM(bytes), 0) AS bytes FROM audio_chunks WHERE room_id = ?'),
       deleteConsent: p('DELETE FROM recording_consent WHERE room_id = ? AND user_id = ?'),
       track: p(
         'SELECT room_id AS roomId, id, recording_id AS recordingId, user_id AS userId, name, role, seat, mime_type AS mimeType, started_at AS startedAt FROM audio_tracks WHERE room_id = ? AND id = ?'
@@ -123,6 +124,11 @@ export class RecordingStore {
 
   setConsent(roomId: string, userId: string, consent: boolean, now: number): void {
     this.s.setConsent!.run(roomId, userId, consent ? 1 : 0, now)
+  }
+
+  /** Bytes of audio stored for the room, all tracks together. */
+  roomAudioBytes(roomId: string): number {
+    return Number((this.s.roomAudioBytes!.get(roomId) as { bytes: number | bigint }).bytes)
   }
 
   deleteConsent(roomId: string, userId: string): void {

@@ -842,3 +842,30 @@ describe('parseRange', () => {
     }
   })
 })
+
+describe('recorded audio per room', () => {
+  it('refuses a chunk past MAX_AUDIO_BYTES_PER_ROOM with 409, whatever track it is for, and stores nothing of it', async () => {
+    const server = await ctx.server({ maxAudioBytesPerRoom: 3 * 1024 * 1024 })
+    const { room, roomId } = await recordingRoom(server)
+    const t0 = Date.now()
+    const first = await track(server, room, 'candidate')
+    await upload(server, room, Role.Candidate, first, [[0, new Uint8Array(2 * 1024 * 1024)]], t0)
+    // A second track does not open a second allowance.
+    const second = await track(server, room, 'candidate')
+    const res = await putChunk(server, roomId, room.tokens.candidate, second, 0, new Uint8Array(2 * 1024 * 1024), {
+      startedAt: t0,
+      durationMs: 4000,
+    })
+    expect(await errorOf(res, 409)).toMatch(/at most 3145728 bytes/)
+    expect(server.recordings.audio(roomId, second)!.chunks).toEqual([])
+    // What fits still does.
+    await upload(
+      server,
+      room,
+      Role.Interviewer,
+      await track(server, room, 'interviewer'),
+      [[0, new Uint8Array(1000)]],
+      t0
+    )
+  })
+})
