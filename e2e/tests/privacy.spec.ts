@@ -50,7 +50,10 @@ test('a private note never reaches the candidate or observer, by any channel', a
   await expect(interviewer.page.getByTestId('note')).toHaveCount(2)
 
   // Clicking the note zooms to its shape (it does not select it: see noteZoom.spec.ts).
-  await interviewer.page.evaluate(() => window.loopboardEditor!.setCamera({ x: 3000, y: 3000, z: 0.5 }))
+  await interviewer.page.evaluate(() => {
+    // A block, not an expression: setCamera returns the editor, which does not serialize.
+    window.loopboardEditor!.setCamera({ x: 3000, y: 3000, z: 0.5 })
+  })
   await interviewer.page
     .getByTestId('note')
     .filter({ hasText: new RegExp(`^.*${secret}$`) })
