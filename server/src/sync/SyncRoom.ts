@@ -257,6 +257,19 @@ export class SyncRoom {
     this.requestBudgets.delete(conn)
     const ids = this.awarenessOwners.leave(conn)
     if (ids.length) removeAwarenessStates(this.awareness, ids, 'left')
+    this.forgetStaleAwarenessClocks()
+  }
+
+  /**
+   * y-protocols keeps a clock for every client id it ever saw, state or not; a room whose sockets
+   * come and go would hold one per id for its lifetime. Keep only those of a live state or of an
+   * id someone still owns (bounded by AwarenessOwnership).
+   */
+  private forgetStaleAwarenessClocks(): void {
+    const { meta, states } = this.awareness
+    for (const id of meta.keys()) {
+      if (!states.has(id) && this.awarenessOwners.ownerOf(id) === undefined) meta.delete(id)
+    }
   }
 
   /**
