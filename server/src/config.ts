@@ -38,6 +38,10 @@ const EnvSchema = z.object({
   RETENTION_DAYS: int(0).default(0),
   MAX_AUDIO_BYTES_PER_ROOM: int(1024 * 1024).default(1024 * 1024 * 1024),
   ROOM_CREATION: z.enum(['open', 'restricted']).default('open'),
+  TRUST_PROXY: z.enum(['true', 'false', '1', '0']).default('false'),
+  RATE_ROOMS_PER_MINUTE: int(1).default(10),
+  RATE_AUTH_FAILURES_PER_MINUTE: int(1).default(30),
+  RATE_SOCKET_COMMANDS_PER_SECOND: int(1).default(20),
   ICE_SERVERS: z
     .string()
     .transform((raw, ctx) => {
@@ -117,6 +121,13 @@ export interface Config {
   maxAudioBytesPerRoom: number
   /** `open`: anyone may create a room. `restricted`: only with an interviewer key (`npm run keys`). */
   roomCreation: 'open' | 'restricted'
+  /** Honour `X-Forwarded-For` for the client address (only behind a proxy that sets it). */
+  trustProxy: boolean
+  /** Per client address: rooms created, refused credentials (HTTP, /yjs, socket.io) per minute. */
+  rateRoomsPerMinute: number
+  rateAuthFailuresPerMinute: number
+  /** Per socket.io connection: commands per second (twice that in a burst). */
+  rateSocketCommandsPerSecond: number
 }
 
 const REPO_ROOT = resolve(import.meta.dirname, '../..')
@@ -170,6 +181,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     retentionDays: e.RETENTION_DAYS,
     maxAudioBytesPerRoom: e.MAX_AUDIO_BYTES_PER_ROOM,
     roomCreation: e.ROOM_CREATION,
+    trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+    rateRoomsPerMinute: e.RATE_ROOMS_PER_MINUTE,
+    rateAuthFailuresPerMinute: e.RATE_AUTH_FAILURES_PER_MINUTE,
+    rateSocketCommandsPerSecond: e.RATE_SOCKET_COMMANDS_PER_SECOND,
   }
 }
 

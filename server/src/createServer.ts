@@ -15,6 +15,7 @@ import { AudioFiles } from './audioRecording/AudioFiles.ts'
 import { attachRecording } from './audioRecording/recordingSocket.ts'
 import { RecordingService } from './audioRecording/RecordingService.ts'
 import { RecordingStore } from './audioRecording/RecordingStore.ts'
+import { RateLimits } from './limits/RateLimits.ts'
 import { InterviewerKeys } from './rooms/InterviewerKeys.ts'
 import { RoomLifecycle } from './rooms/RoomLifecycle.ts'
 import { RoomService } from './rooms/RoomService.ts'
@@ -80,10 +81,12 @@ export async function startServer(
     maxBytesPerRoom: config.maxAudioBytesPerRoom,
   })
   const keys = new InterviewerKeys(database)
+  const limits = new RateLimits(config)
   const app = createApp({
     config,
     rooms,
     keys,
+    limits,
     lifecycle,
     interview,
     storage,
@@ -97,7 +100,7 @@ export async function startServer(
     },
   })
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
-  const relay = new SyncRelay({ config, storage, rooms, logger, metrics })
+  const relay = new SyncRelay({ config, storage, rooms, logger, metrics, limits })
   httpServer.on('upgrade', (req, socket, head) => {
     if (relay.handleUpgrade(req, socket, head)) return
     // socket.io answers its own path; nobody answers anything else.
@@ -108,6 +111,8 @@ export async function startServer(
     logger,
     maxParticipants: config.maxRoomParticipants,
     maxSendBufferBytes: config.maxSendBufferBytes,
+    limits,
+    commandsPerSecond: config.rateSocketCommandsPerSecond,
   })
   attachInterview(presence, interview, logger)
   attachP2PSignalling(presence, logger)

@@ -1,9 +1,10 @@
+import type { IncomingMessage } from 'node:http'
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, relative } from 'node:path'
 import { serveStatic } from '@hono/node-server/serve-static'
 import { ApiErrorCode, PROTOCOL_VERSION, type ServerInfo } from '@loopboard/protocol'
-import { Hono } from 'hono'
+import { Hono, type Context } from 'hono'
 import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import type { InterviewService } from '../interview/InterviewService.ts'
@@ -20,6 +21,8 @@ import { recordingRoutes } from './audioRecordingRoutes.ts'
 import { reviewRoutes } from './reviewRoutes.ts'
 import { opsRoutes, type OpsOptions } from './opsRoutes.ts'
 import { seatGuard } from './requireSeat.ts'
+import type { RateLimits } from '../limits/RateLimits.ts'
+import { retryAfterSeconds } from '../limits/AddressLimiter.ts'
 import { roomRoutes } from './roomRoutes.ts'
 
 export interface AppOptions {
@@ -29,6 +32,8 @@ export interface AppOptions {
   lifecycle: RoomLifecycle
   /** Interviewer keys (`ROOM_CREATION=restricted`). */
   keys: InterviewerKeys
+  /** Per-address rate limits. */
+  limits: RateLimits
   interview: InterviewService
   storage: Storage
   logger: Logger
@@ -42,7 +47,18 @@ const NOT_BUILT_PAGE = `<!doctype html><meta charset="utf-8"><title>Loopboard</t
 <p>The client is not built yet. Run <code>npm run build</code> (or <code>npm start</code>, which builds it) and reload.</p>`
 
 /** The HTTP API and the built client, as one Hono app. */
-export function createApp({ config, rooms, keys, lifecycle, interview, storage, logger, recordings, ops }: AppOptions) {
+export function createApp({
+  config,
+  rooms,
+  keys,
+  lifecycle,
+  interview,
+  storage,
+  logger,
+  recordings,
+  ops,
+  limits,
+}: AppOptions) {
   const app = new Hono()
   const audioTracks = recordings ? (roomId: string) => recordings.audioTracks(roomId) : undefined
 
@@ -52,14 +68,34 @@ export function createApp({ config, rooms, keys, lifecycle, interview, storage, 
     c.header('Referrer-Policy', 'no-referrer')
   })
 
-  const guard = seatGuard({ rooms })
+  // Per client address: refused credentials and room creation (429 with Retry-After).
+  const addressOf = (c: Context) => {
+    const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+    return incoming ? limits.addressOf(incoming) : 'unknown'
+  }
+  const tooMany = (c: Context, ms: number, what: string) => {
+    c.header('Retry-After', String(retryAfterSeconds(ms)))
+    return apiError(c, 429, ApiErrorCode.TooManyRequests, `${what} Try again in ${retryAfterSeconds(ms)} s.`)
+  }
+  const authGate = (c: Context) => {
+    const ms = limits.authBlocked(addressOf(c))
+    return ms ? tooMany(c, ms, 'Too many refused credentials from this address.') : undefined
+  }
+  const onFailedAuth = (c: Context) => limits.authFailed(addressOf(c))
+  const guard = seatGuard({ rooms, onFailedAuth, gate: authGate })
+  const beforeCreate = (c: Context) => {
+    const blocked = config.roomCreation === 'restricted' ? authGate(c) : undefined
+    if (blocked) return blocked
+    const ms = limits.createRoom(addressOf(c))
+    return ms ? tooMany(c, ms, 'Too many rooms created from this address.') : undefined
+  }
 
   if (ops) app.route('/', opsRoutes({ ...ops, logger }))
   else app.get('/healthz', (c) => c.json({ ok: true }))
   app.get('/api/config', (c) =>
     c.json<ServerInfo>({ roomCreation: config.roomCreation, protocolVersion: PROTOCOL_VERSION })
   )
-  app.route('/api/rooms', roomRoutes({ lifecycle, keys, guard, config }))
+  app.route('/api/rooms', roomRoutes({ lifecycle, keys, guard, config, onFailedAuth, beforeCreate }))
   app.route('/api/rooms', noteRoutes(guard, interview))
   app.route('/api/rooms', audioRoutes(guard, config))
   app.route('/api/rooms', timelineRoutes(guard, interview, storage, audioTracks))

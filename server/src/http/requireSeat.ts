@@ -15,6 +15,8 @@ export type FailedAuthHook = (c: Context) => void
 export interface RequireSeatOptions {
   rooms: RoomService
   onFailedAuth?: FailedAuthHook
+  /** Runs before the credential is looked at; answers a Response to refuse (rate limits). */
+  gate?: (c: Context) => Response | undefined
 }
 
 /**
@@ -24,11 +26,13 @@ export interface RequireSeatOptions {
  * `c.get('auth')`. Without a `:roomId` in the route, the token's own room is used.
  */
 export function requireSeat(
-  { rooms, onFailedAuth }: RequireSeatOptions,
+  { rooms, onFailedAuth, gate }: RequireSeatOptions,
   action: Action,
   message?: string
 ): MiddlewareHandler<SeatEnv> {
   return async (c, next) => {
+    const refused = gate?.(c)
+    if (refused) return refused
     const roomId = c.req.param('roomId')
     const token = bearerToken(c)
     const auth = roomId === undefined ? rooms.authenticateAnywhere(token) : rooms.authenticate(roomId, token)

@@ -13,7 +13,10 @@ import {
 import { Server } from 'socket.io'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
+import { retryAfterSeconds } from '../limits/AddressLimiter.ts'
+import type { RateLimits } from '../limits/RateLimits.ts'
 import { participantIdFor } from '../rooms/participantId.ts'
+import { TokenBucket } from '../sync/TokenBucket.ts'
 import { roleOfSeat, type RoomService } from '../rooms/RoomService.ts'
 import type { RoomSocket, SocketData } from './RoomSocket.ts'
 import { limitSendBuffer } from './limitSendBuffer.ts'
@@ -42,6 +45,10 @@ export interface PresenceHubOptions {
   maxParticipants?: number
   /** Bytes queued to one socket before it counts as not reading and is disconnected. */
   maxSendBufferBytes?: number
+  /** Per-address limit on refused tokens in the handshake. */
+  limits?: RateLimits
+  /** Commands one socket may send per second (twice that in a burst); unlimited when unset. */
+  commandsPerSecond?: number
 }
 
 /**
@@ -85,8 +92,22 @@ export class PresenceHub {
       if (this.claimed.has(socket.conn)) {
         return next(handshakeError('bad_request', 'This connection already joined a room; open another connection.'))
       }
+      const address = options.limits?.addressOf(socket.request)
+      const wait = address ? options.limits!.authBlocked(address) : 0
+      if (wait) {
+        const seconds = retryAfterSeconds(wait)
+        return next(
+          handshakeError(
+            'too_many_requests',
+            `Too many refused credentials from this address. Try again in ${seconds} s.`
+          )
+        )
+      }
       const result = options.rooms.authenticate(auth.roomId, auth.token)
-      if (!result.ok) return next(handshakeError(result.code, result.message))
+      if (!result.ok) {
+        if (address) options.limits!.authFailed(address)
+        return next(handshakeError(result.code, result.message))
+      }
       const max = options.maxParticipants ?? Infinity
       if ((this.sockets.get(auth.roomId)?.size ?? 0) >= max) {
         return next(handshakeError('room_full', `This room is full (${max} participants). Try again later.`))
@@ -95,6 +116,9 @@ export class PresenceHub {
       socket.data = {
         roomId: auth.roomId,
         seat: result.seat,
+        ...(options.commandsPerSecond
+          ? { commandBudget: new TokenBucket(options.commandsPerSecond * 2, 1000 / options.commandsPerSecond) }
+          : {}),
         participant: {
           id: socket.id,
           // Issued by the server: derived from the tab's secret, never a client's claim.

@@ -1,3 +1,4 @@
+import type { TokenBucket } from '../sync/TokenBucket.ts'
 import type { ClientToServerEvents, Participant, Role, ServerToClientEvents } from '@loopboard/protocol'
 import type { Socket } from 'socket.io'
 
@@ -7,6 +8,8 @@ export interface SocketData {
   /** The link this socket came in with; its role can change (peer mocks swap roles). */
   seat: Role
   participant: Participant
+  /** Commands this socket may still send now (token bucket); see `onCommand`. */
+  commandBudget?: TokenBucket
 }
 
 /** An authenticated socket.io connection to one room. */

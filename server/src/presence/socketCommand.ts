@@ -1,8 +1,17 @@
 import { may, refusal, SocketEvent, type Action, type CommandAck } from '@loopboard/protocol'
 import { z } from 'zod'
 import { DomainError } from '../DomainError.ts'
+import { LogThrottle } from '../limits/LogThrottle.ts'
 import type { Logger } from '../logger.ts'
 import type { RoomSocket } from './RoomSocket.ts'
+
+const throttles = new WeakMap<Logger, LogThrottle>()
+const refusedCommands = (logger: Logger) => {
+  let throttle = throttles.get(logger)
+  if (!throttle)
+    throttles.set(logger, (throttle = new LogThrottle(logger, 'refused socket commands over the rate limit')))
+  return throttle
+}
 
 export interface CommandOptions<S extends z.ZodType> {
   event: string
@@ -25,6 +34,13 @@ export function onCommand<S extends z.ZodType>(socket: RoomSocket, logger: Logge
       // `emitWithAck(event)` with no payload hands us the callback first.
       const [payload, ack] = typeof first === 'function' ? [undefined, first] : [first, second]
       const reply = typeof ack === 'function' ? (ack as (a: CommandAck) => void) : () => {}
+      // Over the socket's command budget: an error to the sender, nothing done, a throttled log line.
+      if (socket.data.commandBudget && !socket.data.commandBudget.take()) {
+        const message = 'Too many commands: slow down and try again in a moment.'
+        refusedCommands(logger).refused(socket, { room: socket.data.roomId, event })
+        socket.emit(SocketEvent.PayloadError, { event, message })
+        return reply({ ok: false, error: message })
+      }
       const parsed = schema.safeParse(payload ?? {})
       if (!parsed.success) {
         const message = `invalid ${event} payload: ${z.prettifyError(parsed.error)}`

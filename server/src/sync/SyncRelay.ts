@@ -5,6 +5,8 @@ import { WebSocket, WebSocketServer, type RawData } from 'ws'
 import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
 import type { CommitMetrics } from '../metrics/Metrics.ts'
+import { retryAfterSeconds } from '../limits/AddressLimiter.ts'
+import type { RateLimits } from '../limits/RateLimits.ts'
 import { participantIdFor } from '../rooms/participantId.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import type { Storage } from '../storage/Storage.ts'
@@ -47,6 +49,8 @@ export interface SyncRelayOptions {
   storage: Storage
   rooms: RoomService
   logger: Logger
+  /** Per-address limit on refused tokens (none in tests that build a relay alone). */
+  limits?: RateLimits
   /** Told of every commit of board updates (count, latency, failures). */
   metrics?: CommitMetrics
 }
@@ -65,14 +69,19 @@ function toBytes(data: RawData): Uint8Array {
 }
 
 /** Answer an upgrade request with an HTTP error instead of a WebSocket. */
-function rejectUpgrade(socket: Duplex, status: number, code: string, message: string) {
+function rejectUpgrade(socket: Duplex, status: number, code: string, message: string, extraHeaders = '') {
   const body = JSON.stringify({ error: { code, message } })
   const text =
-    { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' }[
-      status
-    ] ?? 'Error'
+    {
+      400: 'Bad Request',
+      401: 'Unauthorized',
+      403: 'Forbidden',
+      404: 'Not Found',
+      429: 'Too Many Requests',
+      503: 'Service Unavailable',
+    }[status] ?? 'Error'
   socket.end(
-    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`
+    `HTTP/1.1 ${status} ${text}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n${extraHeaders}Connection: close\r\n\r\n${body}`
   )
 }
 
@@ -206,8 +215,18 @@ export class SyncRelay {
       return true
     }
     const roomId = match[1]!
+    const rate = this.options.limits
+    const address = rate?.addressOf(req)
+    const wait = address ? rate!.authBlocked(address) : 0
+    if (wait) {
+      const seconds = retryAfterSeconds(wait)
+      const message = `Too many refused credentials from this address. Try again in ${seconds} s.`
+      rejectUpgrade(socket, 429, 'too_many_requests', message, `Retry-After: ${seconds}\r\n`)
+      return true
+    }
     const auth = this.options.rooms.authenticate(roomId, url.searchParams.get('token'))
     if (!auth.ok) {
+      if (address) rate!.authFailed(address)
       rejectUpgrade(socket, auth.status, auth.code, auth.message)
       return true
     }

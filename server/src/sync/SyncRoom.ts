@@ -8,6 +8,7 @@ import { HeldUpdates } from './HeldUpdates.ts'
 import { BudgetExceededError, MalformedMessageError, RateLimitedError } from './syncErrors.ts'
 import { TokenBucket } from './TokenBucket.ts'
 import { checkUpdate, type UpdateBudget } from './updateBudget.ts'
+import { LogThrottle } from '../limits/LogThrottle.ts'
 import { AwarenessOwnership } from './AwarenessOwnership.ts'
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessFilter.ts'
 import {
@@ -115,6 +116,7 @@ export class SyncRoom {
   private onStorageFailure: (error: unknown) => void
   private connections = new Set<SyncConnection>()
   private awarenessOwners = new AwarenessOwnership<SyncConnection>()
+  private refusedUpdates: LogThrottle
   private lastSeq: number
   private snapshotSeq: number
   /** Effective updates produced by the apply in progress. */
@@ -131,6 +133,7 @@ export class SyncRoom {
     this.roomId = options.roomId
     this.storage = options.storage
     this.logger = options.logger
+    this.refusedUpdates = new LogThrottle(options.logger, 'refused board updates from read-only connection')
     this.snapshotEvery = options.snapshotEveryUpdates
     this.now = options.now ?? Date.now
     this.batcher = options.batcher
@@ -363,7 +366,8 @@ export class SyncRoom {
     if (!canEditBoard(conn.role)) {
       // A read-only peer answers our sync step 1 with an empty step 2; only real changes are refused.
       if (!isEmptyUpdate(decoded)) {
-        this.logger.warn('refused board update from read-only connection', { room: this.roomId, role: conn.role })
+        // At most one log line per connection per interval (with a count): a flood cannot fill the disk.
+        this.refusedUpdates.refused(conn, { room: this.roomId, role: conn.role })
         conn.send(encodePermissionDenied(`the ${conn.role} cannot change the board`))
       }
       return
