@@ -1,5 +1,18 @@
+import { spawnSync } from 'node:child_process'
+import { resolve } from 'node:path'
 import { bankGuidance, crawlServedAssets } from '../fixtures/servedAssets.ts'
 import { expect, test } from '../fixtures/test.ts'
+
+const REPO = resolve(import.meta.dirname, '../..')
+
+// The production build, as `npm start` serves it (built here when missing or stale), not the
+// end-to-end tests' own build.
+test.use({ serverEnv: { STATIC_DIR: resolve(REPO, 'apps/web/dist') } })
+test.beforeAll(() => {
+  test.setTimeout(180_000)
+  const build = spawnSync(process.execPath, ['scripts/ensure-build.mjs'], { cwd: REPO, encoding: 'utf8' })
+  expect(build.status, build.stderr).toBe(0)
+})
 
 test('no file or response served without an interviewer credential holds any guidance of the bank', async ({
   server,
