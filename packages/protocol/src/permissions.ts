@@ -76,7 +76,7 @@ export function may(role: Role, action: Action): boolean {
 /** Why `action` is refused to `role`, for error messages. */
 export function refusal(role: Role, action: Action): string {
   const allowed = PERMISSIONS[action]
-  const who = allowed.length === 1 ? `the ${allowed[0]}` : allowed.map((r) => `the ${r}`).join(' and the ')
+  const who = allowed.length === 1 ? `the ${allowed[0]}` : allowed.map((r) => `the ${r}`).join(' and ')
   return `Only ${who} can do that (you are the ${role}).`
 }
 
