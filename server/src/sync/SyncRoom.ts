@@ -30,6 +30,14 @@ import {
  */
 const SYNC_REQUEST_BURST = 5
 const SYNC_REQUEST_REFILL_MS = 2_000
+/**
+ * Awareness bytes a socket may send: a burst, then a steady rate. Every state it sends is parsed,
+ * re-encoded and sent to every other socket of the room, so an unlimited sender could keep the
+ * relay busy for everyone. A stock client sends its whole state at most ~60 times a second; even
+ * a 32 KiB state (a very large selection) at that rate stays under the rate.
+ */
+const AWARENESS_BURST_BYTES = 8 * 1024 * 1024
+const AWARENESS_BYTES_PER_MS = 4 * 1024
 
 /** One socket in a room, as the room sees it (no ws types here, so tests can drive it directly). */
 export interface SyncConnection {
@@ -124,6 +132,7 @@ export class SyncRoom {
   private limits: RoomLimits
   private held: HeldUpdates<SyncConnection>
   private requestBudgets = new Map<SyncConnection, TokenBucket>()
+  private awarenessBudgets = new Map<SyncConnection, TokenBucket>()
   /** Cache of {@link everyoneAwareness}; `undefined` when stale. */
   private everyoneFrame: Uint8Array | null | undefined = undefined
   /** Updates applied to the doc whose commit is still queued in the batcher. */
@@ -237,6 +246,7 @@ export class SyncRoom {
     this.connections.add(conn)
     this.awarenessOwners.join(conn)
     this.requestBudgets.set(conn, new TokenBucket(SYNC_REQUEST_BURST, SYNC_REQUEST_REFILL_MS, this.now))
+    this.awarenessBudgets.set(conn, new TokenBucket(AWARENESS_BURST_BYTES, 1 / AWARENESS_BYTES_PER_MS, this.now))
     conn.send(this.sleeping ? encodeSyncStep1FromState(this.sleeping) : encodeSyncStep1(this.doc))
     const everyone = this.everyoneAwareness()
     if (everyone) conn.send(everyone)
@@ -258,6 +268,7 @@ export class SyncRoom {
     if (!this.connections.delete(conn)) return
     this.held.release(conn)
     this.requestBudgets.delete(conn)
+    this.awarenessBudgets.delete(conn)
     const ids = this.awarenessOwners.leave(conn)
     if (ids.length) removeAwarenessStates(this.awareness, ids, 'left')
     this.forgetStaleAwarenessClocks()
@@ -304,6 +315,11 @@ export class SyncRoom {
         this.applyClientUpdate(conn, message.update, message.decoded)
         return
       case 'awareness':
+        if (this.awarenessBudgets.get(conn)?.take(message.update.byteLength) === false) {
+          throw new RateLimitedError(
+            `more than ${AWARENESS_BURST_BYTES} bytes of awareness at once, then ${AWARENESS_BYTES_PER_MS * 1000} a second`
+          )
+        }
         this.applyClientAwareness(conn, message.update)
         return
       case 'query-awareness': {

@@ -17,13 +17,13 @@ export class TokenBucket {
     this.last = now()
   }
 
-  /** Take one token; false when the bucket is empty. */
-  take(): boolean {
+  /** Take `cost` tokens (one by default); false when the bucket holds fewer. */
+  take(cost = 1): boolean {
     const t = this.now()
     this.tokens = Math.min(this.burst, this.tokens + (t - this.last) / this.refillMs)
     this.last = t
-    if (this.tokens < 1) return false
-    this.tokens -= 1
+    if (this.tokens < cost) return false
+    this.tokens -= cost
     return true
   }
 }
