@@ -21,7 +21,7 @@ const EnvSchema = z.object({
   MAX_NESTING_DEPTH: int(4).max(1_000).default(32),
   MAX_PENDING_STRUCTS_PER_SOCKET: int(0).default(1_000),
   MAX_PENDING_STRUCTS_PER_ROOM: int(0).default(5_000),
-  MAX_SEND_BUFFER_BYTES: int(64 * 1024).default(4 * 1024 * 1024),
+  MAX_SEND_BUFFER_BYTES: int(64 * 1024).default(16 * 1024 * 1024),
   MAX_AWARENESS_STATE_BYTES: int(256).default(32 * 1024),
   MAX_ROOM_PARTICIPANTS: int(1).default(32),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
