@@ -32,11 +32,14 @@ describe('socket.io sockets that do not read', () => {
 
     // 2,000 acknowledged requests per POST (~60 KB of answers each).
     let closed = false
-    for (let batch = 0; batch < 40 && !closed; batch++) {
+    const deadline = Date.now() + 20_000
+    for (let batch = 0; !closed && Date.now() < deadline; batch++) {
       const packets = Array.from({ length: 2_000 }, (_, i) => `42${batch * 2_000 + i}["time:sync",{}]`)
       const response = await post(packets.join(RECORD_SEPARATOR))
       await response.text()
       closed = response.status !== 200
+      // The server closes a socket that stays over its limit for a second: give it that second.
+      if (!closed && batch >= 20) await new Promise((resolve) => setTimeout(resolve, 100))
     }
     expect(closed).toBe(true)
 
@@ -49,7 +52,7 @@ describe('socket.io sockets that do not read', () => {
     })
     const reply = await withTimeout((reader as unknown as Socket).emitWithAck('time:sync', {}), 'a reader’s time sync')
     expect(reply).toMatchObject({ serverNow: expect.any(Number) })
-  })
+  }, 30_000)
 })
 
 describe('socket.io over websocket', () => {
@@ -70,5 +73,5 @@ describe('socket.io over websocket', () => {
       disconnected = server.presence.socketsIn(room.roomId).length === 0
     }
     expect(disconnected).toBe(true)
-  })
+  }, 40_000)
 })
