@@ -107,8 +107,14 @@ describe('a board saved under a newer tldraw schema', () => {
     const reasons: string[] = []
     bindStoreToYDoc({ store, doc, writable: false, onNewerSchema: (reason) => reasons.push(reason) })
     expect(reasons).toEqual([])
-    const remote = copy(newer())
-    Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote))
+    // A newer client, synced with this board, writes it forward: its schema and a record in one go.
+    const remote = copy(doc)
+    const before = Y.encodeStateVector(remote)
+    remote.transact(() => {
+      remote.getMap<string>(META_MAP).set(SCHEMA_KEY, newer().getMap<string>(META_MAP).get(SCHEMA_KEY)!)
+      remote.getMap<Y.Map<unknown>>(DEFAULT_RECORDS_MAP).set(geo('new').id, new Y.Map(Object.entries(geo('new'))))
+    })
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(remote, before))
     expect(reasons).toHaveLength(1)
     // Records arriving after that are not read with the wrong schema.
     expect(store.get(geo('new').id)).toBeUndefined()
