@@ -11,6 +11,15 @@ import { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import type { PresenceHub } from '../presence/PresenceHub.ts'
 import type { RoomSocket } from '../presence/RoomSocket.ts'
+import { TokenBucket } from '../sync/TokenBucket.ts'
+
+/**
+ * Audio joins, leaves and signals one socket may send: a burst (a mesh's offers and trickled ICE
+ * candidates arrive together), then a steady rate. Each is relayed to another socket, so an
+ * unlimited sender could bury a peer in relayed messages.
+ */
+const SIGNAL_BURST = 200
+const SIGNALS_PER_SECOND = 50
 
 const DIRECTION = /^a=(sendrecv|sendonly|recvonly|inactive)\s*$/m
 
@@ -48,8 +57,15 @@ export function attachP2PSignalling(hub: PresenceHub, logger: Logger): void {
       socket.emit(SocketEvent.PayloadError, { event, message })
       if (typeof ack === 'function') ack({ ok: false, error: message })
     }
+    const budget = new TokenBucket(SIGNAL_BURST, 1000 / SIGNALS_PER_SECOND)
+    const overBudget = (event: string, ack: unknown) => {
+      if (budget.take()) return false
+      refuse(event, 'Too many audio messages: slow down and try again in a moment.', ack)
+      return true
+    }
 
     socket.on(AudioEvent.Join, (payload, ack) => {
+      if (overBudget(AudioEvent.Join, ack)) return
       const parsed = EmptySchema.safeParse(payload ?? {})
       if (!parsed.success) return refuse(AudioEvent.Join, z.prettifyError(parsed.error), ack)
       let call = calls.get(roomId)
@@ -63,11 +79,13 @@ export function attachP2PSignalling(hub: PresenceHub, logger: Logger): void {
     })
 
     socket.on(AudioEvent.Leave, (_payload, ack) => {
+      if (overBudget(AudioEvent.Leave, ack)) return
       leave(socket)
       if (typeof ack === 'function') ack({ ok: true })
     })
 
     socket.on(AudioEvent.Signal, (payload, ack) => {
+      if (overBudget(AudioEvent.Signal, ack)) return
       const parsed = AudioSignalSchema.safeParse(payload)
       if (!parsed.success)
         return refuse(AudioEvent.Signal, `invalid ${AudioEvent.Signal} payload: ${z.prettifyError(parsed.error)}`, ack)

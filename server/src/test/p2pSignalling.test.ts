@@ -464,3 +464,29 @@ describe('rooms are separate calls', () => {
     ])
   })
 })
+
+describe('audio message rate', () => {
+  it('refuses audio signals past the per-socket budget; the peer is sent only what was accepted', async () => {
+    const r = await setup()
+    const mark = await allJoined(r)
+    const startedAt = Date.now()
+    const acks = await withTimeout(
+      Promise.all(
+        Array.from({ length: 1_000 }, (_, i) =>
+          send(r.observer, AudioEvent.Signal, { to: r.interviewer.id, candidate: { candidate: `candidate:${i}` } })
+        )
+      ),
+      'every signal to be answered',
+      30_000
+    )
+    const seconds = (Date.now() - startedAt) / 1000
+    const accepted = acks.filter((a) => a.ok).length
+    // A burst of 200, then 50 a second.
+    expect(accepted).toBeGreaterThanOrEqual(200)
+    expect(accepted).toBeLessThanOrEqual(200 + Math.ceil(50 * seconds) + 1)
+    expect(acks.find((a) => !a.ok)).toEqual({ ok: false, error: expect.stringMatching(/Too many audio messages/) })
+    await settle(r.interviewer)
+    const relayed = since(r.interviewer, mark).filter((e) => e.event === AudioEvent.Signal)
+    expect(relayed).toHaveLength(accepted)
+  })
+})
