@@ -503,10 +503,27 @@ export class SyncRoom {
   }
 }
 
-/** An awareness state with the role and participant id the server vouches for. */
+/** A CSS hex colour (`#rgb`, `#rrggbb`, with or without alpha): nothing else can ride into a style. */
+const CSS_HEX_COLOR = /^#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})$/
+
+const hexColorOrNothing = (value: unknown): string | undefined =>
+  typeof value === 'string' && CSS_HEX_COLOR.test(value) ? value : undefined
+
+/**
+ * An awareness state with the role and participant id the server vouches for. The user's colours
+ * are kept only when they are plain hex colours: the shared-notes editor writes them into a
+ * `style` attribute unescaped, so anything else could inject CSS into every peer's page.
+ */
 function vouch(state: Record<string, unknown>, role: Role, participantId: string): Record<string, unknown> {
   const user = state.user
   const vouchedUser =
-    user !== null && typeof user === 'object' && !Array.isArray(user) ? { ...user, userId: participantId } : user
+    user !== null && typeof user === 'object' && !Array.isArray(user)
+      ? {
+          ...user,
+          userId: participantId,
+          color: hexColorOrNothing((user as Record<string, unknown>).color),
+          colorLight: hexColorOrNothing((user as Record<string, unknown>).colorLight),
+        }
+      : user
   return { ...state, role, ...(user === undefined ? {} : { user: vouchedUser }) }
 }

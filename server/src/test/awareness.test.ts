@@ -103,6 +103,24 @@ describe('awareness is tied to the connection', () => {
     )
   })
 
+  it('keeps a user colour only when it is a hex colour (it ends up in a style attribute)', async () => {
+    const { server, room, bob } = await setup()
+    const css = await ctx.syncedProvider(server, room.roomId, room.tokens.candidate)
+    css.provider.awareness.setLocalState({
+      user: { name: 'Cara', color: 'red; background-image: url(https://example.invalid/x)', colorLight: '#abc' },
+    })
+    const plain = await ctx.syncedProvider(server, room.roomId, room.tokens.observer)
+    plain.provider.awareness.setLocalState({ user: { name: 'Olga', color: '#1971c2' } })
+
+    const ids = [css, plain].map((p) => p.doc.clientID)
+    await awarenessUntil(bob.provider.awareness, (s) => ids.every((id) => s.has(id)), 'bob to see both')
+    const cara = stateOf(bob, css.doc.clientID)!.user as Record<string, unknown>
+    expect(cara.name).toBe('Cara')
+    expect(cara.color).toBeUndefined()
+    expect(cara.colorLight).toBe('#abc')
+    expect((stateOf(bob, plain.doc.clientID)!.user as Record<string, unknown>).color).toBe('#1971c2')
+  })
+
   it('removes a socket’s awareness for everyone when it closes without saying goodbye', async () => {
     const { server, room, alice, bob } = await setup()
     const raw = await ctx.raw(server, room.roomId, room.tokens.candidate)
