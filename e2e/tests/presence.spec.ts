@@ -2,11 +2,15 @@ import { expect, test } from '../fixtures/test.ts'
 
 test('participants, cursors with name and role, following, and leaving', async ({ room, join }) => {
   const interviewer = await join(room.links.interviewer, 'Ivy')
+  // The join notice shows for a few seconds only: watch for it while the candidate's page loads.
+  const joinNotice = expect(interviewer.page.getByRole('list', { name: 'Room activity' })).toContainText(
+    'Cam joined as candidate',
+    { timeout: 30_000 }
+  )
   const candidate = await join(room.links.candidate, 'Cam')
   await interviewer.ready()
   await candidate.ready()
-
-  await expect(interviewer.page.getByRole('list', { name: 'Room activity' })).toContainText('Cam joined as candidate')
+  await joinNotice
   await interviewer.page.getByRole('tab', { name: /People/ }).click()
   const people = interviewer.page.getByTestId('participant')
   await expect(people).toHaveCount(2)
@@ -22,7 +26,9 @@ test('participants, cursors with name and role, following, and leaving', async (
   // Follow the candidate: their viewport moves, ours follows.
   await people.filter({ hasText: 'Cam' }).getByRole('button', { name: 'Follow' }).click()
   await expect(people.filter({ hasText: 'Cam' }).getByRole('button')).toHaveAttribute('aria-pressed', 'true')
-  await candidate.page.evaluate(() => window.loopboardEditor!.setCamera({ x: -2000, y: -1500, z: 1 }))
+  await candidate.page.evaluate(() => {
+    window.loopboardEditor!.setCamera({ x: -2000, y: -1500, z: 1 })
+  })
   await expect
     .poll(() => interviewer.page.evaluate(() => window.loopboardEditor!.getViewportPageBounds().center.x), {
       timeout: 10_000,
