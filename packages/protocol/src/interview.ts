@@ -13,6 +13,11 @@ export const MAX_FEEDBACK_LENGTH = 20_000
  * interview needs, and each note re-sends the author's list, so it bounds storage and traffic.
  */
 export const MAX_NOTES_PER_AUTHOR = 500
+/**
+ * Rounds one room may run (every Swap roles starts one): far more than a mock session needs; each
+ * round adds a timeline event and a line to every review's round list, so it bounds both.
+ */
+export const MAX_ROUNDS_PER_ROOM = 100
 /** Custom prompts an interviewer may add to one room. */
 export const MAX_CUSTOM_PROMPTS = 20
 

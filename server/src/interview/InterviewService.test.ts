@@ -2,6 +2,7 @@ import {
   ControlAction,
   CustomPromptInputSchema,
   MAX_CUSTOM_PROMPTS,
+  MAX_ROUNDS_PER_ROOM,
   Role,
   TimelineEventType,
   type CustomPromptInput,
@@ -263,6 +264,16 @@ describe('notes, scorecards, feedback', () => {
     expect(later).toMatchObject({ sessionMs: 90_000, shapeId: 'shape:a' })
     expect(service.notes(roomId, Role.Interviewer)).toEqual([early, later])
     expect(service.notes(roomId, Role.Candidate)).toEqual([])
+  })
+
+  it('refuses a swap past MAX_ROUNDS_PER_ROOM, changing nothing', () => {
+    const { service, rooms, roomId } = setup()
+    for (let round = 1; round < MAX_ROUNDS_PER_ROOM; round++) service.swapRoles(roomId)
+    expect(service.state(roomId).round).toBe(MAX_ROUNDS_PER_ROOM)
+    const swapped = rooms.get(roomId)?.rolesSwapped
+    expect(() => service.swapRoles(roomId)).toThrow(`A room runs at most ${MAX_ROUNDS_PER_ROOM} rounds.`)
+    expect(service.state(roomId).round).toBe(MAX_ROUNDS_PER_ROOM)
+    expect(rooms.get(roomId)?.rolesSwapped).toBe(swapped)
   })
 
   it('starts a new round on swap: state reset, roles traded, scorecard and feedback per round', () => {

@@ -21,6 +21,7 @@ import {
   ScorecardSchema,
   MAX_CUSTOM_PROMPTS,
   MAX_NOTES_PER_AUTHOR,
+  MAX_ROUNDS_PER_ROOM,
 } from '@loopboard/protocol'
 import { getPrompt, toPublicPrompt, type Prompt } from '@loopboard/prompts'
 import { roundsRunBy } from './rounds.ts'
@@ -209,6 +210,9 @@ export class InterviewService {
     const state = this.state(roomId)
     if (state.status === InterviewStatus.Running || state.status === InterviewStatus.Paused) {
       throw new DomainError(Refusal.Conflict, 'Finish the current interview before swapping roles.')
+    }
+    if (state.round >= MAX_ROUNDS_PER_ROOM) {
+      throw new DomainError(Refusal.Conflict, `A room runs at most ${MAX_ROUNDS_PER_ROOM} rounds.`)
     }
     this.rooms.setRolesSwapped(roomId, !room.rolesSwapped)
     this.commit(roomId, initialInterviewState(state.round + 1), {
