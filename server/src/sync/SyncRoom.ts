@@ -142,7 +142,7 @@ export class SyncRoom {
     this.roomId = options.roomId
     this.storage = options.storage
     this.logger = options.logger
-    this.refusedUpdates = new LogThrottle(options.logger, 'refused board updates from read-only connection')
+    this.refusedUpdates = new LogThrottle(options.logger, 'refused board update from read-only connection')
     this.snapshotEvery = options.snapshotEveryUpdates
     this.now = options.now ?? Date.now
     this.batcher = options.batcher
