@@ -315,11 +315,6 @@ export class SyncRoom {
         this.applyClientUpdate(conn, message.update, message.decoded)
         return
       case 'awareness':
-        if (this.awarenessBudgets.get(conn)?.take(message.update.byteLength) === false) {
-          throw new RateLimitedError(
-            `more than ${AWARENESS_BURST_BYTES} bytes of awareness at once, then ${AWARENESS_BYTES_PER_MS * 1000} a second`
-          )
-        }
         this.applyClientAwareness(conn, message.update)
         return
       case 'query-awareness': {
@@ -491,7 +486,16 @@ export class SyncRoom {
     if (!accepted.length) return
     // The role and participant id in a peer's awareness are the ones the server issued, whatever it claimed.
     const vouched = accepted.map((e) => (e.state ? { ...e, state: vouch(e.state, conn.role, participantId) } : e))
-    applyAwarenessUpdate(this.awareness, encodeAwarenessEntries(vouched), conn)
+    const encoded = encodeAwarenessEntries(vouched)
+    // Charged for what it makes the room relay: its own states. A stock y-websocket client echoes
+    // every awareness change it receives, others' included; those echoes are dropped above and
+    // must not count, or one flooder would get every peer in the room closed for its traffic.
+    if (this.awarenessBudgets.get(conn)?.take(encoded.byteLength) === false) {
+      throw new RateLimitedError(
+        `more than ${AWARENESS_BURST_BYTES} bytes of awareness at once, then ${AWARENESS_BYTES_PER_MS * 1000} a second`
+      )
+    }
+    applyAwarenessUpdate(this.awareness, encoded, conn)
   }
 
   private onAwarenessUpdate = (change: { added: number[]; updated: number[]; removed: number[] }) => {

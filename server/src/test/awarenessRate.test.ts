@@ -9,6 +9,9 @@ describe('awareness rate per socket on /yjs', () => {
     const server = await ctx.server()
     const room = await createRoom(server)
     const peer = await ctx.syncedProvider(server, room.roomId, room.tokens.interviewer)
+    // The stock client echoes every awareness change it gets, the flooder's too: that must not cost it its seat.
+    const peerCloses: string[] = []
+    peer.provider.ws!.addEventListener('close', (e) => peerCloses.push(`${e.code} ${e.reason}`))
     const flooder = await ctx.raw(server, room.roomId, room.tokens.observer)
     await flooder.waitForMessage((f) => f.type === 'sync', 'the server’s sync step 1')
 
@@ -23,6 +26,7 @@ describe('awareness rate per socket on /yjs', () => {
     const closed = await withTimeout(flooder.closed, 'the flooder to be closed', 5_000)
     expect(closed.code).toBe(CloseCode.RateLimited)
     expect(closed.reason).toMatch(/awareness/)
+    expect(peerCloses).toEqual([])
     expect(peer.provider.wsconnected).toBe(true)
   }, 45_000)
 })
