@@ -1,8 +1,6 @@
 /**
  * Loopboard benchmarks. `npm run bench` (quick, a few minutes on 2 cores) or
-const only = new Set(
-  (args.only ?? `latency,wire,memory,load,replay${args.smoke ? '' : ',browser,attacks'}`).split(',')
-)
+ * `--only=latency,wire,memory,load,replay,browser,attacks` (or `cold`) to run some
  * harnesses (`cold`: only the browser's cold opens),
  * `--rooms=100` to run the latency steps at those room counts only, `--profile` to also run the Loopboard relay under `--cpu-prof` at `--profile-rooms=N` rooms
  * (default 500) and summarize its hottest functions. Writes bench/results/<time>-<profile>.json
