@@ -14,6 +14,10 @@ export interface PostgresCluster {
   port: number
   /** A new empty database on this cluster, and its connection URL. */
   createDatabase(): Promise<string>
+  /** `pg_ctl stop -m immediate`: no shutdown checkpoint, clients cut off; recovery runs at restart. */
+  stopImmediately(): Promise<void>
+  /** Start the stopped server again on the same port and data. */
+  restart(): Promise<void>
   stop(): Promise<void>
 }
 
@@ -29,12 +33,20 @@ export function freePort(): Promise<number> {
   })
 }
 
+export interface StartPostgresOptions {
+  /**
+   * Keep `synchronous_commit` on, so a commit survives the server being killed or stopped with
+   * `-m immediate` (fsync stays off: the killed process's writes are still in the OS page cache).
+   */
+  crashSafe?: boolean
+}
+
 /**
  * A throwaway Postgres cluster: initdb in a temp dir, `postgres` on a free port on 127.0.0.1
  * with its socket in that dir. As root (CI containers) the server runs as the `postgres` user,
  * which Postgres requires. Durability settings are off: the tests check behaviour, not disks.
  */
-export async function startPostgres(): Promise<PostgresCluster> {
+export async function startPostgres({ crashSafe = false }: StartPostgresOptions = {}): Promise<PostgresCluster> {
   const bin = postgresBinDir()
   if (!bin) throw new Error('Postgres binaries not found')
   const asRoot = process.getuid?.() === 0
@@ -74,7 +86,7 @@ export async function startPostgres(): Promise<PostgresCluster> {
       '-c',
       'fsync=off',
       '-c',
-      'synchronous_commit=off',
+      `synchronous_commit=${crashSafe ? 'on' : 'off'}`,
       '-c',
       'full_page_writes=off',
     ])
@@ -127,6 +139,13 @@ export async function startPostgres(): Promise<PostgresCluster> {
       }
       return `postgres://postgres@127.0.0.1:${port}/${name}`
     },
+    async stopImmediately() {
+      const [cmd, args] = run(join(bin, 'pg_ctl'), ['stop', '-D', dataDir, '-m', 'immediate', '-w'])
+      const stopped = spawnSync(cmd, args, { encoding: 'utf8' })
+      if (stopped.status !== 0) throw new Error(`pg_ctl stop failed: ${stopped.stderr || stopped.stdout}`)
+      await waitExit(child)
+    },
+    restart: launch,
     async stop() {
       const pid = postmasterPid()
       if (pid && child && child.exitCode === null) process.kill(pid, 'SIGQUIT')

@@ -22,7 +22,8 @@ export interface ServerProcess {
 export async function spawnServer(
   ctx: TestContext,
   dataDir: string,
-  env: Record<string, string> = {}
+  env: Record<string, string> = {},
+  { readyTimeoutMs = 15_000 }: { readyTimeoutMs?: number } = {}
 ): Promise<ServerProcess> {
   const child = spawn(process.execPath, [MAIN], {
     cwd: REPO_ROOT,
@@ -54,7 +55,7 @@ export async function spawnServer(
       )
     }),
     'the server process to print its ready line',
-    15_000
+    readyTimeoutMs
   )
   const port = Number(new URL(url).port)
   return {

@@ -1,0 +1,61 @@
+// The HAProxy configuration in front of several relays: one template, used by `npm run cluster`,
+// by the cluster tests (server/src/test/clusterFixture.ts) and by the bench, and printed in the
+// README's "Scaling out" section.
+
+/**
+ * @param {{
+ *   bind: string,
+ *   relays: Array<{ name: string, address: string }>,
+ *   checkInterval?: string,
+ *   statsSocket?: string,
+ *   relayHeader?: boolean,
+ * }} options
+ * @returns {string} haproxy.cfg text
+ */
+export function haproxyConfig({ bind, relays, checkInterval = '1s', statsSocket, relayHeader = false }) {
+  const servers = relays
+    .map(({ name, address }) => `  server ${name} ${address} check inter ${checkInterval} fall 2 rise 2`)
+    .join('\n')
+  const health = `  option httpchk
+  # HTTP/1.1 with a Host header: the relay answers a bare HTTP/1.0 probe with 400.
+  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host localhost
+  http-check expect status 200`
+  // Which relay answered, for tests and for finding a room's relay while debugging.
+  const served = relayHeader ? '\n  http-response set-header X-Loopboard-Relay %s' : ''
+  return `global
+  maxconn 4096${statsSocket ? `\n  stats socket ${statsSocket} mode 600 level admin` : ''}
+
+defaults
+  mode http
+  timeout connect 5s
+  timeout client 60s
+  timeout server 60s
+  # An upgraded WebSocket (/yjs, socket.io) lives this long without traffic; both sides ping
+  # well within it (y-websocket every 30 s, socket.io every 25 s).
+  timeout tunnel 1h
+  timeout client-fin 5s
+  # A connection refused by a relay that just died is retried on another one.
+  option redispatch
+  retries 3
+
+frontend loopboard
+  bind ${bind}
+  acl realtime path_beg /yjs/ /socket.io/
+  use_backend relays_by_room if realtime
+  default_backend relays
+
+# /yjs and socket.io of one room go to one relay while it is up (consistent hashing on the room
+# parameter the client adds, so adding or losing a relay moves only its share of the rooms);
+# when it is down they go to another. Correctness never depends on it: it only saves fan-out.
+backend relays_by_room
+  balance url_param room
+  hash-type consistent
+${health}${served}
+${servers}
+
+backend relays
+  balance roundrobin
+${health}${served}
+${servers}
+`
+}
