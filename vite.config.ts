@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import react from '@vitejs/plugin-react'
 import { defineConfig, type Plugin } from 'vite'
 
@@ -24,8 +25,26 @@ function serviceWorker(): Plugin {
       this.emitFile({
         type: 'asset',
         fileName: 'sw.js',
-        source: template.replaceAll('__CACHE_VERSION__', version).replaceAll('__PRECACHE_MANIFEST__', JSON.stringify(files)),
+        source: template
+          .replaceAll('__CACHE_VERSION__', version)
+          .replaceAll('__PRECACHE_MANIFEST__', JSON.stringify(files)),
       })
+    },
+  }
+}
+
+/**
+ * Every import of `@tiptap/core` (tldraw's included) gets `apps/web/src/canvas/tiptapCore.ts`,
+ * which caches the schema `generateHTML` otherwise rebuilds per call (see that file).
+ */
+export function tiptapSchemaCache(): Plugin {
+  const shim = fileURLToPath(new URL('./apps/web/src/canvas/tiptapCore.ts', import.meta.url))
+  return {
+    name: 'loopboard-tiptap-schema-cache',
+    enforce: 'pre',
+    async resolveId(source, importer, options) {
+      if (source !== '@tiptap/core' || importer === shim) return null
+      return (await this.resolve(shim, importer, { ...options, skipSelf: true }))?.id ?? shim
     },
   }
 }
@@ -33,7 +52,7 @@ function serviceWorker(): Plugin {
 export default defineConfig({
   root: 'apps/web',
   envDir: '../..',
-  plugins: [react(), serviceWorker()],
+  plugins: [tiptapSchemaCache(), react(), serviceWorker()],
   build: {
     outDir: 'dist',
     emptyOutDir: true,

@@ -3,6 +3,7 @@ import { useEffect } from 'react'
 import { Tldraw, type Editor, type TLComponents } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { Board } from './createBoard.ts'
+import { LazyShapeWrapper } from './LazyShapeWrapper.tsx'
 import { PeerCursor } from './PeerCursor.tsx'
 
 /** Fonts, icons and translations come from our own origin: no CDN, works offline. */
@@ -15,7 +16,7 @@ const assetUrls = getAssetUrlsByImport()
 const MAX_ASSET_BYTES = 700 * 1024
 
 /** Module-level so tldraw sees the same object on every render. */
-const components: TLComponents = { CollaboratorCursor: PeerCursor }
+const components: TLComponents = { CollaboratorCursor: PeerCursor, ShapeWrapper: LazyShapeWrapper }
 
 /**
  * tldraw refuses new shapes past 4,000 on a page by default; a long interview's board can hold
