@@ -55,6 +55,7 @@ export function RoomView({
   const presenceState = useRoomStore((s) => s.presence)
   const presenceError = useRoomStore((s) => s.presenceError)
   const boardError = useRoomStore((s) => s.boardError)
+  const boardNotSaving = useRoomStore((s) => s.boardNotSaving)
   const notices = useRoomStore((s) => s.notices)
   const myColor = useRoomStore((s) => s.you?.color)
 
@@ -158,7 +159,7 @@ export function RoomView({
           onClick={() => setShowSidebar((v) => !v)}
         />
       </header>
-      <ConnectionBanner state={connectionState} />
+      <ConnectionBanner state={connectionState} notSaving={boardNotSaving} />
       {boardError ? (
         <div className="banner banner-error" role="alert" data-testid="board-error">
           {boardError}{' '}

@@ -20,6 +20,7 @@ import { useInterviewStore } from '../interview/interviewStore.ts'
 import { describeConnectError } from './connectionMessage.ts'
 import { tabSecret } from './identity.ts'
 import { useRoomStore, type ConnectionState } from './roomStore.ts'
+import { watchBoardSaving } from './watchBoardSaving.ts'
 
 /** How long to wait for the server's first sync before opening the board from local data. */
 export const FIRST_SYNC_TIMEOUT_MS = 4_000
@@ -106,6 +107,7 @@ export function connectRoom({
     updateBoard()
   })
   provider.on('connection-close', updateBoard)
+  const unwatchSaving = watchBoardSaving(provider, (boardNotSaving) => useRoomStore.getState().set({ boardNotSaving }))
 
   const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
     query: { [ROUTING_ROOM_PARAM]: roomId },
@@ -224,6 +226,7 @@ export function connectRoom({
       window.removeEventListener('online', onNetworkChange)
       window.removeEventListener('offline', onNetworkChange)
       if (hiddenTimer) clearTimeout(hiddenTimer)
+      unwatchSaving()
       detachInterview()
       provider.awareness.off('change', onAwareness)
       socket.disconnect()

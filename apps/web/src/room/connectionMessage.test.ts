@@ -35,4 +35,12 @@ describe('connectionBanner', () => {
     for (const state of ['offline', 'reconnecting'] as const)
       expect(connectionBanner(state)?.detail).not.toMatch(/xhr|poll|socket/i)
   })
+
+  it('says plainly when edits are not being saved, unless the browser is offline (that banner explains it)', () => {
+    for (const state of ['connecting', 'reconnecting', 'connected'] as const) {
+      expect(connectionBanner(state, true)?.title).toBe('Your edits are not being saved.')
+      expect(connectionBanner(state, true)?.detail).toMatch(/kept in this browser/)
+    }
+    expect(connectionBanner('offline', true)?.title).toBe('You are offline.')
+  })
 })

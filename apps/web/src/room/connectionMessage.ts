@@ -27,8 +27,18 @@ export function describeConnectError(error: ConnectError): string | null {
   }
 }
 
-/** The banner for a connection state; null while connected or still connecting the first time. */
-export function connectionBanner(state: ConnectionState): { title: string; detail: string } | null {
+/**
+ * The banner for a connection state; null while connected or still connecting the first time.
+ * `notSaving`: the board's edits have not reached the server for a while (or it refused the room
+ * as unavailable); said plainly, unless the browser is offline, which explains it already.
+ */
+export function connectionBanner(state: ConnectionState, notSaving = false): { title: string; detail: string } | null {
+  if (notSaving && state !== 'offline')
+    return {
+      title: 'Your edits are not being saved.',
+      detail:
+        'The server cannot store this room right now. Keep working: your changes are kept in this browser and saved as soon as the server is back.',
+    }
   if (state === 'offline')
     return {
       title: 'You are offline.',

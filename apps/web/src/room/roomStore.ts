@@ -22,6 +22,8 @@ export interface RoomState {
   presenceError: string | null
   /** Why the board cannot be shown or edited here (e.g. it was saved by a newer Loopboard). */
   boardError: string | null
+  /** Board edits are not reaching the server's storage (see `watchBoardSaving`). */
+  boardNotSaving: boolean
   /** Audio state of everyone in the room, by user id (from awareness). */
   peerAudio: Record<string, PeerAudio>
   /** Short-lived announcements (joins and leaves), newest last. */
@@ -51,6 +53,7 @@ const initial = {
   presence: 'connecting' as ConnectionState,
   presenceError: null,
   boardError: null as string | null,
+  boardNotSaving: false,
   notices: [] as Notice[],
   peerAudio: {} as Record<string, PeerAudio>,
 }
