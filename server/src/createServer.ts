@@ -102,6 +102,10 @@ export async function startServer(
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
   const relay = new SyncRelay({ config, storage, rooms, logger, metrics, limits })
   httpServer.on('upgrade', (req, socket, head) => {
+    // Node leaves an upgrading socket without an 'error' listener: a client that resets the
+    // connection while its upgrade is answered (refused, or before ws takes it over) would
+    // otherwise crash the process.
+    socket.on('error', (error) => logger.debug('upgrade socket error', { error }))
     if (relay.handleUpgrade(req, socket, head)) return
     // socket.io answers its own path; nobody answers anything else.
     if (!req.url?.startsWith(SOCKET_IO_PATH)) socket.destroy()
