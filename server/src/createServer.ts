@@ -14,13 +14,14 @@ import { PresenceHub } from './presence/PresenceHub.ts'
 import { AudioFiles } from './audioRecording/AudioFiles.ts'
 import { attachRecording } from './audioRecording/recordingSocket.ts'
 import { RecordingService } from './audioRecording/RecordingService.ts'
-import { RecordingStore } from './audioRecording/RecordingStore.ts'
+import { SqliteRecordingStore } from './audioRecording/SqliteRecordingStore.ts'
 import { RateLimits } from './limits/RateLimits.ts'
 import { InterviewerKeys } from './rooms/InterviewerKeys.ts'
+import { sqliteInterviewerKeyStore } from './rooms/SqliteInterviewerKeyStore.ts'
 import { RoomLifecycle } from './rooms/RoomLifecycle.ts'
 import { RoomService } from './rooms/RoomService.ts'
 import { openSqliteDatabase } from './storage/openSqliteDatabase.ts'
-import { SqliteInterviewStore } from './storage/SqliteInterviewStore.ts'
+import { sqliteInterviewStore } from './storage/SqliteInterviewStore.ts'
 import { DATABASE_FILE, SqliteStorage } from './storage/SqliteStorage.ts'
 import { WalCheckpointer } from './storage/WalCheckpointer.ts'
 import type { Storage } from './storage/Storage.ts'
@@ -70,17 +71,16 @@ export async function startServer(
   const storage = new SqliteStorage(database)
   const rooms = new RoomService(storage)
   const lifecycle = new RoomLifecycle({ rooms, storage, logger, retentionDays: config.retentionDays })
-  const interviewStore = new SqliteInterviewStore(database)
+  const interviewStore = sqliteInterviewStore(database)
   const interview = new InterviewService({ store: interviewStore, rooms, logger })
   const recordings = new RecordingService({
-    store: new RecordingStore(database),
+    store: new SqliteRecordingStore(database, new AudioFiles(join(config.dataDir, RECORDINGS_DIR))),
     storage,
-    files: new AudioFiles(join(config.dataDir, RECORDINGS_DIR)),
     events: interviewStore,
     interview,
     maxBytesPerRoom: config.maxAudioBytesPerRoom,
   })
-  const keys = new InterviewerKeys(database)
+  const keys = new InterviewerKeys(sqliteInterviewerKeyStore(database))
   const limits = new RateLimits(config)
   const app = createApp({
     config,

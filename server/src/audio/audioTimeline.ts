@@ -33,7 +33,7 @@ export function attachAudioTimeline(
                 : TimelineEventType.Unmuted
               : null
         audio = next
-        if (type) timeline.record(roomId, type, who)
+        if (type) return timeline.record(roomId, type, who)
       },
     })
   })

@@ -10,11 +10,11 @@ import {
   type Timeline,
 } from '@loopboard/protocol'
 import { DomainError, Refusal } from '../DomainError.ts'
+import { KeyedLock } from '../limits/KeyedLock.ts'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import type { RoomHooks } from '../rooms/RoomLifecycle.ts'
 import type { InterviewStore } from '../storage/InterviewStore.ts'
-import type { RoomRow, Storage } from '../storage/Storage.ts'
-import type { AudioFiles } from './AudioFiles.ts'
+import type { RoomRow } from '../storage/Storage.ts'
 import type { ChunkRow, RecordingStore, TrackRow, TrackTotals } from './RecordingStore.ts'
 import { zipStream, type ZipEntry } from './zipStream.ts'
 
@@ -25,11 +25,18 @@ import { zipStream, type ZipEntry } from './zipStream.ts'
  */
 export const STOP_GRACE_MS = 5_000
 
+/** What recording reads of the rooms: whether one exists, and its board's span. */
+export interface RoomReader {
+  getRoom(roomId: string): RoomRow | null | Promise<RoomRow | null>
+  updateSpan(
+    roomId: string
+  ): { first: number | null; last: number | null } | Promise<{ first: number | null; last: number | null }>
+}
+
 export interface RecordingServiceOptions {
   store: RecordingStore
-  files: AudioFiles
   /** The rooms and their board log (for a session's span and whether a room still exists). */
-  storage: Pick<Storage, 'getRoom' | 'updateSpan'>
+  storage: RoomReader
   /** Where timeline events go (the interview's event log), and the feedback for the archive. */
   events: Pick<InterviewStore, 'appendEvent' | 'eventSpan' | 'allFeedback'>
   interview: InterviewService
@@ -77,19 +84,17 @@ export function safeFileName(name: string): string {
  */
 export class RecordingService {
   private store: RecordingStore
-  private files: AudioFiles
   private storage: RecordingServiceOptions['storage']
   private events: RecordingServiceOptions['events']
   private interview: InterviewService
   private now: () => number
   private maxBytesPerRoom: number
   private onChange: (roomId: string) => void = () => {}
-  /** Uploads of the same chunk run one after the other. */
-  private locks = new Map<string, Promise<unknown>>()
+  /** Uploads of the same chunk run one after the other, and so do a room's consent answers. */
+  private locks = new KeyedLock()
 
   constructor(options: RecordingServiceOptions) {
     this.store = options.store
-    this.files = options.files
     this.storage = options.storage
     this.events = options.events
     this.interview = options.interview
@@ -106,9 +111,8 @@ export class RecordingService {
   // Recording state
   // -------------------------------------------------------------------------------------------
 
-  state(roomId: string): RecordingState {
-    const current = this.store.currentRecording(roomId)
-    const consents = this.store.consents(roomId)
+  async state(roomId: string): Promise<RecordingState> {
+    const [current, consents] = await Promise.all([this.store.currentRecording(roomId), this.store.consents(roomId)])
     return {
       recording: current !== null,
       startedAt: current?.startedAt ?? null,
@@ -117,52 +121,65 @@ export class RecordingService {
     }
   }
 
-  /** Start recording (the caller checked the sender is the interviewer). Idempotent. */
-  start(roomId: string, by: { userId: string; name: string }): void {
-    if (this.store.currentRecording(roomId)) return
+  /**
+   * Start recording (the caller checked the sender is the interviewer). Idempotent: the store
+   * opens a period only if none is open, serialized with the room's other commands.
+   */
+  async start(roomId: string, by: { userId: string; name: string }): Promise<void> {
     const now = this.now()
-    this.store.startRecording(roomId, now)
-    this.events.appendEvent(roomId, {
+    const started = await this.store.startRecording(roomId, now, {
       ts: now,
       type: TimelineEventType.RecordingStarted,
       data: { userId: by.userId, name: by.name },
     })
-    this.onChange(roomId)
+    if (started) this.onChange(roomId)
   }
 
   /** Stop recording. Idempotent. Chunks recorded before the stop are still accepted. */
-  stop(roomId: string, by: { userId: string; name: string }): void {
+  async stop(roomId: string, by: { userId: string; name: string }): Promise<void> {
     const now = this.now()
-    if (!this.store.stopRecording(roomId, now)) return
-    this.events.appendEvent(roomId, {
+    const stopped = await this.store.stopRecording(roomId, now, {
       ts: now,
       type: TimelineEventType.RecordingStopped,
       data: { userId: by.userId, name: by.name },
     })
-    this.onChange(roomId)
+    if (stopped) this.onChange(roomId)
   }
 
-  /** `userId` agrees (or not) to have their own audio recorded in this room. */
   /**
    * Record `userId`'s answer. A room remembers at most {@link MAX_CONSENTS_PER_ROOM} answers: a
    * new one past that forgets the oldest of someone not `present`, or is refused if all are.
    */
-  setConsent(roomId: string, userId: string, consent: boolean, present: ReadonlySet<string> = new Set()): void {
-    const previous = this.store.consent(roomId, userId)
+  async setConsent(
+    roomId: string,
+    userId: string,
+    consent: boolean,
+    present: ReadonlySet<string> = new Set()
+  ): Promise<void> {
+    // One answer of the room at a time: the count checked below is the count the write sees.
+    return this.locks.run(`consent/${roomId}`, () => this.answer(roomId, userId, consent, present))
+  }
+
+  private async answer(roomId: string, userId: string, consent: boolean, present: ReadonlySet<string>): Promise<void> {
+    const previous = await this.store.consent(roomId, userId)
     if (previous === consent) return
     if (previous === null) {
-      const answers = this.store.consents(roomId)
+      const answers = await this.store.consents(roomId)
       if (answers.length >= MAX_CONSENTS_PER_ROOM) {
         const absent = answers.find((a) => !present.has(a.userId) && a.userId !== userId)
         if (!absent) {
           throw new DomainError(Refusal.Conflict, 'Too many participants have answered in this room; try again later.')
         }
-        this.store.deleteConsent(roomId, absent.userId)
+        await this.store.deleteConsent(roomId, absent.userId)
       }
     }
     const now = this.now()
-    this.store.setConsent(roomId, userId, consent, now)
-    this.events.appendEvent(roomId, { ts: now, type: TimelineEventType.RecordingConsent, data: { userId, consent } })
+    await this.store.setConsent(roomId, userId, consent, now)
+    await this.events.appendEvent(roomId, {
+      ts: now,
+      type: TimelineEventType.RecordingConsent,
+      data: { userId, consent },
+    })
     this.onChange(roomId)
   }
 
@@ -175,21 +192,21 @@ export class RecordingService {
    * from the request). The same trackId again by the same participant is answered with the
    * existing track (`created: false`); by anyone else it is a conflict.
    */
-  createTrack(
+  async createTrack(
     roomId: string,
     owner: { seat: Role; role: Role; userId: string },
     input: CreateTrack
-  ): { created: boolean; track: AudioTrackInfo } {
-    const existing = this.store.track(roomId, input.trackId)
+  ): Promise<{ created: boolean; track: AudioTrackInfo }> {
+    const existing = await this.store.track(roomId, input.trackId)
     if (existing) {
       if (existing.seat !== owner.seat || existing.userId !== owner.userId) {
         throw new DomainError(Refusal.Conflict, `Track "${input.trackId}" belongs to another participant.`)
       }
-      return { created: false, track: this.info(existing) }
+      return { created: false, track: await this.info(existing) }
     }
-    const current = this.store.currentRecording(roomId)
+    const current = await this.store.currentRecording(roomId)
     if (!current) throw new DomainError(Refusal.Conflict, 'The room is not recording.')
-    if (this.store.consent(roomId, owner.userId) !== true) {
+    if ((await this.store.consent(roomId, owner.userId)) !== true) {
       throw new DomainError(Refusal.Conflict, 'You have not agreed to be recorded in this room.')
     }
     const track: TrackRow = {
@@ -203,11 +220,11 @@ export class RecordingService {
       mimeType: input.mimeType,
       startedAt: this.now(),
     }
-    this.store.insertTrack(track)
-    return { created: true, track: this.info(track) }
+    await this.store.insertTrack(track)
+    return { created: true, track: await this.info(track) }
   }
 
-  track(roomId: string, trackId: string): TrackRow | null {
+  track(roomId: string, trackId: string): Promise<TrackRow | null> {
     return this.store.track(roomId, trackId)
   }
 
@@ -223,8 +240,8 @@ export class RecordingService {
     meta: ChunkMeta,
     bytes: Uint8Array
   ): Promise<{ created: boolean; chunk: ChunkRow }> {
-    return this.serialize(`${roomId}/${trackId}/${meta.seq}`, async () => {
-      const track = this.store.track(roomId, trackId)
+    return this.locks.run(`${roomId}/${trackId}/${meta.seq}`, async () => {
+      const track = await this.store.track(roomId, trackId)
       if (!track) throw new DomainError(Refusal.NotFound, `No track "${trackId}" in this room.`)
       if (track.seat !== owner.seat || track.userId !== owner.userId) {
         throw new DomainError(Refusal.Forbidden, 'This track belongs to another participant.')
@@ -236,56 +253,60 @@ export class RecordingService {
         bytes: bytes.byteLength,
         sha256: sha256(bytes),
       }
-      const stored = this.store.chunk(roomId, trackId, meta.seq)
-      if (stored) {
-        if (stored.sha256 === chunk.sha256 && stored.bytes === chunk.bytes) return { created: false, chunk: stored }
-        throw new DomainError(
-          Refusal.Conflict,
-          `Chunk ${meta.seq} of this track was already uploaded with different bytes.`
-        )
-      }
-      const recording = this.store.recording(track.recordingId)
+      const stored = await this.store.chunk(roomId, trackId, meta.seq)
+      if (stored) return this.again(stored, chunk)
+      const recording = await this.store.recording(track.recordingId)
       if (recording?.stoppedAt != null && meta.startedAt > recording.stoppedAt + STOP_GRACE_MS) {
         throw new DomainError(Refusal.Conflict, 'Recording had stopped before this chunk was recorded.')
       }
-      if (this.store.consent(roomId, track.userId) !== true) {
+      if ((await this.store.consent(roomId, track.userId)) !== true) {
         throw new DomainError(Refusal.Conflict, 'You have withdrawn your agreement to be recorded.')
       }
-      if (this.store.roomAudioBytes(roomId) + chunk.bytes > this.maxBytesPerRoom) {
+      if ((await this.store.roomAudioBytes(roomId)) + chunk.bytes > this.maxBytesPerRoom) {
         throw new DomainError(
           Refusal.Conflict,
           `This room holds at most ${this.maxBytesPerRoom} bytes of recorded audio.`
         )
       }
-      await this.files.write(roomId, trackId, meta.seq, bytes)
+      let created: boolean
       try {
-        this.store.insertChunk(roomId, trackId, chunk, this.now())
+        created = await this.store.insertChunk(roomId, trackId, chunk, bytes, this.now())
       } catch (error) {
-        // The room (and so the track) may have been deleted while the file was written.
-        await this.files.removeChunk(roomId, trackId, meta.seq)
-        if (!this.store.track(roomId, trackId)) {
-          if (!this.storage.getRoom(roomId)) await this.files.removeRoom(roomId)
+        // The room (and so the track) may have been deleted while the chunk was written.
+        if (!(await this.store.track(roomId, trackId))) {
+          if (!(await this.storage.getRoom(roomId))) await this.store.removeRoomAudio(roomId)
           throw new DomainError(Refusal.NotFound, `No track "${trackId}" in this room.`)
         }
         throw error
       }
-      return { created: true, chunk }
+      if (created) return { created, chunk }
+      // Another relay stored this seq in the meantime.
+      const other = await this.store.chunk(roomId, trackId, meta.seq)
+      if (!other) throw new DomainError(Refusal.NotFound, `No track "${trackId}" in this room.`)
+      return this.again(other, chunk)
     })
   }
 
+  /** A chunk uploaded again: the same bytes are answered as stored, different ones refused. */
+  private again(stored: ChunkRow, chunk: ChunkRow): { created: false; chunk: ChunkRow } {
+    if (stored.sha256 === chunk.sha256 && stored.bytes === chunk.bytes) return { created: false, chunk: stored }
+    throw new DomainError(
+      Refusal.Conflict,
+      `Chunk ${chunk.seq} of this track was already uploaded with different bytes.`
+    )
+  }
+
   /** The room's tracks that have audio, as the timeline and review see them. */
-  audioTracks(roomId: string): AudioTrackInfo[] {
-    return this.store
-      .tracks(roomId)
-      .filter((t) => t.chunks > 0)
-      .map((t) => this.info(t))
+  async audioTracks(roomId: string): Promise<AudioTrackInfo[]> {
+    const tracks = (await this.store.tracks(roomId)).filter((t) => t.chunks > 0)
+    return Promise.all(tracks.map((t) => this.info(t)))
   }
 
   /** A track's chunks and total size, or null if the room has no such track. */
-  audio(roomId: string, trackId: string): TrackAudio | null {
-    const track = this.store.track(roomId, trackId)
+  async audio(roomId: string, trackId: string): Promise<TrackAudio | null> {
+    const track = await this.store.track(roomId, trackId)
     if (!track) return null
-    const chunks = this.store.chunks(roomId, trackId)
+    const chunks = await this.store.chunks(roomId, trackId)
     return { track, chunks, size: chunks.reduce((sum, c) => sum + c.bytes, 0) }
   }
 
@@ -297,10 +318,10 @@ export class RecordingService {
       offset += chunk.bytes
       if (offset <= start) continue
       if (from > end) return
-      const bytes = await this.files.read(audio.track.roomId, audio.track.id, chunk.seq)
+      const bytes = await this.store.readChunk(audio.track.roomId, audio.track.id, chunk.seq)
       if (bytes.byteLength !== chunk.bytes) {
         throw new Error(
-          `chunk ${chunk.seq} of track ${audio.track.id} is ${bytes.byteLength} bytes on disk, not ${chunk.bytes}`
+          `chunk ${chunk.seq} of track ${audio.track.id} is ${bytes.byteLength} bytes as stored, not ${chunk.bytes}`
         )
       }
       yield bytes.subarray(Math.max(0, start - from), Math.min(chunk.bytes, end - from + 1))
@@ -311,17 +332,17 @@ export class RecordingService {
   // Sessions
   // -------------------------------------------------------------------------------------------
 
-  summary(room: RoomRow): SessionSummary {
-    const { startedAt, endedAt } = this.activitySpan(room.id)
-    const state = this.interview.state(room.id)
+  async summary(room: RoomRow): Promise<SessionSummary> {
+    const { startedAt, endedAt } = await this.activitySpan(room.id)
+    const state = await this.interview.state(room.id)
     return {
       roomId: room.id,
       title: room.title,
       createdAt: room.createdAt,
       startedAt,
       endedAt,
-      promptTitle: this.interview.prompt(room.id, state.promptId)?.title ?? null,
-      audioTracks: this.audioTracks(room.id).length,
+      promptTitle: (await this.interview.prompt(room.id, state.promptId))?.title ?? null,
+      audioTracks: (await this.audioTracks(room.id)).length,
     }
   }
 
@@ -330,7 +351,11 @@ export class RecordingService {
    * it (`feedback.md`, if any) and the round's audio tracks (those in the timeline) — nothing of
    * another round or another author.
    */
-  archive(roomId: string, timeline: Timeline, of: { seat: Role; round: number }): AsyncGenerator<Uint8Array> {
+  async archive(
+    roomId: string,
+    timeline: Timeline,
+    of: { seat: Role; round: number }
+  ): Promise<AsyncGenerator<Uint8Array>> {
     const entries: ZipEntry[] = [
       {
         name: 'timeline.json',
@@ -339,7 +364,9 @@ export class RecordingService {
         content: () => [Buffer.from(JSON.stringify(timeline))],
       },
     ]
-    const feedback = this.events.allFeedback(roomId).filter((f) => f.authorSeat === of.seat && f.round === of.round)
+    const feedback = (await this.events.allFeedback(roomId)).filter(
+      (f) => f.authorSeat === of.seat && f.round === of.round
+    )
     if (feedback.length) {
       const markdown =
         feedback.length === 1
@@ -353,17 +380,14 @@ export class RecordingService {
       })
     }
     const inRound = new Set(timeline.audio.map((t) => t.id))
-    for (const track of this.store.tracks(roomId)) {
+    for (const track of await this.store.tracks(roomId)) {
       if (track.chunks === 0 || !inRound.has(track.id)) continue
       const ext = track.mimeType.startsWith('audio/ogg') ? 'ogg' : 'webm'
       entries.push({
         name: `audio/${safeFileName(track.name)}-${track.role}-${track.id}.${ext}`,
         compress: false,
         mtime: track.firstChunkAt ?? track.startedAt,
-        content: () => {
-          const audio = this.audio(roomId, track.id)
-          return audio ? this.read(audio) : []
-        },
+        content: () => this.trackBytes(roomId, track.id),
       })
     }
     return zipStream(entries)
@@ -372,22 +396,18 @@ export class RecordingService {
   /** A deleted room's audio files go with it; files of rooms that no longer exist are swept. */
   readonly roomHooks: RoomHooks = {
     name: 'audio recording',
-    release: (roomId) => this.files.removeRoom(roomId),
-    sweep: async (roomExists) => {
-      for (const roomId of await this.files.roomIds()) {
-        if (!roomExists(roomId)) await this.files.removeRoom(roomId)
-      }
-    },
+    release: (roomId) => this.store.removeRoomAudio(roomId),
+    sweep: (roomExists) => this.store.sweepAudio(roomExists),
   }
 
   /** Wait for uploads in progress. */
   async close(): Promise<void> {
-    await Promise.allSettled([...this.locks.values()])
+    await this.locks.idle()
   }
 
   /** First and last board update or timeline event (what the timeline calls startedAt/endedAt). */
-  private activitySpan(roomId: string): { startedAt: number | null; endedAt: number | null } {
-    const spans = [this.storage.updateSpan(roomId), this.events.eventSpan(roomId)]
+  private async activitySpan(roomId: string): Promise<{ startedAt: number | null; endedAt: number | null }> {
+    const spans = await Promise.all([this.storage.updateSpan(roomId), this.events.eventSpan(roomId)])
     const firsts = spans.map((s) => s.first).filter((t): t is number => t !== null)
     const lasts = spans.map((s) => s.last).filter((t): t is number => t !== null)
     return {
@@ -396,8 +416,14 @@ export class RecordingService {
     }
   }
 
-  private info(track: TrackRow | TrackTotals): AudioTrackInfo {
-    const totals: TrackTotals = 'chunks' in track ? track : { ...track, ...this.totals(track.roomId, track.id) }
+  /** A track's bytes, read lazily when the archive reaches it. */
+  private async *trackBytes(roomId: string, trackId: string): AsyncGenerator<Uint8Array> {
+    const audio = await this.audio(roomId, trackId)
+    if (audio) yield* this.read(audio)
+  }
+
+  private async info(track: TrackRow | TrackTotals): Promise<AudioTrackInfo> {
+    const totals: TrackTotals = 'chunks' in track ? track : { ...track, ...(await this.totals(track.roomId, track.id)) }
     return {
       id: totals.id,
       userId: totals.userId,
@@ -411,27 +437,16 @@ export class RecordingService {
     }
   }
 
-  private totals(
+  private async totals(
     roomId: string,
     trackId: string
-  ): Pick<TrackTotals, 'chunks' | 'durationMs' | 'bytes' | 'firstChunkAt'> {
-    const chunks = this.store.chunks(roomId, trackId)
+  ): Promise<Pick<TrackTotals, 'chunks' | 'durationMs' | 'bytes' | 'firstChunkAt'>> {
+    const chunks = await this.store.chunks(roomId, trackId)
     return {
       chunks: chunks.length,
       durationMs: chunks.reduce((sum, c) => sum + c.durationMs, 0),
       bytes: chunks.reduce((sum, c) => sum + c.bytes, 0),
       firstChunkAt: chunks[0]?.startedAt ?? null,
     }
-  }
-
-  private serialize<T>(key: string, run: () => Promise<T>): Promise<T> {
-    const previous = this.locks.get(key) ?? Promise.resolve()
-    const next = previous.catch(() => {}).then(run)
-    const settled = next.catch(() => {})
-    this.locks.set(key, settled)
-    void settled.then(() => {
-      if (this.locks.get(key) === settled) this.locks.delete(key)
-    })
-    return next
   }
 }

@@ -107,12 +107,12 @@ describe('recording state over socket.io', () => {
       expect(ack.ok === false && ack.error).toMatch(/only the interviewer/i)
     }
     await settle(...all)
-    expect(server.recordings.state(room.roomId).recording).toBe(false)
+    expect((await server.recordings.state(room.roomId)).recording).toBe(false)
     for (const c of all) expect(c.states).toHaveLength(1)
 
     await send(ivy, RecordingEvent.Start, {})
     for (const c of [cam, oli]) expect((await send(c, RecordingEvent.Stop, {})).ok).toBe(false)
-    expect(server.recordings.state(room.roomId).recording).toBe(true)
+    expect((await server.recordings.state(room.roomId)).recording).toBe(true)
 
     // After a role swap the other link is the interviewer.
     await send(ivy, RecordingEvent.Stop, {})
@@ -120,15 +120,15 @@ describe('recording state over socket.io', () => {
     await waitFor(() => cam.socket.connected, 'cam to stay connected')
     expect((await send(ivy, RecordingEvent.Start, {})).ok).toBe(false)
     expect((await send(cam, RecordingEvent.Start, {})).ok).toBe(true)
-    expect(server.recordings.state(room.roomId).recording).toBe(true)
+    expect((await server.recordings.state(room.roomId)).recording).toBe(true)
   })
 
   it('is idempotent: starting twice or stopping while stopped changes nothing', async () => {
     const { server, room, ivy, all } = await setup()
     await send(ivy, RecordingEvent.Start, {})
-    const startedAt = server.recordings.state(room.roomId).startedAt
+    const startedAt = (await server.recordings.state(room.roomId)).startedAt
     expect((await send(ivy, RecordingEvent.Start, {})).ok).toBe(true)
-    expect(server.recordings.state(room.roomId).startedAt).toBe(startedAt)
+    expect((await server.recordings.state(room.roomId)).startedAt).toBe(startedAt)
     await send(ivy, RecordingEvent.Stop, {})
     expect((await send(ivy, RecordingEvent.Stop, {})).ok).toBe(true)
     await settle(...all)
@@ -146,10 +146,10 @@ describe('recording state over socket.io', () => {
     for (const bad of [undefined, {}, { consent: 'yes' }]) {
       expect((await send(cam, RecordingEvent.Consent, bad)).ok).toBe(false)
     }
-    expect(server.recordings.state(room.roomId).consented).toEqual([])
+    expect((await server.recordings.state(room.roomId)).consented).toEqual([])
 
     await send(oli, RecordingEvent.Consent, { consent: true })
-    expect(server.recordings.state(room.roomId).consented).toEqual([oli.userId])
+    expect((await server.recordings.state(room.roomId)).consented).toEqual([oli.userId])
     // Withdrawing works the same way.
     await send(oli, RecordingEvent.Consent, { consent: false })
     await settle(...all)
@@ -179,7 +179,7 @@ describe('recording state over socket.io', () => {
     const ivy = await connect(first, room.roomId, room.tokens.interviewer, 'Ivy')
     await send(ivy, RecordingEvent.Start, {})
     await send(ivy, RecordingEvent.Consent, { consent: true })
-    const before = first.recordings.state(room.roomId)
+    const before = await first.recordings.state(room.roomId)
     await first.close()
 
     const second = await ctx.server({ dataDir: first.dataDir })

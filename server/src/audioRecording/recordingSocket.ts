@@ -2,6 +2,7 @@ import { Action, ConsentSchema, EmptySchema, RecordingEvent } from '@loopboard/p
 import type { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import type { PresenceHub } from '../presence/PresenceHub.ts'
+import { RoomQueue } from '../presence/RoomQueue.ts'
 import type { RoomSocket } from '../presence/RoomSocket.ts'
 import { onCommand } from '../presence/socketCommand.ts'
 import type { RecordingService } from './RecordingService.ts'
@@ -13,9 +14,15 @@ import type { RecordingService } from './RecordingService.ts'
  * every change.
  */
 export function attachRecording(hub: PresenceHub, service: RecordingService, logger: Logger): void {
+  // Read after each change, one change after the other, so an older state never overtakes a newer one.
+  const queue = new RoomQueue((error, roomId) =>
+    logger.error('sending the recording state to a room failed', { room: roomId, error })
+  )
   service.setOnChange((roomId) => {
-    const state = service.state(roomId)
-    for (const socket of hub.socketsIn(roomId)) socket.emit(RecordingEvent.State, state)
+    void queue.run(roomId, 'state', async () => {
+      const state = await service.state(roomId)
+      for (const socket of hub.socketsIn(roomId)) socket.emit(RecordingEvent.State, state)
+    })
   })
 
   hub.onConnection((socket: RoomSocket) => {
@@ -25,7 +32,7 @@ export function attachRecording(hub: PresenceHub, service: RecordingService, log
       event: string,
       schema: S,
       action: Action,
-      run: (input: z.output<S>) => void
+      run: (input: z.output<S>) => void | Promise<void>
     ) => onCommand(socket, logger, { event, schema, action, run })
 
     const who = () => ({ userId: socket.data.participant.userId, name: socket.data.participant.name })
@@ -40,6 +47,8 @@ export function attachRecording(hub: PresenceHub, service: RecordingService, log
       )
     )
 
-    socket.emit(RecordingEvent.State, service.state(roomId))
+    void queue.run(roomId, `connect:${socket.id}`, async () => {
+      socket.emit(RecordingEvent.State, await service.state(roomId))
+    })
   })
 }

@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig } from '../config.ts'
 import { InterviewerKeys } from '../rooms/InterviewerKeys.ts'
+import { sqliteInterviewerKeyStore } from '../rooms/SqliteInterviewerKeyStore.ts'
 import { openSqliteDatabase } from '../storage/openSqliteDatabase.ts'
 import { DATABASE_FILE } from '../storage/SqliteStorage.ts'
 
@@ -30,19 +31,19 @@ try {
   fail((error as Error).message)
 }
 const database = openSqliteDatabase(join(dataDir, DATABASE_FILE))
-const keys = new InterviewerKeys(database)
+const keys = new InterviewerKeys(sqliteInterviewerKeyStore(database))
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16)
 
 try {
   if (command === 'create') {
     if (args.length !== 1) fail(USAGE)
-    const created = keys.create(args[0]!)
+    const created = await keys.create(args[0]!)
     out(`Created key ${created.id} ("${created.label}"). Give this key to the interviewer; it is not shown again:`)
     out('')
     out(`  ${created.key}`)
     out('')
   } else if (command === 'list') {
-    const all = keys.list()
+    const all = await keys.list()
     if (!all.length) out('No keys yet. Create one with: npm run keys -- create "<label>"')
     for (const k of all) {
       out(
@@ -51,7 +52,7 @@ try {
     }
   } else {
     if (args.length !== 1) fail(USAGE)
-    if (!keys.revoke(args[0]!)) fail(`No active key "${args[0]}" (see: npm run keys -- list).`)
+    if (!(await keys.revoke(args[0]!))) fail(`No active key "${args[0]}" (see: npm run keys -- list).`)
     out(`Revoked key ${args[0]}.`)
   }
 } catch (error) {

@@ -144,9 +144,9 @@ async function errorOf(res: Response, status: number): Promise<string> {
 async function recordingRoom(server?: TestServer) {
   server ??= await ctx.server()
   const room = await createRoom(server, { title: 'Design a URL shortener' })
-  server.recordings.start(room.roomId, user(Role.Interviewer))
-  server.recordings.setConsent(room.roomId, idOf(room, Role.Interviewer), true)
-  server.recordings.setConsent(room.roomId, idOf(room, Role.Candidate), true)
+  await server.recordings.start(room.roomId, user(Role.Interviewer))
+  await server.recordings.setConsent(room.roomId, idOf(room, Role.Interviewer), true)
+  await server.recordings.setConsent(room.roomId, idOf(room, Role.Candidate), true)
   return { server, room, roomId: room.roomId }
 }
 
@@ -250,16 +250,16 @@ describe('POST /api/rooms/:roomId/recordings', () => {
     const server = await ctx.server()
     const room = await createRoom(server)
     const body = (role: Role) => ({ trackId: randomUUID(), name: user(role).name, mimeType: MIME })
-    server.recordings.setConsent(room.roomId, idOf(room, Role.Candidate), true)
+    await server.recordings.setConsent(room.roomId, idOf(room, Role.Candidate), true)
     expect(
       await errorOf(await postTrack(server, room.roomId, room.tokens.candidate, body(Role.Candidate)), 409)
     ).toMatch(/not recording/)
 
-    server.recordings.start(room.roomId, user(Role.Interviewer))
+    await server.recordings.start(room.roomId, user(Role.Interviewer))
     expect(
       await errorOf(await postTrack(server, room.roomId, room.tokens.interviewer, body(Role.Interviewer)), 409)
     ).toMatch(/not agreed/)
-    server.recordings.setConsent(room.roomId, idOf(room, Role.Interviewer), false)
+    await server.recordings.setConsent(room.roomId, idOf(room, Role.Interviewer), false)
     await errorOf(await postTrack(server, room.roomId, room.tokens.interviewer, body(Role.Interviewer)), 409)
     expect((await postTrack(server, room.roomId, room.tokens.candidate, body(Role.Candidate))).status).toBe(201)
     expect(rowsOf(server, room.roomId).audio_tracks).toBe(1)
@@ -268,7 +268,7 @@ describe('POST /api/rooms/:roomId/recordings', () => {
   it('refuses the observer, strangers and bad bodies', async () => {
     const { server, room, roomId } = await recordingRoom()
     const other = await createRoom(server)
-    server.recordings.setConsent(roomId, idOf(room, Role.Observer), true)
+    await server.recordings.setConsent(roomId, idOf(room, Role.Observer), true)
     const body = { trackId: randomUUID(), name: user(Role.Observer).name, mimeType: MIME }
     await errorOf(await postTrack(server, roomId, room.tokens.observer, body), 403)
     await errorOf(await postTrack(server, roomId, other.tokens.interviewer, body), 403)
@@ -410,7 +410,7 @@ describe('PUT /api/rooms/:roomId/recordings/:trackId/chunks/:seq', () => {
     const cam = room.tokens.candidate
     const t0 = Date.now()
     expect((await putChunk(server, roomId, cam, trackId, 0, randomBytes(10), { startedAt: t0 })).status).toBe(201)
-    server.recordings.stop(roomId, user(Role.Interviewer))
+    await server.recordings.stop(roomId, user(Role.Interviewer))
     const stoppedAt = Date.now()
     // In flight when the stop came: recorded before it (or within the grace for clock error).
     expect((await putChunk(server, roomId, cam, trackId, 1, randomBytes(10), { startedAt: t0 + 1 })).status).toBe(201)
@@ -431,9 +431,9 @@ describe('PUT /api/rooms/:roomId/recordings/:trackId/chunks/:seq', () => {
       409
     )
 
-    server.recordings.start(roomId, user(Role.Interviewer))
+    await server.recordings.start(roomId, user(Role.Interviewer))
     const next = await track(server, room, Role.Candidate)
-    server.recordings.setConsent(roomId, idOf(room, Role.Candidate), false)
+    await server.recordings.setConsent(roomId, idOf(room, Role.Candidate), false)
     expect(await errorOf(await putChunk(server, roomId, cam, next, 0, randomBytes(10)), 409)).toMatch(/withdrawn/)
     expect(rowsOf(server, roomId).audio_chunks).toBe(3)
   })
@@ -576,7 +576,7 @@ describe('GET /api/rooms/:roomId/recordings/:trackId/audio', () => {
 describe('sessions', () => {
   it('GET /summary gives the interviewer what the sessions list shows', async () => {
     const { server, room, roomId } = await recordingRoom()
-    server.interview.setPrompt(roomId, 'design-spotify')
+    await server.interview.setPrompt(roomId, 'design-spotify')
     const trackId = await track(server, room, Role.Interviewer)
     await upload(server, room, Role.Interviewer, trackId, [[0, randomBytes(10)]], Date.now())
     const res = await api(server, `${roomId}/summary`, { headers: bearer(room.tokens.interviewer) })
@@ -591,7 +591,7 @@ describe('sessions', () => {
       createdAt: server.rooms.get(roomId)!.createdAt,
       startedAt: timeline.startedAt,
       endedAt: timeline.endedAt,
-      promptTitle: server.interview.prompt(roomId, 'design-spotify')!.title,
+      promptTitle: (await server.interview.prompt(roomId, 'design-spotify'))!.title,
       audioTracks: 1,
     })
     expect(summary.startedAt).not.toBeNull()
@@ -617,10 +617,10 @@ describe('sessions', () => {
     raw.send(updateFrame(textUpdate('hello')))
     await waitFor(() => server.storage.readUpdates(roomId).length > 0, 'the update to be stored')
     server.relay.room(roomId).snapshot()
-    server.interview.setPrompt(roomId, 'design-spotify')
-    server.interview.addNote(roomId, Role.Interviewer, 'asks good questions', null)
-    server.interview.saveScorecard(roomId, Role.Interviewer, { scores: {}, recommendation: null, summary: 'ok' })
-    server.interview.publishFeedback(roomId, Role.Interviewer, 'Well done.')
+    await server.interview.setPrompt(roomId, 'design-spotify')
+    await server.interview.addNote(roomId, Role.Interviewer, 'asks good questions', null)
+    await server.interview.saveScorecard(roomId, Role.Interviewer, { scores: {}, recommendation: null, summary: 'ok' })
+    await server.interview.publishFeedback(roomId, Role.Interviewer, 'Well done.')
     const trackId = await track(server, room, Role.Candidate)
     await upload(
       server,
@@ -716,7 +716,7 @@ describe('sessions', () => {
       camParts.map((b, i) => [i, b] as [number, Uint8Array]),
       Date.now()
     )
-    server.interview.publishFeedback(roomId, Role.Interviewer, '# Feedback\n\nClear trade-offs.')
+    await server.interview.publishFeedback(roomId, Role.Interviewer, '# Feedback\n\nClear trade-offs.')
 
     for (const token of [room.tokens.candidate, room.tokens.observer]) {
       await errorOf(await api(server, `${roomId}/archive`, { headers: bearer(token) }), 403)
@@ -781,7 +781,7 @@ describe('retention', () => {
     age(server, recent.roomId, 6)
     age(server, live.roomId, 30)
     age(server, edge.roomId, 8)
-    server.interview.record(edge.roomId, TimelineEventType.NoteWritten, { noteId: 1, shapeId: null })
+    await server.interview.record(edge.roomId, TimelineEventType.NoteWritten, { noteId: 1, shapeId: null })
     database(server)
       .prepare('UPDATE events SET ts = ? WHERE room_id = ?')
       .run(Date.now() - DAY_MS, edge.roomId)
@@ -857,7 +857,7 @@ describe('recorded audio per room', () => {
       durationMs: 4000,
     })
     expect(await errorOf(res, 409)).toMatch(/at most 3145728 bytes/)
-    expect(server.recordings.audio(roomId, second)!.chunks).toEqual([])
+    expect((await server.recordings.audio(roomId, second))!.chunks).toEqual([])
     // What fits still does.
     await upload(
       server,

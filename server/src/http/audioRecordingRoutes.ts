@@ -124,7 +124,7 @@ export interface RecordingRoutesOptions {
   lifecycle: Pick<RoomLifecycle, 'deleteRoom'>
   interview: InterviewService
   /** A round's timeline JSON, as `GET …/timeline` answers it (the archive holds the same). */
-  timeline: (room: RoomRow, round: RoundWindow) => Timeline
+  timeline: (room: RoomRow, round: RoundWindow) => Promise<Timeline>
   logger: Logger
 }
 
@@ -139,7 +139,13 @@ export interface RecordingRoutesOptions {
  */
 export function recordingRoutes({ guard, recordings, lifecycle, interview, timeline, logger }: RecordingRoutesOptions) {
   const app = new Hono<{
-    Variables: RoundEnv['Variables'] & { auth: Authed; owner: Owner; seq: number; startedAt: number; durationMs: number }
+    Variables: RoundEnv['Variables'] & {
+      auth: Authed
+      owner: Owner
+      seq: number
+      startedAt: number
+      durationMs: number
+    }
   }>()
 
   /**
@@ -172,7 +178,11 @@ export function recordingRoutes({ guard, recordings, lifecycle, interview, timel
       const parsed = CreateTrackSchema.safeParse(body)
       if (!parsed.success) return fail(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
       try {
-        const { created, track } = recordings.createTrack(auth.room.id, { ...owner, role: auth.role }, parsed.data)
+        const { created, track } = await recordings.createTrack(
+          auth.room.id,
+          { ...owner, role: auth.role },
+          parsed.data
+        )
         return c.json<TrackResponse>({ track }, created ? 201 : 200)
       } catch (error) {
         return refused(c, error)
@@ -193,7 +203,7 @@ export function recordingRoutes({ guard, recordings, lifecycle, interview, timel
       if (!(seq >= 0 && seq < MAX_CHUNKS_PER_TRACK)) {
         return fail(c, 400, ApiErrorCode.BadRequest, `seq must be an integer from 0 to ${MAX_CHUNKS_PER_TRACK - 1}.`)
       }
-      const track = recordings.track(auth.room.id, c.req.param('trackId'))
+      const track = await recordings.track(auth.room.id, c.req.param('trackId'))
       if (!track) return fail(c, 404, ApiErrorCode.NotFound, `No track "${c.req.param('trackId')}" in this room.`)
       if (track.seat !== owner.seat || track.userId !== owner.userId)
         return fail(c, 403, ApiErrorCode.Forbidden, 'This track belongs to another participant.')
@@ -274,30 +284,33 @@ export function recordingRoutes({ guard, recordings, lifecycle, interview, timel
   }
 
   // A track is heard only by the interviewer of the round it was recorded in.
-  app.get('/:roomId/recordings/:trackId/audio', member, (c) => {
+  app.get('/:roomId/recordings/:trackId/audio', member, async (c) => {
     const auth = c.get('auth')
-    const audio = recordings.audio(auth.room.id, c.req.param('trackId'))
+    const audio = await recordings.audio(auth.room.id, c.req.param('trackId'))
     if (!audio) return fail(c, 404, ApiErrorCode.NotFound, `No track "${c.req.param('trackId')}" in this room.`)
-    const events = interview.events(auth.room.id)
-    const ran = roundsRunBy(auth.seat, interview.state(auth.room.id).round)
+    const events = await interview.events(auth.room.id)
+    const ran = roundsRunBy(auth.seat, (await interview.state(auth.room.id)).round)
     if (!ran.some((round) => inWindow(roundWindow(events, round), audio.track.startedAt))) {
       return fail(c, 403, ApiErrorCode.Forbidden, 'Only the interviewer of the round it was recorded in can listen.')
     }
     return serveAudio(c, audio)
   })
 
-  app.get('/:roomId/summary', member, (c) => {
+  app.get('/:roomId/summary', member, async (c) => {
     const auth = c.get('auth')
-    if (roundsRunBy(auth.seat, interview.state(auth.room.id).round).length === 0) {
+    if (roundsRunBy(auth.seat, (await interview.state(auth.room.id)).round).length === 0) {
       return fail(c, 403, ApiErrorCode.Forbidden, 'Only an interviewer of the session can see its summary.')
     }
-    return c.json<SessionSummary>(recordings.summary(auth.room))
+    return c.json<SessionSummary>(await recordings.summary(auth.room))
   })
 
-  app.get('/:roomId/archive', member, reviewRound(interview), (c) => {
+  app.get('/:roomId/archive', member, reviewRound(interview), async (c) => {
     const auth = c.get('auth')
     const round = c.get('round')
-    const zip = recordings.archive(auth.room.id, timeline(auth.room, round), { seat: auth.seat, round: round.round })
+    const zip = await recordings.archive(auth.room.id, await timeline(auth.room, round), {
+      seat: auth.seat,
+      round: round.round,
+    })
     const onError = (error: unknown) => logger.error('writing an archive failed', { room: auth.room.id, error })
     return new Response(toWebStream(zip, onError), {
       headers: {

@@ -117,7 +117,7 @@ describe('POST /api/rooms/:roomId/audio-token with LiveKit configured', () => {
   it('follows the role a link plays now, after a peer-mock role swap', async () => {
     const server = await serverWithEnv(LIVEKIT_ENV)
     const room = await createRoom(server)
-    server.interview.swapRoles(room.roomId)
+    await server.interview.swapRoles(room.roomId)
     const expected = { interviewer: 'candidate', candidate: 'interviewer', observer: 'observer' } as const
     for (const seat of ROLES) {
       const res = await audioToken(server, room.roomId, room.tokens[seat], goodBody())

@@ -103,7 +103,7 @@ describe('GET /api/prompts', () => {
   it('does not list a room’s own prompts', async () => {
     const server = await ctx.server()
     const room = await createRoom(server)
-    server.interview.addCustomPrompt(room.roomId, {
+    await server.interview.addCustomPrompt(room.roomId, {
       title: 'Own prompt',
       statement: 'Design a thing.',
       track: 'backend',
@@ -162,7 +162,7 @@ describe('GET /api/prompts/:id', () => {
     // The role is checked before the id: a candidate learns nothing about which ids exist.
     await expectApiError(await getPromptById(server, 'no-such-prompt', room.tokens.candidate), 403, 'forbidden')
 
-    const own = server.interview.addCustomPrompt(room.roomId, {
+    const own = await server.interview.addCustomPrompt(room.roomId, {
       title: 'Own prompt',
       statement: 'Design a thing.',
       track: 'ml',
@@ -182,7 +182,7 @@ describe('GET /api/prompts/:id', () => {
   it('follows a role swap: the candidate’s link now reads guidance, the interviewer’s does not', async () => {
     const server = await ctx.server()
     const room = await createRoom(server)
-    server.interview.swapRoles(room.roomId)
+    await server.interview.swapRoles(room.roomId)
     expect((await getPromptById(server, 'design-spotify', room.tokens.candidate)).status).toBe(200)
     await expectApiError(await getPromptById(server, 'design-spotify', room.tokens.interviewer), 403, 'forbidden')
     await expectApiError(await getPromptById(server, 'design-spotify', room.tokens.observer), 403, 'forbidden')
@@ -226,16 +226,16 @@ describe('/api/rooms/:roomId/notes', () => {
       const write = await postNote(server, room.roomId, room.tokens[role], { text: `from the ${role}` })
       await expectApiError(write, 403, ApiErrorCode.Forbidden)
     }
-    expect(server.interview.notes(room.roomId, Role.Interviewer)).toHaveLength(2)
-    expect(server.interview.notes(room.roomId, Role.Candidate)).toEqual([])
-    expect(server.interview.notes(room.roomId, Role.Observer)).toEqual([])
+    expect(await server.interview.notes(room.roomId, Role.Interviewer)).toHaveLength(2)
+    expect(await server.interview.notes(room.roomId, Role.Candidate)).toEqual([])
+    expect(await server.interview.notes(room.roomId, Role.Observer)).toEqual([])
   })
 
   it('stamps a note with the time since the session started once it has', async () => {
     const server = await ctx.server()
     const room = await createRoom(server)
-    server.interview.setPrompt(room.roomId, 'design-spotify')
-    server.interview.control(room.roomId, 'start')
+    await server.interview.setPrompt(room.roomId, 'design-spotify')
+    await server.interview.control(room.roomId, 'start')
     const res = await postNote(server, room.roomId, room.tokens.interviewer, { text: 'started' })
     expect(res.status).toBe(201)
     const { note } = (await res.json()) as { note: Note }
@@ -262,8 +262,8 @@ describe('/api/rooms/:roomId/notes', () => {
       404,
       ApiErrorCode.NotFound
     )
-    expect(server.interview.notes(room.roomId, Role.Interviewer)).toEqual([])
-    expect(server.interview.notes(other.roomId, Role.Interviewer)).toEqual([])
+    expect(await server.interview.notes(room.roomId, Role.Interviewer)).toEqual([])
+    expect(await server.interview.notes(other.roomId, Role.Interviewer)).toEqual([])
   })
 
   it.each([
@@ -283,7 +283,7 @@ describe('/api/rooms/:roomId/notes', () => {
     const room = await createRoom(server)
     const res = await postNote(server, room.roomId, room.tokens.interviewer, body)
     await expectApiError(res, 400, ApiErrorCode.BadRequest)
-    expect(server.interview.notes(room.roomId, Role.Interviewer)).toEqual([])
+    expect(await server.interview.notes(room.roomId, Role.Interviewer)).toEqual([])
   })
 
   it('refuses a body over 16 KiB with 413, with or without a content-length', async () => {
@@ -308,14 +308,14 @@ describe('/api/rooms/:roomId/notes', () => {
       duplex: 'half',
     } as RequestInit)
     await expectApiError(chunked, 413, ApiErrorCode.PayloadTooLarge)
-    expect(server.interview.notes(room.roomId, Role.Interviewer)).toEqual([])
+    expect(await server.interview.notes(room.roomId, Role.Interviewer)).toEqual([])
   })
 
   it('follows a role swap: the candidate’s link writes its own notes, without the old interviewer’s', async () => {
     const server = await ctx.server()
     const room = await createRoom(server)
     expect((await postNote(server, room.roomId, room.tokens.interviewer, { text: 'round 1 secret' })).status).toBe(201)
-    server.interview.swapRoles(room.roomId)
+    await server.interview.swapRoles(room.roomId)
 
     await expectApiError(await getNotes(server, room.roomId, room.tokens.interviewer), 403, ApiErrorCode.Forbidden)
     const res = await getNotes(server, room.roomId, room.tokens.candidate)

@@ -30,8 +30,8 @@ const MAX_NOTE_BODY_BYTES = 16 * 1024
 export function promptRoutes(guard: SeatGuard, interview: InterviewService) {
   const app = new Hono<SeatEnv>()
   app.get('/', (c) => c.json<PromptListResponse>({ prompts: PROMPTS.map(toPublicPrompt) }))
-  app.get('/:promptId', guard(Action.ReadGuidance, 'Only the interviewer can read a prompt’s guidance.'), (c) => {
-    const prompt = interview.prompt(c.get('auth').room.id, c.req.param('promptId'))
+  app.get('/:promptId', guard(Action.ReadGuidance, 'Only the interviewer can read a prompt’s guidance.'), async (c) => {
+    const prompt = await interview.prompt(c.get('auth').room.id, c.req.param('promptId'))
     if (!prompt) return apiError(c, 404, ApiErrorCode.NotFound, `No prompt "${c.req.param('promptId')}".`)
     return c.json<PromptResponse>({ prompt })
   })
@@ -42,8 +42,8 @@ export function promptRoutes(guard: SeatGuard, interview: InterviewService) {
 export function noteRoutes(guard: SeatGuard, interview: InterviewService) {
   const app = new Hono<SeatEnv>()
   app.use('/:roomId/notes', guard(Action.TakeNotes, 'Notes are private to the interviewer.'))
-  app.get('/:roomId/notes', (c) =>
-    c.json<NotesResponse>({ notes: interview.notes(c.req.param('roomId'), c.get('auth').seat) })
+  app.get('/:roomId/notes', async (c) =>
+    c.json<NotesResponse>({ notes: await interview.notes(c.req.param('roomId'), c.get('auth').seat) })
   )
   app.post(
     '/:roomId/notes',
@@ -57,7 +57,12 @@ export function noteRoutes(guard: SeatGuard, interview: InterviewService) {
       const parsed = AddNoteSchema.safeParse(body)
       if (!parsed.success) return apiError(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
       try {
-        const note = interview.addNote(c.req.param('roomId'), c.get('auth').seat, parsed.data.text, parsed.data.shapeId)
+        const note = await interview.addNote(
+          c.req.param('roomId'),
+          c.get('auth').seat,
+          parsed.data.text,
+          parsed.data.shapeId
+        )
         return c.json<NoteResponse>({ note }, 201)
       } catch (error) {
         if (error instanceof DomainError && error.reason === Refusal.Conflict) {
@@ -71,7 +76,7 @@ export function noteRoutes(guard: SeatGuard, interview: InterviewService) {
 }
 
 /** Where a room's recorded audio tracks come from (the recording service). */
-export type AudioTrackSource = (roomId: string) => AudioTrackInfo[]
+export type AudioTrackSource = (roomId: string) => Promise<AudioTrackInfo[]>
 
 /**
  * One round of the session as an ordered timeline — the round's interview events, its board
@@ -80,17 +85,17 @@ export type AudioTrackSource = (roomId: string) => AudioTrackInfo[]
  * update stamped at the round's start, so the replay opens on it without replaying the others'
  * round. Without a window: the whole room.
  */
-export function buildTimeline(
+export async function buildTimeline(
   room: RoomRow,
   interview: InterviewService,
-  storage: Storage,
-  audioTracks: AudioTrackSource = () => [],
+  storage: Pick<Storage, 'readUpdates'>,
+  audioTracks: AudioTrackSource = async () => [],
   window: RoundWindow = { round: 0, start: 0, end: null }
-): Timeline {
+): Promise<Timeline> {
   const roomId = room.id
   const before: StoredUpdate[] = []
   const updates: Timeline['updates'] = []
-  for (const u of storage.readUpdates(roomId)) {
+  for (const u of await storage.readUpdates(roomId)) {
     if (u.ts < window.start) before.push(u)
     else if (inWindow(window, u.ts)) updates.push({ ts: u.ts, author: u.author, update: toBase64(u.update) })
   }
@@ -98,7 +103,7 @@ export function buildTimeline(
     const merged = Y.mergeUpdates(before.map((u) => u.update))
     updates.unshift({ ts: window.start, author: before[before.length - 1]!.author, update: toBase64(merged) })
   }
-  const events = interview.events(roomId).filter((e) => inWindow(window, e.ts))
+  const events = (await interview.events(roomId)).filter((e) => inWindow(window, e.ts))
   // A loop, not Math.min(...times): a long session has more updates than a call has arguments.
   let startedAt: number | null = null
   let endedAt: number | null = null
@@ -113,7 +118,7 @@ export function buildTimeline(
     endedAt,
     events,
     updates,
-    audio: audioTracks(roomId).filter((t) => inWindow(window, t.startedAt)),
+    audio: (await audioTracks(roomId)).filter((t) => inWindow(window, t.startedAt)),
   }
 }
 
@@ -129,8 +134,8 @@ export function timelineRoutes(
 ) {
   const app = new Hono<RoundEnv>()
   app.use('/:roomId/timeline', roomMember(guard))
-  app.get('/:roomId/timeline', reviewRound(interview), (c) =>
-    c.json<Timeline>(buildTimeline(c.get('auth').room, interview, storage, audioTracks, c.get('round')))
+  app.get('/:roomId/timeline', reviewRound(interview), async (c) =>
+    c.json<Timeline>(await buildTimeline(c.get('auth').room, interview, storage, audioTracks, c.get('round')))
   )
   return app
 }

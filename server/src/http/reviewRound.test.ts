@@ -15,13 +15,13 @@ async function twoRounds() {
   const server = await ctx.server()
   const room = await createRoom(server)
   const { interview } = server
-  interview.addNote(room.roomId, Role.Interviewer, 'R1-NOTE', null)
-  interview.saveScorecard(room.roomId, Role.Interviewer, card('R1-CARD'))
-  interview.publishFeedback(room.roomId, Role.Interviewer, 'R1-FEEDBACK')
+  await interview.addNote(room.roomId, Role.Interviewer, 'R1-NOTE', null)
+  await interview.saveScorecard(room.roomId, Role.Interviewer, card('R1-CARD'))
+  await interview.publishFeedback(room.roomId, Role.Interviewer, 'R1-FEEDBACK')
   await new Promise((r) => setTimeout(r, 5)) // the swap gets a later server time than round 1's events
-  interview.swapRoles(room.roomId)
-  interview.addNote(room.roomId, Role.Candidate, 'R2-NOTE', null)
-  interview.saveScorecard(room.roomId, Role.Candidate, card('R2-CARD'))
+  await interview.swapRoles(room.roomId)
+  await interview.addNote(room.roomId, Role.Candidate, 'R2-NOTE', null)
+  await interview.saveScorecard(room.roomId, Role.Candidate, card('R2-CARD'))
   return { server, room }
 }
 
@@ -57,7 +57,7 @@ describe('review per round after a swap', () => {
 
   it('cuts the timeline and the archive to the round', async () => {
     const { server, room } = await twoRounds()
-    const swap = server.interview.events(room.roomId).find((e) => e.type === 'roles-swapped')!
+    const swap = (await server.interview.events(room.roomId)).find((e) => e.type === 'roles-swapped')!
     const t1 = (await (await get(server, `${room.roomId}/timeline`, room.tokens.interviewer)).json()) as Timeline
     const t2 = (await (await get(server, `${room.roomId}/timeline`, room.tokens.candidate)).json()) as Timeline
     expect(t1.events.length).toBeGreaterThan(0)

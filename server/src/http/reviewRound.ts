@@ -22,7 +22,7 @@ const ROUND_PARAM = /^\d{1,6}$/
 export function reviewRound(interview: InterviewService): MiddlewareHandler<RoundEnv> {
   return async (c, next) => {
     const auth = c.get('auth')
-    const latest = interview.state(auth.room.id).round
+    const latest = (await interview.state(auth.room.id)).round
     const ran = roundsRunBy(auth.seat, latest)
     const raw = c.req.query('round')
     if (raw !== undefined && !ROUND_PARAM.test(raw)) {
@@ -40,7 +40,7 @@ export function reviewRound(interview: InterviewService): MiddlewareHandler<Roun
         `Round ${round} is not one you ran: only its interviewer can review it.`
       )
     }
-    c.set('round', roundWindow(interview.events(auth.room.id), round))
+    c.set('round', roundWindow(await interview.events(auth.room.id), round))
     c.set('roundsRun', ran)
     await next()
   }

@@ -14,28 +14,34 @@ import { reviewRound, roomMember, type RoundEnv } from './reviewRound.ts'
 export function reviewRoutes(guard: SeatGuard, interview: InterviewService) {
   const app = new Hono<RoundEnv>()
   app.use('/:roomId/review', roomMember(guard))
-  app.get('/:roomId/review', reviewRound(interview), (c) => {
+  app.get('/:roomId/review', reviewRound(interview), async (c) => {
     const { room, seat } = c.get('auth')
     const window = c.get('round')
     const roomId = room.id
-    const state = interview.state(roomId)
+    const state = await interview.state(roomId)
     // The round's prompt: the last one chosen during it (the current round keeps its own state).
     let promptId = window.round === state.round ? state.promptId : null
     if (window.round !== state.round) {
-      for (const e of interview.events(roomId)) {
+      for (const e of await interview.events(roomId)) {
         if (e.type === TimelineEventType.PromptSet && inWindow(window, e.ts)) promptId = e.data.promptId
       }
     }
+    const [notes, prompt, scorecard, feedback] = await Promise.all([
+      interview.notesFor(roomId, seat),
+      interview.prompt(roomId, promptId),
+      interview.scorecard(roomId, seat, window.round),
+      interview.feedback(roomId, seat, window.round),
+    ])
     return c.json<ReviewResponse>({
       roomId,
       title: room.title,
       round: window.round,
       rounds: c.get('roundsRun'),
       canDelete: seat === Role.Interviewer,
-      notes: interview.notesFor(roomId, seat).filter((n) => n.round === window.round),
-      prompt: interview.prompt(roomId, promptId),
-      scorecard: interview.scorecard(roomId, seat, window.round),
-      feedback: interview.feedback(roomId, seat, window.round),
+      notes: notes.filter((n) => n.round === window.round),
+      prompt,
+      scorecard,
+      feedback,
     })
   })
   return app

@@ -47,7 +47,7 @@ export function roomRoutes({ lifecycle, keys, guard, config, onFailedAuth, befor
    * Who may create a room: anyone when ROOM_CREATION=open (null); with `restricted`, only the
    * holder of a live interviewer key (its id, recorded with the room).
    */
-  const checkCreator = (c: Context): Response | string | null => {
+  const checkCreator = async (c: Context): Promise<Response | string | null> => {
     if (config.roomCreation === 'open') return null
     const key = bearerToken(c)
     if (!key) {
@@ -59,7 +59,7 @@ export function roomRoutes({ lifecycle, keys, guard, config, onFailedAuth, befor
         'This server creates rooms only for interviewers with a key: send Authorization: Bearer <interviewer key>.'
       )
     }
-    const check = keys.check(key)
+    const check = await keys.check(key)
     if (check.ok) return check.id
     onFailedAuth?.(c)
     const why = check.reason === 'revoked' ? 'has been revoked' : 'is not one of this server’s keys'
@@ -74,7 +74,7 @@ export function roomRoutes({ lifecycle, keys, guard, config, onFailedAuth, befor
       onError: (c) => apiError(c, 413, ApiErrorCode.PayloadTooLarge, `Body over ${MAX_JSON_BODY_BYTES} bytes.`),
     }),
     async (c) => {
-      const creator = checkCreator(c)
+      const creator = await checkCreator(c)
       if (creator instanceof Response) return creator
       const text = await c.req.text()
       let json: unknown = {}
@@ -103,10 +103,16 @@ export function roomRoutes({ lifecycle, keys, guard, config, onFailedAuth, befor
   app.post('/:roomId/links/:seat/replace', guard(Action.JoinRoom), (c) => {
     const auth = c.get('auth')
     if (auth.seat !== Role.Interviewer) {
-      return apiError(c, 403, ApiErrorCode.Forbidden, 'Only the interviewer who created the room can replace its links.')
+      return apiError(
+        c,
+        403,
+        ApiErrorCode.Forbidden,
+        'Only the interviewer who created the room can replace its links.'
+      )
     }
     const seat = RoleSchema.safeParse(c.req.param('seat'))
-    if (!seat.success) return apiError(c, 400, ApiErrorCode.BadRequest, 'The seat is interviewer, candidate or observer.')
+    if (!seat.success)
+      return apiError(c, 400, ApiErrorCode.BadRequest, 'The seat is interviewer, candidate or observer.')
     const token = lifecycle.replaceLink(auth.room.id, seat.data)
     const base = config.publicUrl ?? new URL(c.req.url).origin
     return c.json<ReplacedLinkResponse>({ seat: seat.data, token, link: roomLink(base, auth.room.id, token) })

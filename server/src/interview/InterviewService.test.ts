@@ -12,7 +12,7 @@ import {
 import { PublicPromptSchema, getPrompt, toPublicPrompt } from '@loopboard/prompts'
 import { afterEach, describe, expect, it } from 'vitest'
 import { RoomService } from '../rooms/RoomService.ts'
-import { SqliteInterviewStore } from '../storage/SqliteInterviewStore.ts'
+import { sqliteInterviewStore } from '../storage/SqliteInterviewStore.ts'
 import { openSqliteDatabase } from '../storage/openSqliteDatabase.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { buildCustomPrompt } from './customPrompt.ts'
@@ -28,12 +28,12 @@ afterEach(() => {
 })
 
 /** A service on an in-memory database, wired as createServer wires it, with a clock the test moves. */
-function setup() {
+async function setup() {
   const database = openSqliteDatabase(':memory:')
   const storage = new SqliteStorage(database)
   open.push(storage)
   const rooms = new RoomService(storage)
-  const store = new SqliteInterviewStore(database)
+  const store = sqliteInterviewStore(database)
   const clock = { now: 1_000_000 }
   const changes: Array<{ roomId: string; change: InterviewChange }> = []
   const service = new InterviewService({
@@ -49,7 +49,7 @@ function setup() {
 const input = (fields: CustomPromptInput) => CustomPromptInputSchema.parse(fields)
 
 describe('custom prompts', () => {
-  it('splits every allowed duration into five phases that add up to it', () => {
+  it('splits every allowed duration into five phases that add up to it', async () => {
     for (let minutes = 15; minutes <= 90; minutes++) {
       const prompt = buildCustomPrompt(input({ title: 'T', statement: 'S', durationMinutes: minutes }))
       expect(prompt.durationMinutes).toBe(minutes)
@@ -75,7 +75,7 @@ describe('custom prompts', () => {
     ])
   })
 
-  it('keeps the hints in order, turns guidance into the strong answer, and brings the default rubric', () => {
+  it('keeps the hints in order, turns guidance into the strong answer, and brings the default rubric', async () => {
     const hints = ['first nudge', 'second nudge', 'near answer']
     const prompt = buildCustomPrompt(
       input({ title: '  Lyrics  ', statement: 'Show lyrics.', hints, guidance: 'Pre-fetch with the manifest.' })
@@ -103,44 +103,44 @@ describe('custom prompts', () => {
     expect(plain.id).not.toBe(prompt.id)
   })
 
-  it('holds up to 20 per room, lists them to the interviewer only, and keeps them to their room', () => {
-    const { service, rooms, roomId, changes, clock } = setup()
+  it('holds up to 20 per room, lists them to the interviewer only, and keeps them to their room', async () => {
+    const { service, rooms, roomId, changes, clock } = await setup()
     const otherRoom = rooms.create(undefined).room.id
     const ids: string[] = []
     for (let i = 0; i < MAX_CUSTOM_PROMPTS; i++) {
       clock.now += 1
-      ids.push(service.addCustomPrompt(roomId, input({ title: `Prompt ${i}`, statement: 'S' })).id)
+      ids.push((await service.addCustomPrompt(roomId, input({ title: `Prompt ${i}`, statement: 'S' }))).id)
     }
     expect(MAX_CUSTOM_PROMPTS).toBe(20)
     expect(new Set(ids).size).toBe(20)
-    expect(() => service.addCustomPrompt(roomId, input({ title: 'One too many', statement: 'S' }))).toThrow(
+    await expect(service.addCustomPrompt(roomId, input({ title: 'One too many', statement: 'S' }))).rejects.toThrow(
       new DomainError(Refusal.Conflict, 'A room holds at most 20 prompts of its own.')
     )
     expect(changes.filter((c) => c.roomId === roomId)).toHaveLength(20)
 
-    const mine = service.view(roomId, Role.Interviewer) as InterviewerView
+    const mine = (await service.view(roomId, Role.Interviewer)) as InterviewerView
     expect(mine.customPrompts.map((p) => p.id)).toEqual(ids)
-    expect(mine.customPrompts[0]).toEqual(toPublicPrompt(service.prompt(roomId, ids[0]!)!))
+    expect(mine.customPrompts[0]).toEqual(toPublicPrompt((await service.prompt(roomId, ids[0]!))!))
     for (const role of [Role.Candidate, Role.Observer])
-      expect(service.view(roomId, role)).not.toHaveProperty('customPrompts')
+      expect(await service.view(roomId, role)).not.toHaveProperty('customPrompts')
 
     // Another room has none, cannot pick them, and may still add its own.
-    expect((service.view(otherRoom, Role.Interviewer) as InterviewerView).customPrompts).toEqual([])
-    expect(() => service.setPrompt(otherRoom, ids[0]!)).toThrow(`No prompt "${ids[0]}".`)
-    expect(service.prompt(otherRoom, ids[0]!)).toBeNull()
-    service.addCustomPrompt(otherRoom, input({ title: 'Theirs', statement: 'S' }))
+    expect(((await service.view(otherRoom, Role.Interviewer)) as InterviewerView).customPrompts).toEqual([])
+    await expect(service.setPrompt(otherRoom, ids[0]!)).rejects.toThrow(`No prompt "${ids[0]}".`)
+    expect(await service.prompt(otherRoom, ids[0]!)).toBeNull()
+    await service.addCustomPrompt(otherRoom, input({ title: 'Theirs', statement: 'S' }))
 
-    service.setPrompt(roomId, ids[3]!)
-    expect(service.view(roomId, Role.Candidate).prompt).toMatchObject({ id: ids[3], title: 'Prompt 3' })
+    await service.setPrompt(roomId, ids[3]!)
+    expect((await service.view(roomId, Role.Candidate)).prompt).toMatchObject({ id: ids[3], title: 'Prompt 3' })
   })
 })
 
 describe('views by role', () => {
-  it('gives guidance to the interviewer only, and only the revealed hints to everyone', () => {
-    const { service, roomId, clock } = setup()
-    service.setPrompt(roomId, SPOTIFY.id)
-    service.revealHint(roomId)
-    service.revealHint(roomId)
+  it('gives guidance to the interviewer only, and only the revealed hints to everyone', async () => {
+    const { service, roomId, clock } = await setup()
+    await service.setPrompt(roomId, SPOTIFY.id)
+    await service.revealHint(roomId)
+    await service.revealHint(roomId)
     clock.now += 5
 
     const base = {
@@ -154,49 +154,49 @@ describe('views by role', () => {
       prompt: toPublicPrompt(SPOTIFY),
       revealedHints: SPOTIFY.hints.slice(0, 2),
     }
-    expect(service.view(roomId, Role.Candidate)).toEqual(base)
-    expect(service.view(roomId, Role.Observer)).toEqual(base)
-    expect(service.view(roomId, Role.Interviewer)).toEqual({ ...base, guidance: SPOTIFY, customPrompts: [] })
-    const candidateJson = JSON.stringify(service.view(roomId, Role.Candidate))
+    expect(await service.view(roomId, Role.Candidate)).toEqual(base)
+    expect(await service.view(roomId, Role.Observer)).toEqual(base)
+    expect(await service.view(roomId, Role.Interviewer)).toEqual({ ...base, guidance: SPOTIFY, customPrompts: [] })
+    const candidateJson = JSON.stringify(await service.view(roomId, Role.Candidate))
     for (const hint of SPOTIFY.hints.slice(2)) expect(candidateJson).not.toContain(JSON.stringify(hint).slice(1, -1))
   })
 
-  it('has no prompt and no hints before one is chosen', () => {
-    const { service, roomId } = setup()
-    expect(service.view(roomId, Role.Candidate)).toMatchObject({ prompt: null, revealedHints: [] })
-    expect(service.view(roomId, Role.Interviewer)).toMatchObject({ guidance: null, customPrompts: [] })
+  it('has no prompt and no hints before one is chosen', async () => {
+    const { service, roomId } = await setup()
+    expect(await service.view(roomId, Role.Candidate)).toMatchObject({ prompt: null, revealedHints: [] })
+    expect(await service.view(roomId, Role.Interviewer)).toMatchObject({ guidance: null, customPrompts: [] })
   })
 })
 
 describe('the timeline', () => {
-  it('records an event for each command, with server time, and never a note’s text', () => {
-    const { service, store, roomId, clock, changes } = setup()
+  it('records an event for each command, with server time, and never a note’s text', async () => {
+    const { service, store, roomId, clock, changes } = await setup()
     const step = () => (clock.now += 1_000)
 
-    service.setPrompt(roomId, SPOTIFY.id)
+    await service.setPrompt(roomId, SPOTIFY.id)
     step()
-    service.control(roomId, ControlAction.Start)
+    await service.control(roomId, ControlAction.Start)
     step()
-    service.control(roomId, ControlAction.Pause)
+    await service.control(roomId, ControlAction.Pause)
     step()
-    service.control(roomId, ControlAction.Resume)
+    await service.control(roomId, ControlAction.Resume)
     step()
-    service.control(roomId, ControlAction.NextPhase)
+    await service.control(roomId, ControlAction.NextPhase)
     step()
-    service.revealHint(roomId)
+    await service.revealHint(roomId)
     step()
-    const note = service.addNote(roomId, Role.Interviewer, 'SECRET NOTE TEXT', 'shape:box')
+    const note = await service.addNote(roomId, Role.Interviewer, 'SECRET NOTE TEXT', 'shape:box')
     step()
-    service.control(roomId, ControlAction.PreviousPhase)
+    await service.control(roomId, ControlAction.PreviousPhase)
     step()
-    service.control(roomId, ControlAction.Finish)
+    await service.control(roomId, ControlAction.Finish)
     step()
-    service.publishFeedback(roomId, Role.Interviewer, 'Good job')
+    await service.publishFeedback(roomId, Role.Interviewer, 'Good job')
     step()
-    service.swapRoles(roomId)
+    await service.swapRoles(roomId)
 
     const t0 = 1_000_000
-    const events = store.events(roomId)
+    const events = await store.events(roomId)
     expect(events).toEqual([
       { ts: t0, type: 'prompt-set', data: { promptId: SPOTIFY.id, title: SPOTIFY.title } },
       { ts: t0 + 1_000, type: 'interview-start', data: { phaseIndex: 0, phase: SPOTIFY.phases[0]!.title } },
@@ -224,135 +224,140 @@ describe('the timeline', () => {
     ])
   })
 
-  it('records nothing and announces nothing for a refused command', () => {
-    const { service, store, roomId, changes } = setup()
-    expect(() => service.control(roomId, ControlAction.Start)).toThrow('Choose a prompt before starting.')
-    expect(() => service.revealHint(roomId)).toThrow('Choose a prompt first.')
-    expect(() => service.setPrompt(roomId, 'no-such-prompt')).toThrow(DomainError)
-    service.setPrompt(roomId, SPOTIFY.id)
-    for (let i = 0; i < SPOTIFY.hints.length; i++) service.revealHint(roomId)
-    const events = store.events(roomId).length
+  it('records nothing and announces nothing for a refused command', async () => {
+    const { service, store, roomId, changes } = await setup()
+    await expect(service.control(roomId, ControlAction.Start)).rejects.toThrow('Choose a prompt before starting.')
+    await expect(service.revealHint(roomId)).rejects.toThrow('Choose a prompt first.')
+    await expect(service.setPrompt(roomId, 'no-such-prompt')).rejects.toThrow(DomainError)
+    await service.setPrompt(roomId, SPOTIFY.id)
+    for (let i = 0; i < SPOTIFY.hints.length; i++) await service.revealHint(roomId)
+    const events = (await store.events(roomId)).length
     const announced = changes.length
-    const state = service.state(roomId)
-    expect(() => service.revealHint(roomId)).toThrow('Every hint is already revealed.')
-    expect(() => service.control(roomId, ControlAction.Pause)).toThrow(DomainError)
-    expect(store.events(roomId)).toHaveLength(events)
+    const state = await service.state(roomId)
+    await expect(service.revealHint(roomId)).rejects.toThrow('Every hint is already revealed.')
+    await expect(service.control(roomId, ControlAction.Pause)).rejects.toThrow(DomainError)
+    expect(await store.events(roomId)).toHaveLength(events)
     expect(changes).toHaveLength(announced)
-    expect(service.state(roomId)).toBe(state)
+    expect(await service.state(roomId)).toBe(state)
   })
 
-  it('keeps the revealed hints when the same prompt is chosen again, and resets them for another', () => {
-    const { service, roomId } = setup()
-    service.setPrompt(roomId, SPOTIFY.id)
-    service.revealHint(roomId)
-    service.setPrompt(roomId, SPOTIFY.id)
-    expect(service.state(roomId).hintsRevealed).toBe(1)
-    service.setPrompt(roomId, 'audio-streaming-service')
-    expect(service.state(roomId)).toMatchObject({ promptId: 'audio-streaming-service', hintsRevealed: 0 })
+  it('keeps the revealed hints when the same prompt is chosen again, and resets them for another', async () => {
+    const { service, roomId } = await setup()
+    await service.setPrompt(roomId, SPOTIFY.id)
+    await service.revealHint(roomId)
+    await service.setPrompt(roomId, SPOTIFY.id)
+    expect((await service.state(roomId)).hintsRevealed).toBe(1)
+    await service.setPrompt(roomId, 'audio-streaming-service')
+    expect(await service.state(roomId)).toMatchObject({ promptId: 'audio-streaming-service', hintsRevealed: 0 })
   })
 })
 
 describe('notes, scorecards, feedback', () => {
-  it('stamps notes with the session time once started, and keeps each seat’s notes apart', () => {
-    const { service, roomId, clock } = setup()
-    const early = service.addNote(roomId, Role.Interviewer, 'before', null)
+  it('stamps notes with the session time once started, and keeps each seat’s notes apart', async () => {
+    const { service, roomId, clock } = await setup()
+    const early = await service.addNote(roomId, Role.Interviewer, 'before', null)
     expect(early).toMatchObject({ text: 'before', sessionMs: null, shapeId: null, round: 1, createdAt: clock.now })
-    service.setPrompt(roomId, SPOTIFY.id)
-    service.control(roomId, ControlAction.Start)
+    await service.setPrompt(roomId, SPOTIFY.id)
+    await service.control(roomId, ControlAction.Start)
     clock.now += 90_000
-    const later = service.addNote(roomId, Role.Interviewer, 'after', 'shape:a')
+    const later = await service.addNote(roomId, Role.Interviewer, 'after', 'shape:a')
     expect(later).toMatchObject({ sessionMs: 90_000, shapeId: 'shape:a' })
-    expect(service.notes(roomId, Role.Interviewer)).toEqual([early, later])
-    expect(service.notes(roomId, Role.Candidate)).toEqual([])
+    expect(await service.notes(roomId, Role.Interviewer)).toEqual([early, later])
+    expect(await service.notes(roomId, Role.Candidate)).toEqual([])
   })
 
-  it('refuses a swap past MAX_ROUNDS_PER_ROOM, changing nothing', () => {
-    const { service, rooms, roomId } = setup()
-    for (let round = 1; round < MAX_ROUNDS_PER_ROOM; round++) service.swapRoles(roomId)
-    expect(service.state(roomId).round).toBe(MAX_ROUNDS_PER_ROOM)
+  it('refuses a swap past MAX_ROUNDS_PER_ROOM, changing nothing', async () => {
+    const { service, rooms, roomId } = await setup()
+    for (let round = 1; round < MAX_ROUNDS_PER_ROOM; round++) await service.swapRoles(roomId)
+    expect((await service.state(roomId)).round).toBe(MAX_ROUNDS_PER_ROOM)
     const swapped = rooms.get(roomId)?.rolesSwapped
-    expect(() => service.swapRoles(roomId)).toThrow(`A room runs at most ${MAX_ROUNDS_PER_ROOM} rounds.`)
-    expect(service.state(roomId).round).toBe(MAX_ROUNDS_PER_ROOM)
+    await expect(service.swapRoles(roomId)).rejects.toThrow(`A room runs at most ${MAX_ROUNDS_PER_ROOM} rounds.`)
+    expect((await service.state(roomId)).round).toBe(MAX_ROUNDS_PER_ROOM)
     expect(rooms.get(roomId)?.rolesSwapped).toBe(swapped)
   })
 
-  it('starts a new round on swap: state reset, roles traded, scorecard and feedback per round', () => {
-    const { service, rooms, roomId } = setup()
-    service.setPrompt(roomId, SPOTIFY.id)
-    service.control(roomId, ControlAction.Start)
-    expect(() => service.swapRoles(roomId)).toThrow('Finish the current interview before swapping roles.')
-    service.control(roomId, ControlAction.Pause)
-    expect(() => service.swapRoles(roomId)).toThrow('Finish the current interview before swapping roles.')
-    service.control(roomId, ControlAction.Finish)
+  it('starts a new round on swap: state reset, roles traded, scorecard and feedback per round', async () => {
+    const { service, rooms, roomId } = await setup()
+    await service.setPrompt(roomId, SPOTIFY.id)
+    await service.control(roomId, ControlAction.Start)
+    await expect(service.swapRoles(roomId)).rejects.toThrow('Finish the current interview before swapping roles.')
+    await service.control(roomId, ControlAction.Pause)
+    await expect(service.swapRoles(roomId)).rejects.toThrow('Finish the current interview before swapping roles.')
+    await service.control(roomId, ControlAction.Finish)
     const scorecard = {
       scores: { communication: { score: 3, comment: '' } },
       recommendation: 'yes' as const,
       summary: '',
     }
-    service.saveScorecard(roomId, Role.Interviewer, scorecard)
-    service.publishFeedback(roomId, Role.Interviewer, 'Round 1 feedback')
-    expect(service.scorecard(roomId, Role.Interviewer)).toEqual(scorecard)
-    expect(service.feedback(roomId, Role.Interviewer)).toMatchObject({ markdown: 'Round 1 feedback', round: 1 })
+    await service.saveScorecard(roomId, Role.Interviewer, scorecard)
+    await service.publishFeedback(roomId, Role.Interviewer, 'Round 1 feedback')
+    expect(await service.scorecard(roomId, Role.Interviewer)).toEqual(scorecard)
+    expect(await service.feedback(roomId, Role.Interviewer)).toMatchObject({ markdown: 'Round 1 feedback', round: 1 })
 
-    service.swapRoles(roomId)
+    await service.swapRoles(roomId)
     expect(rooms.get(roomId)?.rolesSwapped).toBe(true)
     expect(rooms.authenticate(roomId, null)).toMatchObject({ ok: false, status: 401 })
-    expect(service.state(roomId)).toMatchObject({
+    expect(await service.state(roomId)).toMatchObject({
       round: 2,
       promptId: null,
       status: 'not-started',
       hintsRevealed: 0,
       sessionStartedAt: null,
     })
-    expect(service.scorecard(roomId, Role.Interviewer)).toBeNull()
-    expect(service.feedback(roomId, Role.Interviewer)).toBeNull()
-    service.swapRoles(roomId)
+    expect(await service.scorecard(roomId, Role.Interviewer)).toBeNull()
+    expect(await service.feedback(roomId, Role.Interviewer)).toBeNull()
+    await service.swapRoles(roomId)
     expect(rooms.get(roomId)?.rolesSwapped).toBe(false)
-    expect(service.state(roomId).round).toBe(3)
-    expect(() => service.swapRoles('no-such-room')).toThrow('No such room.')
+    expect((await service.state(roomId)).round).toBe(3)
+    await expect(service.swapRoles('no-such-room')).rejects.toThrow('No such room.')
   })
 
-  it('reads its state back from the store, as after a restart', () => {
-    const { database, rooms, store, service, roomId, clock } = setup()
-    service.setPrompt(roomId, SPOTIFY.id)
-    service.control(roomId, ControlAction.Start)
-    service.control(roomId, ControlAction.NextPhase)
-    service.revealHint(roomId)
-    const own = service.addCustomPrompt(roomId, input({ title: 'Own', statement: 'S' }))
+  it('reads its state back from the store, as after a restart', async () => {
+    const { database, rooms, store, service, roomId, clock } = await setup()
+    await service.setPrompt(roomId, SPOTIFY.id)
+    await service.control(roomId, ControlAction.Start)
+    await service.control(roomId, ControlAction.NextPhase)
+    await service.revealHint(roomId)
+    const own = await service.addCustomPrompt(roomId, input({ title: 'Own', statement: 'S' }))
     const fresh = new InterviewService({
-      store: new SqliteInterviewStore(database),
+      store: sqliteInterviewStore(database),
       rooms,
       now: () => clock.now,
     })
-    expect(fresh.state(roomId)).toEqual(service.state(roomId))
-    expect(fresh.view(roomId, Role.Interviewer)).toEqual(service.view(roomId, Role.Interviewer))
-    expect(fresh.prompt(roomId, own.id)).toEqual(own)
-    expect(store.customPrompts(roomId)).toEqual([own])
+    expect(await fresh.state(roomId)).toEqual(await service.state(roomId))
+    expect(await fresh.view(roomId, Role.Interviewer)).toEqual(await service.view(roomId, Role.Interviewer))
+    expect(await fresh.prompt(roomId, own.id)).toEqual(own)
+    expect(await store.customPrompts(roomId)).toEqual([own])
   })
 })
 
 describe('what is read back from storage', () => {
-  it('validates the stored state: a row that does not fit is reported and the room starts afresh', () => {
-    const { database, rooms, store, roomId, clock } = setup()
-    store.saveState(roomId, { round: 2, status: 'exploded', phaseIndex: -1 }, clock.now)
+  it('validates the stored state: a row that does not fit is reported and the room starts afresh', async () => {
+    const { database, rooms, store, roomId, clock } = await setup()
+    const hint: TimelineEvent = { ts: clock.now, type: TimelineEventType.HintRevealed, data: { hintIndex: 0 } }
+    await store.changeState(
+      roomId,
+      () => ({ state: { round: 2, status: 'exploded', phaseIndex: -1 }, event: hint }),
+      clock.now
+    )
     const errors: string[] = []
     const fresh = new InterviewService({
-      store: new SqliteInterviewStore(database),
+      store: sqliteInterviewStore(database),
       rooms,
       now: () => clock.now,
       logger: { error: (message) => errors.push(message) },
     })
-    expect(fresh.state(roomId)).toEqual(initialInterviewState())
+    expect(await fresh.state(roomId)).toEqual(initialInterviewState())
     expect(errors).toEqual(['stored interview state is invalid; starting afresh'])
   })
 
-  it('returns timeline events typed and validated, leaving out rows that do not fit their type', () => {
-    const { store, roomId, service, clock } = setup()
-    service.setPrompt(roomId, SPOTIFY.id)
-    store.appendEvent(roomId, { ts: clock.now, type: 'joined', data: { name: 42 } } as unknown as TimelineEvent)
-    store.appendEvent(roomId, { ts: clock.now, type: 'from-the-future', data: {} } as unknown as TimelineEvent)
-    service.record(roomId, TimelineEventType.Muted, { userId: 'u1', name: 'Ada', role: Role.Candidate })
-    expect(service.events(roomId)).toEqual([
+  it('returns timeline events typed and validated, leaving out rows that do not fit their type', async () => {
+    const { store, roomId, service, clock } = await setup()
+    await service.setPrompt(roomId, SPOTIFY.id)
+    await store.appendEvent(roomId, { ts: clock.now, type: 'joined', data: { name: 42 } } as unknown as TimelineEvent)
+    await store.appendEvent(roomId, { ts: clock.now, type: 'from-the-future', data: {} } as unknown as TimelineEvent)
+    await service.record(roomId, TimelineEventType.Muted, { userId: 'u1', name: 'Ada', role: Role.Candidate })
+    expect(await service.events(roomId)).toEqual([
       { ts: clock.now, type: TimelineEventType.PromptSet, data: { promptId: SPOTIFY.id, title: SPOTIFY.title } },
       { ts: clock.now, type: TimelineEventType.Muted, data: { userId: 'u1', name: 'Ada', role: Role.Candidate } },
     ])
@@ -362,29 +367,29 @@ describe('what is read back from storage', () => {
 describe('drafts', () => {
   const card = (summary: string) => ({ scores: {}, recommendation: null, summary })
 
-  it('keeps each author’s drafts per round, tells their tabs, and drops them once saved', () => {
-    const { service, roomId, changes } = setup()
-    expect(service.drafts(roomId, Role.Interviewer)).toEqual({ scorecard: null, note: '' })
-    service.saveDraft(roomId, Role.Interviewer, { kind: 'scorecard', scorecard: card('half a thought') })
-    service.saveDraft(roomId, Role.Interviewer, { kind: 'note', text: 'Cache the playlist' })
+  it('keeps each author’s drafts per round, tells their tabs, and drops them once saved', async () => {
+    const { service, roomId, changes } = await setup()
+    expect(await service.drafts(roomId, Role.Interviewer)).toEqual({ scorecard: null, note: '' })
+    await service.saveDraft(roomId, Role.Interviewer, { kind: 'scorecard', scorecard: card('half a thought') })
+    await service.saveDraft(roomId, Role.Interviewer, { kind: 'note', text: 'Cache the playlist' })
     expect(changes.at(-1)?.change).toEqual({ kind: 'drafts', seat: Role.Interviewer })
-    expect(service.drafts(roomId, Role.Interviewer)).toEqual({
+    expect(await service.drafts(roomId, Role.Interviewer)).toEqual({
       scorecard: card('half a thought'),
       note: 'Cache the playlist',
     })
     // Another author's drafts are their own.
-    expect(service.drafts(roomId, Role.Candidate)).toEqual({ scorecard: null, note: '' })
+    expect(await service.drafts(roomId, Role.Candidate)).toEqual({ scorecard: null, note: '' })
 
-    service.saveScorecard(roomId, Role.Interviewer, card('whole thought'))
-    expect(service.drafts(roomId, Role.Interviewer).scorecard).toBeNull()
-    service.addNote(roomId, Role.Interviewer, 'Cache the playlist', null)
-    expect(service.drafts(roomId, Role.Interviewer).note).toBe('')
+    await service.saveScorecard(roomId, Role.Interviewer, card('whole thought'))
+    expect((await service.drafts(roomId, Role.Interviewer)).scorecard).toBeNull()
+    await service.addNote(roomId, Role.Interviewer, 'Cache the playlist', null)
+    expect((await service.drafts(roomId, Role.Interviewer)).note).toBe('')
   })
 
-  it('starts the next round without the last round’s drafts', () => {
-    const { service, roomId } = setup()
-    service.saveDraft(roomId, Role.Interviewer, { kind: 'note', text: 'round one' })
-    service.swapRoles(roomId)
-    expect(service.drafts(roomId, Role.Interviewer).note).toBe('')
+  it('starts the next round without the last round’s drafts', async () => {
+    const { service, roomId } = await setup()
+    await service.saveDraft(roomId, Role.Interviewer, { kind: 'note', text: 'round one' })
+    await service.swapRoles(roomId)
+    expect((await service.drafts(roomId, Role.Interviewer)).note).toBe('')
   })
 })

@@ -12,10 +12,12 @@ import {
   ScorecardSchema,
   SetPromptSchema,
   TimelineEventType,
+  type InterviewView,
 } from '@loopboard/protocol'
 import type { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import type { PresenceHub } from '../presence/PresenceHub.ts'
+import { RoomQueue } from '../presence/RoomQueue.ts'
 import type { RoomSocket } from '../presence/RoomSocket.ts'
 import { onCommand } from '../presence/socketCommand.ts'
 import { DomainError, Refusal } from '../DomainError.ts'
@@ -36,68 +38,96 @@ function refuseUnlessNoteTaker(socket: RoomSocket): void {
     throw new DomainError(Refusal.Forbidden, `Only the interviewer and the observer take notes (you are the ${role}).`)
 }
 
+/** Read once per key while one change is sent out (a view per role, notes per seat…). */
+function memo<K, V>(read: (key: K) => Promise<V>): (key: K) => Promise<V> {
+  const seen = new Map<K, Promise<V>>()
+  return (key) => {
+    let value = seen.get(key)
+    if (!value) seen.set(key, (value = read(key)))
+    return value
+  }
+}
+
 /**
  * Interview commands over socket.io. Each payload is validated against its schema; commands
  * that change the interview are refused unless the sender's *current* role is interviewer.
  * Private data (guidance, notes, scorecards) is emitted only to interviewer sockets; the
- * observer's own notes go to the observer and the interviewer, never to the candidate.
+ * observer's own notes go to the observer and the interviewer, never to the candidate. What a
+ * room's sockets are sent is read from storage after each change, one change after the other.
  */
 export function attachInterview(hub: PresenceHub, service: InterviewService, logger: Logger): void {
-  const rolesSwapped = (roomId: string) => hub.roomsService.get(roomId)?.rolesSwapped ?? false
+  const rolesSwapped = async (roomId: string) => (await hub.roomsService.get(roomId))?.rolesSwapped ?? false
+  const queue = new RoomQueue((error, roomId) =>
+    logger.error('sending the interview to a room failed', { room: roomId, error })
+  )
 
   /** Everything a socket should hold for its current role. */
-  const sendAll = (socket: RoomSocket) => {
+  const sendAll = async (socket: RoomSocket) => {
     const { roomId, seat, participant } = socket.data
-    socket.emit(InterviewEvent.State, service.view(roomId, participant.role))
+    const view = await service.view(roomId, participant.role)
     if (participant.role === Role.Interviewer) {
-      socket.emit(InterviewEvent.Notes, { notes: service.notesFor(roomId, seat) })
-      socket.emit(InterviewEvent.Scorecard, { scorecard: service.scorecard(roomId, seat) })
-      socket.emit(InterviewEvent.Feedback, { feedback: service.feedback(roomId, seat) })
-      socket.emit(InterviewEvent.Drafts, { drafts: service.drafts(roomId, seat) })
+      const [notes, scorecard, feedback, drafts] = await Promise.all([
+        service.notesFor(roomId, seat),
+        service.scorecard(roomId, seat),
+        service.feedback(roomId, seat),
+        service.drafts(roomId, seat),
+      ])
+      socket.emit(InterviewEvent.State, view)
+      socket.emit(InterviewEvent.Notes, { notes })
+      socket.emit(InterviewEvent.Scorecard, { scorecard })
+      socket.emit(InterviewEvent.Feedback, { feedback })
+      socket.emit(InterviewEvent.Drafts, { drafts })
     } else if (participant.role === Role.Observer) {
       // The observer as note-taker: their own notes and note draft, nothing of the interviewer's.
-      socket.emit(InterviewEvent.Notes, { notes: service.notesFor(roomId, seat) })
-      socket.emit(InterviewEvent.Drafts, { drafts: service.drafts(roomId, seat) })
-    } else if (participant.role === Role.Candidate) {
-      socket.emit(InterviewEvent.Feedback, {
-        feedback: service.feedback(roomId, seatOf(Role.Interviewer, rolesSwapped(roomId))),
-      })
+      const [notes, drafts] = await Promise.all([service.notesFor(roomId, seat), service.drafts(roomId, seat)])
+      socket.emit(InterviewEvent.State, view)
+      socket.emit(InterviewEvent.Notes, { notes })
+      socket.emit(InterviewEvent.Drafts, { drafts })
+    } else {
+      const interviewerSeat = seatOf(Role.Interviewer, await rolesSwapped(roomId))
+      const feedback = participant.role === Role.Candidate ? await service.feedback(roomId, interviewerSeat) : null
+      socket.emit(InterviewEvent.State, view)
+      if (participant.role === Role.Candidate) socket.emit(InterviewEvent.Feedback, { feedback })
     }
   }
 
-  service.setOnChange((roomId: string, change: InterviewChange) => {
+  const announce = async (roomId: string, change: InterviewChange) => {
     const sockets = hub.socketsIn(roomId)
     switch (change.kind) {
-      case 'state':
-        for (const socket of sockets)
-          socket.emit(InterviewEvent.State, service.view(roomId, socket.data.participant.role))
+      case 'state': {
+        const view = memo((role: Role): Promise<InterviewView> => service.view(roomId, role))
+        const views = await Promise.all(sockets.map((socket) => view(socket.data.participant.role)))
+        sockets.forEach((socket, i) => socket.emit(InterviewEvent.State, views[i]!))
         return
-      case 'notes':
+      }
+      case 'notes': {
         // The author's tabs, and — for the observer's notes — the interviewer's. Never the candidate.
+        const notes = memo((seat: Role) => service.notesFor(roomId, seat))
         for (const socket of sockets) {
           const { seat, participant } = socket.data
           const own = seat === change.seat && mayNote(participant.role)
           const interviewerOfObserver = change.seat === Role.Observer && participant.role === Role.Interviewer
-          if (own || interviewerOfObserver) socket.emit(InterviewEvent.Notes, { notes: service.notesFor(roomId, seat) })
+          if (own || interviewerOfObserver) socket.emit(InterviewEvent.Notes, { notes: await notes(seat) })
         }
         return
-      case 'scorecard':
-        for (const socket of sockets) {
-          if (socket.data.seat === change.seat && may(socket.data.participant.role, Action.Score)) {
-            socket.emit(InterviewEvent.Scorecard, { scorecard: service.scorecard(roomId, change.seat) })
-          }
-        }
+      }
+      case 'scorecard': {
+        const readers = sockets.filter((s) => s.data.seat === change.seat && may(s.data.participant.role, Action.Score))
+        if (!readers.length) return
+        const scorecard = await service.scorecard(roomId, change.seat)
+        for (const socket of readers) socket.emit(InterviewEvent.Scorecard, { scorecard })
         return
-      case 'drafts':
+      }
+      case 'drafts': {
         // Every tab of the author (the sender's included: it confirms what the server holds).
-        for (const socket of sockets) {
-          if (socket.data.seat === change.seat && mayNote(socket.data.participant.role)) {
-            socket.emit(InterviewEvent.Drafts, { drafts: service.drafts(roomId, change.seat) })
-          }
-        }
+        const readers = sockets.filter((s) => s.data.seat === change.seat && mayNote(s.data.participant.role))
+        if (!readers.length) return
+        const drafts = await service.drafts(roomId, change.seat)
+        for (const socket of readers) socket.emit(InterviewEvent.Drafts, { drafts })
         return
+      }
       case 'feedback': {
-        const feedback = service.feedback(roomId, change.seat)
+        const feedback = await service.feedback(roomId, change.seat)
         for (const socket of sockets) {
           const { role } = socket.data.participant
           if (role === Role.Candidate || (role === Role.Interviewer && socket.data.seat === change.seat)) {
@@ -107,13 +137,18 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
         return
       }
       case 'roles-swapped':
-        hub.refreshRoles(roomId)
+        await hub.refreshRoles(roomId)
         for (const socket of hub.socketsIn(roomId)) {
           socket.emit(InterviewEvent.SessionChanged, { reason: 'roles-swapped' })
-          sendAll(socket)
+          await sendAll(socket)
         }
         return
     }
+  }
+
+  service.setOnChange((roomId: string, change: InterviewChange) => {
+    const key = `${change.kind}:${'seat' in change ? change.seat : ''}`
+    void queue.run(roomId, key, () => announce(roomId, change))
   })
 
   hub.onConnection((socket) => {
@@ -123,23 +158,23 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
       event: string,
       schema: S,
       action: Action,
-      run: (input: z.output<S>) => object | void
+      run: (input: z.output<S>) => object | void | Promise<object | void>
     ) => onCommand(socket, logger, { event, schema, action, run })
 
     command(InterviewEvent.SetPrompt, SetPromptSchema, Action.ControlInterview, ({ promptId }) =>
       service.setPrompt(roomId, promptId)
     )
-    command(InterviewEvent.AddPrompt, AddPromptSchema, Action.ControlInterview, ({ prompt }) => ({
-      promptId: service.addCustomPrompt(roomId, prompt).id,
+    command(InterviewEvent.AddPrompt, AddPromptSchema, Action.ControlInterview, async ({ prompt }) => ({
+      promptId: (await service.addCustomPrompt(roomId, prompt)).id,
     }))
     command(InterviewEvent.Control, ControlSchema, Action.ControlInterview, ({ action }) =>
       service.control(roomId, action)
     )
     command(InterviewEvent.RevealHint, EmptySchema, Action.ControlInterview, () => service.revealHint(roomId))
     command(InterviewEvent.SwapRoles, EmptySchema, Action.ControlInterview, () => service.swapRoles(roomId))
-    command(InterviewEvent.AddNote, AddNoteSchema, Action.JoinRoom, ({ text, shapeId }) => {
+    command(InterviewEvent.AddNote, AddNoteSchema, Action.JoinRoom, async ({ text, shapeId }) => {
       refuseUnlessNoteTaker(socket)
-      return { note: service.addNote(roomId, socket.data.seat, text, shapeId) }
+      return { note: await service.addNote(roomId, socket.data.seat, text, shapeId) }
     })
     command(InterviewEvent.SaveScorecard, ScorecardSchema, Action.Score, (scorecard) =>
       service.saveScorecard(roomId, socket.data.seat, scorecard)
@@ -150,10 +185,10 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
         throw new DomainError(Refusal.Forbidden, 'Only the interviewer keeps a scorecard.')
       }
       refuseUnlessNoteTaker(socket)
-      service.saveDraft(roomId, socket.data.seat, draft)
+      return service.saveDraft(roomId, socket.data.seat, draft)
     })
-    command(InterviewEvent.PublishFeedback, PublishFeedbackSchema, Action.Score, ({ markdown }) => {
-      service.publishFeedback(roomId, socket.data.seat, markdown)
+    command(InterviewEvent.PublishFeedback, PublishFeedbackSchema, Action.Score, async ({ markdown }) => {
+      await service.publishFeedback(roomId, socket.data.seat, markdown)
     })
     socket.on(InterviewEvent.TimeSync, (_payload, ack) => {
       if (typeof ack === 'function') ack({ serverNow: Date.now() })
@@ -162,9 +197,14 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     // Joins and leaves go on the session timeline (reconnect gaps show as a leave and a join).
     const { participant } = socket.data
     const who = { userId: participant.userId, name: participant.name, role: participant.role }
-    service.record(roomId, TimelineEventType.Joined, who)
-    socket.on('disconnect', () => service.record(roomId, TimelineEventType.Left, who))
+    const record = (type: typeof TimelineEventType.Joined | typeof TimelineEventType.Left) =>
+      service
+        .record(roomId, type, who)
+        .catch((error: unknown) => logger.error('recording a join or leave failed', { room: roomId, type, error }))
+    void record(TimelineEventType.Joined)
+    socket.on('disconnect', () => void record(TimelineEventType.Left))
 
-    sendAll(socket)
+    // In line with the room's changes, so a change made meanwhile is not overtaken by older state.
+    void queue.run(roomId, `connect:${socket.id}`, () => sendAll(socket))
   })
 }

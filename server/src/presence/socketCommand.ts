@@ -18,7 +18,8 @@ export interface CommandOptions<S extends z.ZodType> {
   schema: S
   /** What the command does, for the permission table: refused unless the sender's *current* role may. */
   action: Action
-  run: (input: z.output<S>) => object | void
+  /** Acknowledged once it resolves (with what it returns); a rejection is answered, never thrown. */
+  run: (input: z.output<S>) => object | void | Promise<object | void>
 }
 
 /**
@@ -49,13 +50,18 @@ export function onCommand<S extends z.ZodType>(socket: RoomSocket, logger: Logge
       }
       const { role } = socket.data.participant
       if (!may(role, action)) return reply({ ok: false, error: refusal(role, action) })
-      try {
-        reply({ ok: true, ...(run(parsed.data) ?? {}) })
-      } catch (error) {
+      const fail = (error: unknown) => {
         // A refusal of the domain goes back to the sender as it is; anything else is a failure.
         if (error instanceof DomainError) return reply({ ok: false, error: error.message })
         logger.error('command failed', { room: socket.data.roomId, event, error })
         reply({ ok: false, error: 'The server could not do that; try again.' })
+      }
+      try {
+        const result = run(parsed.data)
+        if (result instanceof Promise) result.then((r) => reply({ ok: true, ...(r ?? {}) }), fail)
+        else reply({ ok: true, ...(result ?? {}) })
+      } catch (error) {
+        fail(error)
       }
     }) as never
   )

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto'
-import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { hashToken } from './tokens.ts'
 
 /** Interviewer keys carry 256 bits of randomness, like capability tokens. */
@@ -20,48 +19,59 @@ export interface InterviewerKeyInfo {
 export type KeyCheck = { ok: true; id: string } | { ok: false; reason: 'unknown' | 'revoked' }
 
 /**
+ * Where interviewer keys are kept: only their hashes. The embedded SQLite
+ * (`SqliteInterviewerKeyStore`) and Postgres (`PostgresInterviewerKeyStore`) implement it;
+ * `interviewerKeyStoreContract.ts` runs against both.
+ */
+export interface InterviewerKeyStore {
+  insert(key: InterviewerKeyInfo & { keyHash: string }): Promise<void>
+  /** Every key, oldest first. */
+  list(): Promise<InterviewerKeyInfo[]>
+  byHash(keyHash: string): Promise<{ id: string; revokedAt: number | null } | null>
+  /** Mark a live key revoked; false when there is no such key or it was already revoked. */
+  revoke(id: string, now: number): Promise<boolean>
+}
+
+/**
  * The keys that may create rooms when `ROOM_CREATION=restricted`. Only a key's SHA-256 is
  * stored; the key itself is shown once, when it is created. Managed with `npm run keys`.
  */
 export class InterviewerKeys {
-  private stmt: Record<'insert' | 'list' | 'byHash' | 'revoke', StatementSync>
+  private store: InterviewerKeyStore
 
-  constructor(db: DatabaseSync) {
-    const p = (sql: string) => db.prepare(sql)
-    this.stmt = {
-      insert: p('INSERT INTO interviewer_keys (id, label, key_hash, created_at) VALUES (?, ?, ?, ?)'),
-      list: p(
-        'SELECT id, label, created_at AS createdAt, revoked_at AS revokedAt FROM interviewer_keys ORDER BY created_at, id'
-      ),
-      byHash: p('SELECT id, revoked_at AS revokedAt FROM interviewer_keys WHERE key_hash = ?'),
-      revoke: p('UPDATE interviewer_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
-    }
+  constructor(store: InterviewerKeyStore) {
+    this.store = store
   }
 
   /** A new key: the secret is in the answer and nowhere else. */
-  create(label: string, now = Date.now()): InterviewerKeyInfo & { key: string } {
+  async create(label: string, now = Date.now()): Promise<InterviewerKeyInfo & { key: string }> {
     const clean = label.trim()
     if (!clean || clean.length > MAX_KEY_LABEL_LENGTH) {
       throw new Error(`A key's label is 1 to ${MAX_KEY_LABEL_LENGTH} characters.`)
     }
     const key = KEY_PREFIX + randomBytes(KEY_BYTES).toString('base64url')
-    const id = randomBytes(KEY_ID_BYTES).toString('hex')
-    this.stmt.insert.run(id, clean, hashToken(key), now)
-    return { id, label: clean, createdAt: now, revokedAt: null, key }
+    const info: InterviewerKeyInfo = {
+      id: randomBytes(KEY_ID_BYTES).toString('hex'),
+      label: clean,
+      createdAt: now,
+      revokedAt: null,
+    }
+    await this.store.insert({ ...info, keyHash: hashToken(key) })
+    return { ...info, key }
   }
 
-  list(): InterviewerKeyInfo[] {
-    return this.stmt.list.all() as unknown as InterviewerKeyInfo[]
+  list(): Promise<InterviewerKeyInfo[]> {
+    return this.store.list()
   }
 
   /** Revoke a key; false when there is no such key or it was already revoked. */
-  revoke(id: string, now = Date.now()): boolean {
-    return Number(this.stmt.revoke.run(now, id).changes) > 0
+  revoke(id: string, now = Date.now()): Promise<boolean> {
+    return this.store.revoke(id, now)
   }
 
   /** Whether `key` is a live key, and which. */
-  check(key: string): KeyCheck {
-    const row = this.stmt.byHash.get(hashToken(key)) as { id: string; revokedAt: number | null } | undefined
+  async check(key: string): Promise<KeyCheck> {
+    const row = await this.store.byHash(hashToken(key))
     if (!row) return { ok: false, reason: 'unknown' }
     if (row.revokedAt !== null) return { ok: false, reason: 'revoked' }
     return { ok: true, id: row.id }

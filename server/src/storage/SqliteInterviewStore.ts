@@ -1,13 +1,21 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { AnyTimelineEvent, Feedback, Note, Role, Scorecard, TimelineEvent } from '@loopboard/protocol'
 import type { Prompt } from '@loopboard/prompts'
-import type { DraftKind, InterviewStore, StoredFeedback } from './InterviewStore.ts'
+import type { DraftKind, InterviewStore, StateChange, StoredFeedback } from './InterviewStore.ts'
+import { promised } from './promised.ts'
 
-/** The interview tables of the embedded SQLite database (migration 2): the interview owns them. */
-export class SqliteInterviewStore implements InterviewStore {
+/**
+ * The interview tables of the embedded SQLite database (migration 2): the interview owns them.
+ * Synchronous, like the driver; {@link sqliteInterviewStore} gives the {@link InterviewStore} the
+ * services use. One process owns the file, and a synchronous call runs to its end before any
+ * other, so `changeState` needs no lock beyond its transaction.
+ */
+export class SqliteInterviewStore {
+  private db: DatabaseSync
   private s: Record<string, StatementSync>
 
   constructor(db: DatabaseSync) {
+    this.db = db
     const p = (sql: string) => db.prepare(sql)
     this.s = {
       loadState: p('SELECT state FROM interview_state WHERE room_id = ?'),
@@ -39,6 +47,9 @@ export class SqliteInterviewStore implements InterviewStore {
       drafts: p('SELECT kind, content FROM drafts WHERE room_id = ? AND author_seat = ? AND round = ?'),
       appendEvent: p('INSERT INTO events (room_id, ts, type, data) VALUES (?, ?, ?, ?)'),
       events: p('SELECT ts, type, data FROM events WHERE room_id = ? ORDER BY ts, id'),
+      countEvents: p(
+        'SELECT COUNT(*) AS count FROM events WHERE room_id = ? AND type IN (SELECT value FROM json_each(?))'
+      ),
       eventSpan: p('SELECT MIN(ts) AS first, MAX(ts) AS last FROM events WHERE room_id = ?'),
       allFeedback: p(
         'SELECT author_seat AS authorSeat, round, markdown, published_at AS publishedAt FROM feedback WHERE room_id = ? ORDER BY round, published_at'
@@ -51,8 +62,20 @@ export class SqliteInterviewStore implements InterviewStore {
     return row ? JSON.parse(row.state) : null
   }
 
-  saveState(roomId: string, state: unknown, now: number): void {
-    this.s.saveState!.run(roomId, JSON.stringify(state), now)
+  changeState(roomId: string, command: (stored: unknown) => StateChange | null, now: number): StateChange | null {
+    this.db.exec('BEGIN')
+    try {
+      const change = command(this.loadState(roomId))
+      if (change) {
+        this.s.saveState!.run(roomId, JSON.stringify(change.state), now)
+        this.appendEvent(roomId, change.event)
+      }
+      this.db.exec('COMMIT')
+      return change
+    } catch (error) {
+      this.db.exec('ROLLBACK')
+      throw error
+    }
   }
 
   addCustomPrompt(roomId: string, prompt: Prompt, now: number): void {
@@ -119,6 +142,10 @@ export class SqliteInterviewStore implements InterviewStore {
     this.s.appendEvent!.run(roomId, event.ts, event.type, JSON.stringify(event.data))
   }
 
+  countEvents(roomId: string, types: readonly string[]): number {
+    return Number((this.s.countEvents!.get(roomId, JSON.stringify(types)) as { count: number | bigint }).count)
+  }
+
   events(roomId: string): AnyTimelineEvent[] {
     return (this.s.events!.all(roomId) as Array<{ ts: number; type: string; data: string }>).map((r) => ({
       ts: r.ts,
@@ -126,4 +153,9 @@ export class SqliteInterviewStore implements InterviewStore {
       data: JSON.parse(r.data) as Record<string, unknown>,
     }))
   }
+}
+
+/** The embedded SQLite's interview tables behind the asynchronous {@link InterviewStore}. */
+export function sqliteInterviewStore(db: DatabaseSync): InterviewStore {
+  return promised(new SqliteInterviewStore(db))
 }

@@ -44,7 +44,7 @@ describe('recording consent is bounded per room', () => {
       await waitFor(() => server.presence.socketsIn(room.roomId).length === 1, 'the visit to leave')
     }
 
-    const state = server.recordings.state(room.roomId)
+    const state = await server.recordings.state(room.roomId)
     expect(state.consented.length + (state.declined ?? []).length).toBeLessThanOrEqual(MAX_CONSENTS_PER_ROOM)
     expect(state.consented).toContain(candidate.you)
     expect(candidate.states.at(-1)!.consented.length).toBeLessThanOrEqual(MAX_CONSENTS_PER_ROOM)

@@ -127,16 +127,20 @@ function session(server: TestServer, roomId: string, token: string) {
 }
 
 /** What the server holds for a room, to compare before and after refused commands. */
-function snapshot(r: Room) {
+async function snapshot(r: Room) {
   const { server, roomId } = r
+  const all = <T>(promises: Array<Promise<T>>) => Promise.all(promises)
   return {
-    state: { ...server.interview.state(roomId) },
-    room: server.rooms.get(roomId),
-    notes: [Role.Interviewer, Role.Candidate, Role.Observer].map((seat) => server.interview.notes(roomId, seat)),
-    scorecards: [Role.Interviewer, Role.Candidate].map((seat) => server.interview.scorecard(roomId, seat)),
-    feedback: [Role.Interviewer, Role.Candidate].map((seat) => server.interview.feedback(roomId, seat)),
-    customPrompts: (server.interview.view(roomId, Role.Interviewer) as InterviewerView).customPrompts,
-    timeline: ctx.database(server)
+    state: { ...(await server.interview.state(roomId)) },
+    room: await server.rooms.get(roomId),
+    notes: await all(
+      [Role.Interviewer, Role.Candidate, Role.Observer].map((seat) => server.interview.notes(roomId, seat))
+    ),
+    scorecards: await all([Role.Interviewer, Role.Candidate].map((seat) => server.interview.scorecard(roomId, seat))),
+    feedback: await all([Role.Interviewer, Role.Candidate].map((seat) => server.interview.feedback(roomId, seat))),
+    customPrompts: ((await server.interview.view(roomId, Role.Interviewer)) as InterviewerView).customPrompts,
+    timeline: ctx
+      .database(server)
       .prepare('SELECT ts, type, data FROM events WHERE room_id = ? ORDER BY id')
       .all(roomId),
   }
@@ -255,7 +259,7 @@ describe('who may send interview commands', () => {
     const { interviewer, candidate, observer, all } = r
     await ok(interviewer, InterviewEvent.SetPrompt, { promptId: OTHER_PROMPT_ID })
     await settle(...all)
-    const before = snapshot(r)
+    const before = await snapshot(r)
     const counts = all.map((c) => c.events.length)
 
     for (const [sender, role] of [
@@ -276,14 +280,14 @@ describe('who may send interview commands', () => {
       }
     }
     await settle(...all)
-    expect(snapshot(r)).toEqual(before)
+    expect(await snapshot(r)).toEqual(before)
     expect(all.map((c) => c.events.length)).toEqual(counts)
 
     // The same commands from the interviewer go through (so the refusals above were about the role).
     for (const [event, payload] of COMMANDS.filter(([e]) => e !== InterviewEvent.SwapRoles)) {
       expect(await send(interviewer, event, payload), event).toMatchObject({ ok: true })
     }
-    expect(r.server.interview.state(r.roomId)).toMatchObject({ promptId: SPOTIFY.id, status: 'running' })
+    expect(await r.server.interview.state(r.roomId)).toMatchObject({ promptId: SPOTIFY.id, status: 'running' })
   })
 })
 
@@ -318,7 +322,7 @@ describe('malformed payloads', () => {
     const { interviewer, candidate, observer } = r
     await ok(interviewer, InterviewEvent.SetPrompt, { promptId: OTHER_PROMPT_ID })
     await settle(...r.all)
-    const before = snapshot(r)
+    const before = await snapshot(r)
     const counts = [candidate, observer].map((c) => c.events.length)
     const errorsBefore = payloads(interviewer, SocketEvent.PayloadError).length
 
@@ -342,7 +346,7 @@ describe('malformed payloads', () => {
       `notes are limited to ${MAX_NOTE_LENGTH} characters`
     )
     expect([candidate, observer].map((c) => c.events.length)).toEqual(counts)
-    expect(snapshot(r)).toEqual(before)
+    expect(await snapshot(r)).toEqual(before)
 
     // The server is still up, and a note of exactly the limit is fine.
     const { note } = await ok<{ note: Note }>(interviewer, InterviewEvent.AddNote, {
@@ -423,12 +427,12 @@ describe('commands that do not fit the state', () => {
     const r = await setup()
     const { interviewer } = r
     const refused = async (event: string, payload: unknown, error: string) => {
-      const before = snapshot(r)
+      const before = await snapshot(r)
       expect(await send(interviewer, event, payload), `${event} ${JSON.stringify(payload)}`).toEqual({
         ok: false,
         error,
       })
-      expect(snapshot(r)).toEqual(before)
+      expect(await snapshot(r)).toEqual(before)
     }
     await refused(InterviewEvent.Control, { action: ControlAction.Start }, 'Choose a prompt before starting.')
     await refused(InterviewEvent.RevealHint, {}, 'Choose a prompt first.')
@@ -444,7 +448,7 @@ describe('commands that do not fit the state', () => {
     for (let i = 1; i < SPOTIFY.phases.length; i++) {
       await ok(interviewer, InterviewEvent.Control, { action: ControlAction.NextPhase })
     }
-    expect(r.server.interview.state(r.roomId).phaseIndex).toBe(SPOTIFY.phases.length - 1)
+    expect((await r.server.interview.state(r.roomId)).phaseIndex).toBe(SPOTIFY.phases.length - 1)
     await refused(
       InterviewEvent.Control,
       { action: ControlAction.NextPhase },
@@ -742,14 +746,14 @@ describe('persistence', () => {
     await ok(interviewer, InterviewEvent.AddNote, { text: 'during phase 3', shapeId: 'shape:x' })
     await ok(interviewer, InterviewEvent.PublishFeedback, { markdown: 'persisted feedback' })
     await settle(interviewer)
-    const stateBefore = { ...first.interview.state(room.roomId) }
+    const stateBefore = { ...(await first.interview.state(room.roomId)) }
     const notesBefore = last<{ notes: Note[] }>(interviewer, InterviewEvent.Notes).notes
     expect(notesBefore).toHaveLength(2)
     await first.close()
 
     const second = await ctx.server({ dataDir: first.dataDir })
     expect(second.port).not.toBe(0)
-    expect(second.interview.state(room.roomId)).toEqual(stateBefore)
+    expect(await second.interview.state(room.roomId)).toEqual(stateBefore)
     const interviewer2 = await connect(second, room.roomId, room.tokens.interviewer, 'Ivy')
     const candidate2 = await connect(second, room.roomId, room.tokens.candidate, 'Cam')
 

@@ -30,7 +30,7 @@ describe('private notes are bounded per author', () => {
     )
     expect(acks.filter((a) => a.ok)).toHaveLength(MAX_NOTES_PER_AUTHOR)
     expect(acks.at(-1)).toEqual({ ok: false, error: expect.stringMatching(/at most 500 notes/) })
-    expect(server.interview.notes(room.roomId, Role.Observer)).toHaveLength(MAX_NOTES_PER_AUTHOR)
+    expect(await server.interview.notes(room.roomId, Role.Observer)).toHaveLength(MAX_NOTES_PER_AUTHOR)
 
     // The limit is the author's own: the interviewer still writes, over HTTP too.
     const response = await fetch(`${httpBase(server)}/api/rooms/${room.roomId}/notes`, {
@@ -45,7 +45,7 @@ describe('private notes are bounded per author', () => {
     const server = await ctx.server()
     const room = await createRoom(server)
     for (let i = 0; i < MAX_NOTES_PER_AUTHOR; i++)
-      server.interview.addNote(room.roomId, Role.Interviewer, `n${i}`, null)
+      await server.interview.addNote(room.roomId, Role.Interviewer, `n${i}`, null)
     const response = await fetch(`${httpBase(server)}/api/rooms/${room.roomId}/notes`, {
       method: 'POST',
       headers: { authorization: `Bearer ${room.tokens.interviewer}`, 'content-type': 'application/json' },

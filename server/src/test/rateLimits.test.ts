@@ -101,6 +101,6 @@ describe('socket.io commands per socket', () => {
     await waitFor(() => errors.length === refused.length, 'an error event per refused command')
     expect(errors.every((e) => e.event === InterviewEvent.AddNote)).toBe(true)
     // Only the accepted notes exist.
-    expect(server.interview.notes(room.roomId, 'interviewer')).toHaveLength(accepted)
+    expect(await server.interview.notes(room.roomId, 'interviewer')).toHaveLength(accepted)
   })
 })

@@ -44,8 +44,9 @@ describe('participation events on the timeline are bounded per room', () => {
       TimelineEventType.Muted,
       TimelineEventType.Unmuted,
     ])
-    const participation = () => server.interview.events(room.roomId).filter((e) => recorded.has(e.type)).length
-    expect(participation()).toBe(MAX_RECORDED_EVENTS_PER_ROOM)
+    const participation = async () =>
+      (await server.interview.events(room.roomId)).filter((e) => recorded.has(e.type)).length
+    expect(await participation()).toBe(MAX_RECORDED_EVENTS_PER_ROOM)
 
     const chosen = (await interviewer.emitWithAck(InterviewEvent.SetPrompt, {
       promptId: 'design-spotify',
@@ -55,7 +56,7 @@ describe('participation events on the timeline are bounded per room', () => {
       action: ControlAction.Start,
     })) as CommandAck
     expect(started).toEqual({ ok: true })
-    expect(server.interview.events(room.roomId).at(-1)?.type).toBe(TimelineEventType.InterviewStart)
-    expect(participation()).toBe(MAX_RECORDED_EVENTS_PER_ROOM)
+    expect((await server.interview.events(room.roomId)).at(-1)?.type).toBe(TimelineEventType.InterviewStart)
+    expect(await participation()).toBe(MAX_RECORDED_EVENTS_PER_ROOM)
   })
 })

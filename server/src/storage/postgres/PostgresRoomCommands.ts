@@ -3,7 +3,7 @@ import type pg from 'pg'
 /** A room's interview state as stored, with the number of commands applied to it. */
 export interface VersionedState<S> {
   state: S
-  /** Commands applied so far; each successful {@link PostgresRoomCommands.apply} adds one. */
+  /** Commands applied so far; each {@link PostgresRoomCommands.apply} that changes the state adds one. */
   version: number
 }
 
@@ -11,8 +11,7 @@ export interface VersionedState<S> {
  * Interview commands (phase, hint, prompt, swap, recording) serialized per room across relays:
  * each runs in a transaction holding the room's `interview_state` row lock, reads the state
  * every earlier command left, and writes the next with `version + 1`. Two relays never apply
- * two commands to the same state; a command that throws changes nothing. Not wired into the
- * interview service yet.
+ * two commands to the same state; a command that throws changes nothing.
  */
 export class PostgresRoomCommands<S> {
   private pool: pg.Pool
@@ -36,13 +35,41 @@ export class PostgresRoomCommands<S> {
   /**
    * Apply `command` to the room's latest state under its row lock and store the result.
    * `command` must be pure (it may run again if the transaction is retried by a caller); what it
-   * throws (e.g. a DomainError refusing the command) is rethrown with nothing stored.
+   * throws (e.g. a DomainError refusing the command) is rethrown with nothing stored. Returning
+   * the state it was given (the same object) stores nothing and keeps the version. `also` writes
+   * what goes with the new state (its timeline event) in the same transaction.
    */
   async apply(
     roomId: string,
     command: (current: VersionedState<S>) => S,
-    now = Date.now()
+    now = Date.now(),
+    also?: (client: pg.ClientBase, next: VersionedState<S>) => Promise<void>
   ): Promise<VersionedState<S>> {
+    return this.underLock(roomId, now, async (client, current) => {
+      const state = command(current)
+      if (state === current.state) return current
+      const next: VersionedState<S> = { state, version: current.version + 1 }
+      await client.query('UPDATE interview_state SET state = $2, version = $3, updated_at = $4 WHERE room_id = $1', [
+        roomId,
+        JSON.stringify(next.state),
+        next.version,
+        now,
+      ])
+      await also?.(client, next)
+      return next
+    })
+  }
+
+  /**
+   * Run `work` in a transaction holding the room's command lock, for commands whose state lives
+   * in other tables (recording start/stop): they are serialized with every other command of the
+   * room. What `work` throws rolls the transaction back and is rethrown.
+   */
+  async underLock<T>(
+    roomId: string,
+    now: number,
+    work: (client: pg.ClientBase, current: VersionedState<S>) => Promise<T>
+  ): Promise<T> {
     const client = await this.pool.connect()
     try {
       await client.query('BEGIN')
@@ -56,16 +83,9 @@ export class PostgresRoomCommands<S> {
         'SELECT state, version FROM interview_state WHERE room_id = $1 FOR UPDATE',
         [roomId]
       )
-      const current = rows[0]!
-      const next: VersionedState<S> = { state: command(current), version: current.version + 1 }
-      await client.query('UPDATE interview_state SET state = $2, version = $3, updated_at = $4 WHERE room_id = $1', [
-        roomId,
-        JSON.stringify(next.state),
-        next.version,
-        now,
-      ])
+      const result = await work(client, rows[0]!)
       await client.query('COMMIT')
-      return next
+      return result
     } catch (error) {
       await client.query('ROLLBACK').catch(() => {})
       throw error

@@ -31,7 +31,7 @@ describe.skipIf(skip)('Postgres', () => {
       await client.connect()
       try {
         const { rows } = await client.query<{ name: string }>('SELECT name FROM schema_migrations')
-        expect(rows.map((r) => r.name)).toEqual(['1764590000000_initial'])
+        expect(rows.map((r) => r.name)).toEqual(['1764590000000_initial', '1764600000000_drafts'])
         const tables = await client.query<{ table_name: string }>(
           "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' ORDER BY table_name"
         )
@@ -39,6 +39,7 @@ describe.skipIf(skip)('Postgres', () => {
           'audio_chunks',
           'audio_tracks',
           'custom_prompts',
+          'drafts',
           'events',
           'feedback',
           'interview_state',
