@@ -58,9 +58,19 @@ describe('loadConfig', () => {
       { NODE_ID: 'has space' },
       { NODE_ID: 'x'.repeat(65) },
       { METRICS_TOKEN: 'short' },
+      { REDIS_URL: 'localhost:6379' },
+      { REDIS_URL: 'http://127.0.0.1:6379' },
     ]) {
       expect(() => loadConfig(env), JSON.stringify(env)).toThrow(/Invalid configuration/)
     }
+  })
+
+  it('reads REDIS_URL (none by default: one process)', () => {
+    expect(loadConfig({}).redisUrl).toBeNull()
+    expect(loadConfig({ REDIS_URL: 'redis://10.0.0.5:6379/2' }).redisUrl).toBe('redis://10.0.0.5:6379/2')
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example.com:6380' }).redisUrl).toBe(
+      'rediss://user:pw@cache.example.com:6380'
+    )
   })
 
   it('fails listing every invalid variable', () => {

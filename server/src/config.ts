@@ -31,6 +31,10 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'NODE_ID: 1-64 letters, digits, dots, dashes, underscores or colons')
     .optional(),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN: at least 16 characters').optional(),
+  REDIS_URL: z
+    .url()
+    .refine((url) => /^rediss?:$/.test(new URL(url).protocol), 'REDIS_URL: a redis:// or rediss:// URL')
+    .optional(),
   LIVEKIT_URL: z.url().optional(),
   LIVEKIT_API_KEY: z.string().min(1).optional(),
   LIVEKIT_API_SECRET: z.string().min(1).optional(),
@@ -110,6 +114,8 @@ export interface Config {
   nodeId: string
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`; open otherwise. */
   metricsToken: string | undefined
+  /** Several relays: socket.io (and board fan-out) across them through this Redis. */
+  redisUrl: string | null
   /** Audio through LiveKit when set; otherwise peer-to-peer audio signalled over socket.io. */
   livekit: LiveKitConfig | null
   audioTokenTtlSeconds: number
@@ -173,6 +179,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Unique among relays on one machine without any setting.
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
     metricsToken: e.METRICS_TOKEN,
+    redisUrl: e.REDIS_URL ?? null,
     livekit: e.LIVEKIT_URL
       ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! }
       : null,

@@ -11,6 +11,7 @@ import { InterviewService } from './interview/InterviewService.ts'
 import { createLogger, type Logger } from './logger.ts'
 import { Metrics } from './metrics/Metrics.ts'
 import { PresenceHub } from './presence/PresenceHub.ts'
+import { connectSocketIoRedis } from './presence/socketIoRedis.ts'
 import { AudioFiles } from './audioRecording/AudioFiles.ts'
 import { attachRecording } from './audioRecording/recordingSocket.ts'
 import { RecordingService } from './audioRecording/RecordingService.ts'
@@ -82,6 +83,7 @@ export async function startServer(
   })
   const keys = new InterviewerKeys(sqliteInterviewerKeyStore(database))
   const limits = new RateLimits(config)
+  const socketIoRedis = config.redisUrl ? await connectSocketIoRedis(config.redisUrl, config.nodeId, logger) : null
   const app = createApp({
     config,
     rooms,
@@ -95,7 +97,10 @@ export async function startServer(
     ops: {
       metrics,
       metricsToken: config.metricsToken,
-      readiness: [{ name: 'storage', check: () => storage.ping() }],
+      readiness: [
+        { name: 'storage', check: () => storage.ping() },
+        ...(socketIoRedis ? [{ name: 'redis', check: () => socketIoRedis.ping() }] : []),
+      ],
       draining: () => draining,
     },
   })
@@ -117,6 +122,7 @@ export async function startServer(
     maxSendBufferBytes: config.maxSendBufferBytes,
     limits,
     commandsPerSecond: config.rateSocketCommandsPerSecond,
+    ...(socketIoRedis ? { cluster: { redis: socketIoRedis, nodeId: config.nodeId } } : {}),
   })
   attachInterview(presence, interview, logger)
   attachP2PSignalling(presence, logger)
@@ -136,14 +142,11 @@ export async function startServer(
   })
   lifecycle.register({
     name: 'presence',
-    closeConnections: (roomId) => {
-      for (const socket of presence.socketsIn(roomId)) socket.disconnect(true)
-    },
+    // On every relay.
+    closeConnections: (roomId) => presence.disconnectRoom(roomId),
     // socket.io sockets know their seat: only the replaced link's are closed.
-    linkReplaced: (roomId, seat) => {
-      for (const socket of presence.socketsIn(roomId)) if (socket.data.seat === seat) socket.disconnect(true)
-    },
-    isLive: (roomId) => presence.socketsIn(roomId).length > 0,
+    linkReplaced: (roomId, seat) => presence.disconnectRoom(roomId, seat),
+    isLive: (roomId) => presence.members(roomId).length > 0,
   })
   lifecycle.register({ name: 'interview', release: (roomId) => interview.forget(roomId) })
   lifecycle.register(recordings.roomHooks)

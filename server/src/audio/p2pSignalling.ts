@@ -9,8 +9,7 @@ import {
 } from '@loopboard/protocol'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
-import type { PresenceHub } from '../presence/PresenceHub.ts'
-import type { RoomSocket } from '../presence/RoomSocket.ts'
+import type { Member, PresenceHub } from '../presence/PresenceHub.ts'
 import { TokenBucket } from '../sync/TokenBucket.ts'
 
 /**
@@ -41,15 +40,29 @@ function sendsMedia(sdp: string): boolean {
  * The observer listens only: a description from an observer that would send media is refused.
  */
 export function attachP2PSignalling(hub: PresenceHub, logger: Logger): void {
-  const calls = new Map<string, Map<string, AudioPeer>>()
+  const peerOf = ({ socketId, participant: { userId, name, role } }: Member): AudioPeer => ({
+    socketId,
+    userId,
+    name,
+    role,
+  })
+  /** This relay's sockets in the room's call, but `except`. */
+  const localCallers = (roomId: string, except: string) =>
+    hub.socketsIn(roomId).filter((s) => s.id !== except && hub.member(roomId, s.id)?.audio)
 
-  const leave = (socket: RoomSocket) => {
-    const call = calls.get(socket.data.roomId)
-    if (!call?.delete(socket.id)) return
-    if (call.size === 0) calls.delete(socket.data.roomId)
-    for (const peer of call.values())
-      hub.socketIn(socket.data.roomId, peer.socketId)?.emit(AudioEvent.PeerLeft, { socketId: socket.id })
-  }
+  // Every relay tells its own callers who joined and left the call, wherever that happened
+  // (a relay that died takes its callers with it: they leave when the directory drops them).
+  hub.onMemberChange(({ before, after }) => {
+    const wasIn = before?.audio ?? false
+    const isIn = after?.audio ?? false
+    if (isIn && !wasIn) {
+      for (const socket of localCallers(after!.roomId, after!.socketId))
+        socket.emit(AudioEvent.PeerJoined, peerOf(after!))
+    } else if (wasIn && !isIn) {
+      for (const socket of localCallers(before!.roomId, before!.socketId))
+        socket.emit(AudioEvent.PeerLeft, { socketId: before!.socketId })
+    }
+  })
 
   hub.onConnection((socket) => {
     const { roomId } = socket.data
@@ -68,19 +81,17 @@ export function attachP2PSignalling(hub: PresenceHub, logger: Logger): void {
       if (overBudget(AudioEvent.Join, ack)) return
       const parsed = EmptySchema.safeParse(payload ?? {})
       if (!parsed.success) return refuse(AudioEvent.Join, z.prettifyError(parsed.error), ack)
-      let call = calls.get(roomId)
-      if (!call) calls.set(roomId, (call = new Map()))
-      const { userId, name, role } = socket.data.participant
-      const me: AudioPeer = { socketId: socket.id, userId, name, role }
-      const others = [...call.values()].filter((p) => p.socketId !== socket.id)
-      call.set(socket.id, me)
-      for (const peer of others) hub.socketIn(roomId, peer.socketId)?.emit(AudioEvent.PeerJoined, me)
+      const others = hub
+        .members(roomId)
+        .filter((m) => m.audio && m.socketId !== socket.id)
+        .map(peerOf)
+      hub.setAudio(socket, true)
       if (typeof ack === 'function') ack({ ok: true, peers: others })
     })
 
     socket.on(AudioEvent.Leave, (_payload, ack) => {
       if (overBudget(AudioEvent.Leave, ack)) return
-      leave(socket)
+      hub.setAudio(socket, false)
       if (typeof ack === 'function') ack({ ok: true })
     })
 
@@ -89,18 +100,17 @@ export function attachP2PSignalling(hub: PresenceHub, logger: Logger): void {
       const parsed = AudioSignalSchema.safeParse(payload)
       if (!parsed.success)
         return refuse(AudioEvent.Signal, `invalid ${AudioEvent.Signal} payload: ${z.prettifyError(parsed.error)}`, ack)
-      const call = calls.get(roomId)
       const { to, description, candidate } = parsed.data
-      if (!call?.has(socket.id)) return refuse(AudioEvent.Signal, 'Join the audio before signalling.', ack)
-      if (!call.has(to)) return refuse(AudioEvent.Signal, 'That participant is not in the audio.', ack)
+      if (!hub.member(roomId, socket.id)?.audio)
+        return refuse(AudioEvent.Signal, 'Join the audio before signalling.', ack)
+      // Only a member of this room (on any relay) who is in the call: a socket id of another room is unknown here.
+      if (!hub.member(roomId, to)?.audio) return refuse(AudioEvent.Signal, 'That participant is not in the audio.', ack)
       if (!may(socket.data.participant.role, Action.SendAudio) && description && sendsMedia(description.sdp)) {
         logger.warn('refused sending audio description from observer', { room: roomId })
         return refuse(AudioEvent.Signal, 'Observers listen only: they cannot send audio.', ack)
       }
-      hub.socketIn(roomId, to)?.emit(AudioEvent.Signal, { from: socket.id, description, candidate })
+      hub.toSocket(to).emit(AudioEvent.Signal, { from: socket.id, description, candidate })
       if (typeof ack === 'function') ack({ ok: true })
     })
-
-    socket.on('disconnect', () => leave(socket))
   })
 }

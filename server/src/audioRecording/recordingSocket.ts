@@ -21,7 +21,8 @@ export function attachRecording(hub: PresenceHub, service: RecordingService, log
   service.setOnChange((roomId) => {
     void queue.run(roomId, 'state', async () => {
       const state = await service.state(roomId)
-      for (const socket of hub.socketsIn(roomId)) socket.emit(RecordingEvent.State, state)
+      // Every socket of the room, on every relay.
+      hub.toRoom(roomId).emit(RecordingEvent.State, state)
     })
   })
 
@@ -43,7 +44,8 @@ export function attachRecording(hub: PresenceHub, service: RecordingService, log
         roomId,
         socket.data.participant.userId,
         consent,
-        new Set(hub.socketsIn(roomId).map((s) => s.data.participant.userId))
+        // Everyone in the room, on every relay.
+        new Set(hub.members(roomId).map((m) => m.participant.userId))
       )
     )
 

@@ -8,11 +8,11 @@ import {
   InterviewEvent,
   PublishFeedbackSchema,
   Role,
+  ROLES,
   SaveDraftSchema,
   ScorecardSchema,
   SetPromptSchema,
   TimelineEventType,
-  type InterviewView,
 } from '@loopboard/protocol'
 import type { z } from 'zod'
 import type { Logger } from '../logger.ts'
@@ -36,16 +36,6 @@ function refuseUnlessNoteTaker(socket: RoomSocket): void {
   const { role } = socket.data.participant
   if (!mayNote(role))
     throw new DomainError(Refusal.Forbidden, `Only the interviewer and the observer take notes (you are the ${role}).`)
-}
-
-/** Read once per key while one change is sent out (a view per role, notes per seat…). */
-function memo<K, V>(read: (key: K) => Promise<V>): (key: K) => Promise<V> {
-  const seen = new Map<K, Promise<V>>()
-  return (key) => {
-    let value = seen.get(key)
-    if (!value) seen.set(key, (value = read(key)))
-    return value
-  }
 }
 
 /**
@@ -91,62 +81,72 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     }
   }
 
+  // Fan-out to (seat, role) channels, which reach the sockets of every relay: what a socket gets
+  // depends on its seat and role only, and a socket is only ever in its own pair's channel.
   const announce = async (roomId: string, change: InterviewChange) => {
-    const sockets = hub.socketsIn(roomId)
+    const swapped = await rolesSwapped(roomId)
+    const seats = ROLES.map((seat) => ({ seat, role: roleOfSeat(seat, swapped) }))
     switch (change.kind) {
       case 'state': {
-        const view = memo((role: Role): Promise<InterviewView> => service.view(roomId, role))
-        const views = await Promise.all(sockets.map((socket) => view(socket.data.participant.role)))
-        sockets.forEach((socket, i) => socket.emit(InterviewEvent.State, views[i]!))
+        const views = await Promise.all(seats.map(({ role }) => service.view(roomId, role)))
+        seats.forEach(({ seat, role }, i) => hub.toSeat(roomId, seat, role).emit(InterviewEvent.State, views[i]!))
         return
       }
-      case 'notes': {
+      case 'notes':
         // The author's tabs, and — for the observer's notes — the interviewer's. Never the candidate.
-        const notes = memo((seat: Role) => service.notesFor(roomId, seat))
-        for (const socket of sockets) {
-          const { seat, participant } = socket.data
-          const own = seat === change.seat && mayNote(participant.role)
-          const interviewerOfObserver = change.seat === Role.Observer && participant.role === Role.Interviewer
-          if (own || interviewerOfObserver) socket.emit(InterviewEvent.Notes, { notes: await notes(seat) })
+        for (const { seat, role } of seats) {
+          const own = seat === change.seat && mayNote(role)
+          const interviewerOfObserver = change.seat === Role.Observer && role === Role.Interviewer
+          if (own || interviewerOfObserver) {
+            const notes = await service.notesFor(roomId, seat)
+            hub.toSeat(roomId, seat, role).emit(InterviewEvent.Notes, { notes })
+          }
         }
         return
-      }
       case 'scorecard': {
-        const readers = sockets.filter((s) => s.data.seat === change.seat && may(s.data.participant.role, Action.Score))
-        if (!readers.length) return
+        const role = roleOfSeat(change.seat, swapped)
+        if (!may(role, Action.Score)) return
         const scorecard = await service.scorecard(roomId, change.seat)
-        for (const socket of readers) socket.emit(InterviewEvent.Scorecard, { scorecard })
+        hub.toSeat(roomId, change.seat, role).emit(InterviewEvent.Scorecard, { scorecard })
         return
       }
       case 'drafts': {
         // Every tab of the author (the sender's included: it confirms what the server holds).
-        const readers = sockets.filter((s) => s.data.seat === change.seat && mayNote(s.data.participant.role))
-        if (!readers.length) return
+        const role = roleOfSeat(change.seat, swapped)
+        if (!mayNote(role)) return
         const drafts = await service.drafts(roomId, change.seat)
-        for (const socket of readers) socket.emit(InterviewEvent.Drafts, { drafts })
+        hub.toSeat(roomId, change.seat, role).emit(InterviewEvent.Drafts, { drafts })
         return
       }
       case 'feedback': {
         const feedback = await service.feedback(roomId, change.seat)
-        for (const socket of sockets) {
-          const { role } = socket.data.participant
-          if (role === Role.Candidate || (role === Role.Interviewer && socket.data.seat === change.seat)) {
-            socket.emit(InterviewEvent.Feedback, { feedback })
+        for (const { seat, role } of seats) {
+          if (role === Role.Candidate || (role === Role.Interviewer && seat === change.seat)) {
+            hub.toSeat(roomId, seat, role).emit(InterviewEvent.Feedback, { feedback })
           }
         }
         return
       }
       case 'roles-swapped':
+        // Every relay re-derives its sockets' roles and sends each what its new role holds.
         await hub.refreshRoles(roomId)
-        for (const socket of hub.socketsIn(roomId)) {
-          socket.emit(InterviewEvent.SessionChanged, { reason: 'roles-swapped' })
-          await sendAll(socket)
-        }
         return
     }
   }
 
+  // Another relay changed this room's interview: what this relay holds of it is stale.
+  hub.onStale('interview', (roomId) => service.forget(roomId))
+  hub.onRolesChanged((roomId, sockets) => {
+    void queue.run(roomId, 'roles-swapped:sockets', async () => {
+      for (const socket of sockets) {
+        socket.emit(InterviewEvent.SessionChanged, { reason: 'roles-swapped' })
+        await sendAll(socket)
+      }
+    })
+  })
+
   service.setOnChange((roomId: string, change: InterviewChange) => {
+    hub.announceStale(roomId, 'interview')
     const key = `${change.kind}:${'seat' in change ? change.seat : ''}`
     void queue.run(roomId, key, () => announce(roomId, change))
   })

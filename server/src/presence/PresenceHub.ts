@@ -1,35 +1,61 @@
 import type { Server as HttpServer } from 'node:http'
 import {
   Action,
-  HandshakeAuthSchema,
   PARTICIPANT_COLORS,
   PROTOCOL_VERSION,
   PresenceStatusPayloadSchema,
+  ROLES,
   SocketEvent,
+  type Role,
   type ClientToServerEvents,
   type Participant,
   type ServerToClientEvents,
 } from '@loopboard/protocol'
-import { Server } from 'socket.io'
+import { Server, type BroadcastOperator } from 'socket.io'
 import { z } from 'zod'
 import type { Logger } from '../logger.ts'
-import { retryAfterSeconds } from '../limits/AddressLimiter.ts'
 import type { RateLimits } from '../limits/RateLimits.ts'
-import { participantIdFor } from '../rooms/participantId.ts'
-import { TokenBucket } from '../sync/TokenBucket.ts'
 import { roleOfSeat, type RoomService } from '../rooms/RoomService.ts'
+import { handshakeGuard } from './handshakeGuard.ts'
 import type { RoomSocket, SocketData } from './RoomSocket.ts'
 import { limitSendBuffer } from './limitSendBuffer.ts'
+import { PresenceDirectory, type Member, type MemberChange } from './PresenceDirectory.ts'
+import type { SocketIoRedis } from './socketIoRedis.ts'
 import { onCommand } from './socketCommand.ts'
 
 export type { RoomSocket, SocketData }
+export type { Member, MemberChange }
 type PresenceSocket = RoomSocket
 
 /** Called for every authenticated socket, after it joined its room. */
 export type ConnectionHook = (socket: RoomSocket) => void
+/** A member of a room joined, changed or left, on this relay or another (see PresenceDirectory). */
+export type MemberListener = (change: MemberChange) => void
+/** A room's roles were swapped; `sockets` are this relay's sockets of the room, roles updated. */
+export type RolesListener = (roomId: string, sockets: RoomSocket[], origin: 'local' | 'remote') => void
 
-/** socket.io rooms are namespaced so later features can add their own. */
+/**
+ * socket.io rooms (channels) of a room's sockets. Every socket is in its room's channel and in
+ * the channel of its seat and current role: private fan-out goes to a (seat, role) channel, so a
+ * relay that has not yet heard of a role swap still holds its sockets in the old pair's channel,
+ * which no sender computing with the new roles addresses.
+ */
 const channel = (roomId: string) => `room:${roomId}`
+const seatChannel = (roomId: string, seat: Role, role: Role) => `room:${roomId}:seat:${seat}:as:${role}`
+
+/** Messages between relays, besides socket.io's own (server-side emits over Redis). */
+interface ServerSideEvents {
+  'loopboard:presence': (message: unknown) => void
+  'loopboard:roles': (message: unknown) => void
+  'loopboard:stale': (message: unknown) => void
+}
+const RolesMessageSchema = z.object({ roomId: z.string().min(1).max(128), rolesSwapped: z.boolean() })
+/** What another relay may hold a stale copy of, after this relay changed it. */
+export type StaleTopic = 'interview'
+const StaleMessageSchema = z.object({
+  roomId: z.string().min(1).max(128),
+  topic: z.enum(['interview']),
+})
 
 /**
  * Largest socket.io message accepted (bytes); a larger one closes the socket. Presence payloads
@@ -49,18 +75,32 @@ export interface PresenceHubOptions {
   limits?: RateLimits
   /** Commands one socket may send per second (twice that in a burst); unlimited when unset. */
   commandsPerSecond?: number
+  /** Several relays: socket.io over Redis, and this relay's NODE_ID. */
+  cluster?: { redis: SocketIoRedis; nodeId: string }
+  /** Presence heartbeat between relays, and the silence after which a relay counts as dead. */
+  heartbeatMs?: number
+  nodeTimeoutMs?: number
 }
 
 /**
  * Who is in each room, over socket.io. Sockets authenticate in the handshake with the same
  * capability token as /yjs; every payload is validated against the protocol schemas, and a
  * bad one is answered with an error to its sender only.
+ *
+ * With several relays, a room's members come from every relay (`PresenceDirectory`): each relay
+ * tells its own sockets about every change it learns of, local or remote, so a client's list is
+ * always its relay's list. Emits to a room, a seat or a socket id go through the Redis adapter.
  */
 export class PresenceHub {
-  readonly io: Server<ClientToServerEvents, ServerToClientEvents, Record<string, never>, SocketData>
-  private participants = new Map<string, Map<string, Participant>>()
+  readonly io: Server<ClientToServerEvents, ServerToClientEvents, ServerSideEvents, SocketData>
+  /** Every member of every room, on every relay. */
+  readonly directory: PresenceDirectory
+  /** This relay's sockets. */
   private sockets = new Map<string, Set<RoomSocket>>()
   private hooks: ConnectionHook[] = []
+  private memberListeners: MemberListener[] = []
+  private rolesListeners: RolesListener[] = []
+  private staleListeners = new Map<StaleTopic, Array<(roomId: string) => void>>()
   /**
    * engine.io connections holding a room socket or being admitted with one. socket.io would let
    * one connection open many sockets on the namespace (CONNECT packets decoded in one turn all
@@ -71,68 +111,57 @@ export class PresenceHub {
 
   constructor(httpServer: HttpServer, options: PresenceHubOptions) {
     this.options = options
+    const { cluster } = options
     this.io = new Server(httpServer, {
       serveClient: false,
       maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
       // /yjs upgrades are answered by the relay; socket.io must not destroy them.
       destroyUpgrade: false,
+      // No connection-state recovery: its sessions die with their relay. Every (re)connect is
+      // answered with the whole presence list and interview state instead.
+      ...(cluster ? { adapter: cluster.redis.adapter } : {}),
     })
-    this.io.use((socket, next) => {
-      const parsed = HandshakeAuthSchema.safeParse(socket.handshake.auth)
-      if (!parsed.success) return next(handshakeError('bad_request', z.prettifyError(parsed.error)))
-      const auth = parsed.data
-      if (auth.protocolVersion !== PROTOCOL_VERSION) {
-        return next(
-          handshakeError(
-            'bad_request',
-            `protocol ${auth.protocolVersion} is not supported (server speaks ${PROTOCOL_VERSION}); reload the page`
-          )
-        )
-      }
-      if (this.claimed.has(socket.conn)) {
-        return next(handshakeError('bad_request', 'This connection already joined a room; open another connection.'))
-      }
-      const address = options.limits?.addressOf(socket.request)
-      const wait = address ? options.limits!.authBlocked(address) : 0
-      if (wait) {
-        const seconds = retryAfterSeconds(wait)
-        return next(
-          handshakeError(
-            'too_many_requests',
-            `Too many refused credentials from this address. Try again in ${seconds} s.`
-          )
-        )
-      }
-      const result = options.rooms.authenticate(auth.roomId, auth.token)
-      if (!result.ok) {
-        if (address) options.limits!.authFailed(address)
-        return next(handshakeError(result.code, result.message))
-      }
-      const max = options.maxParticipants ?? Infinity
-      if ((this.sockets.get(auth.roomId)?.size ?? 0) >= max) {
-        return next(handshakeError('room_full', `This room is full (${max} participants). Try again later.`))
-      }
-      this.claimed.add(socket.conn)
-      socket.data = {
-        roomId: auth.roomId,
-        seat: result.seat,
-        ...(options.commandsPerSecond
-          ? { commandBudget: new TokenBucket(options.commandsPerSecond * 2, 1000 / options.commandsPerSecond) }
-          : {}),
-        participant: {
-          id: socket.id,
-          // Issued by the server: derived from the tab's secret, never a client's claim.
-          userId: participantIdFor(auth.roomId, result.seat, auth.tab),
-          name: auth.name,
-          role: result.role,
-          status: 'online',
-          joinedAt: Date.now(),
-          // Chosen on admission, against who is in the room then.
-          color: PARTICIPANT_COLORS[0],
-        },
-      }
-      next()
+    this.directory = new PresenceDirectory({
+      nodeId: cluster?.nodeId ?? 'embedded',
+      logger: options.logger,
+      heartbeatMs: options.heartbeatMs,
+      nodeTimeoutMs: options.nodeTimeoutMs,
+      onRemoteChange: (change) => this.memberChanged(change),
+      ...(cluster
+        ? {
+            transport: {
+              publish: (message) => void this.io.serverSideEmit('loopboard:presence', message),
+              subscribe: (handler) => this.io.on('loopboard:presence', handler),
+            },
+          }
+        : {}),
     })
+    if (cluster) {
+      this.io.on('loopboard:roles', (message) => {
+        const parsed = RolesMessageSchema.safeParse(message)
+        if (!parsed.success) return options.logger.warn('ignored a malformed roles message from another relay')
+        this.applyRoles(parsed.data.roomId, parsed.data.rolesSwapped, 'remote')
+      })
+      this.io.on('loopboard:stale', (message) => {
+        const parsed = StaleMessageSchema.safeParse(message)
+        if (!parsed.success) return options.logger.warn('ignored a malformed stale message from another relay')
+        for (const listener of this.staleListeners.get(parsed.data.topic) ?? []) {
+          try {
+            listener(parsed.data.roomId)
+          } catch (error) {
+            options.logger.error('stale listener failed', { room: parsed.data.roomId, error })
+          }
+        }
+      })
+    }
+    this.io.use(
+      handshakeGuard({
+        ...options,
+        claimed: this.claimed,
+        // Every relay's sockets count.
+        present: (roomId) => this.directory.count(roomId),
+      })
+    )
     this.io.on('connection', (socket) => this.admit(socket))
   }
 
@@ -146,56 +175,169 @@ export class PresenceHub {
     this.hooks.push(hook)
   }
 
-  /** The sockets in a room now. */
+  /** Run `listener` for every member change of any room, on this relay or another. */
+  onMemberChange(listener: MemberListener): void {
+    this.memberListeners.push(listener)
+  }
+
+  /** Run `listener` on every relay after a room's roles were swapped. */
+  onRolesChanged(listener: RolesListener): void {
+    this.rolesListeners.push(listener)
+  }
+
+  /** Tell the other relays that what they hold in memory of `topic` for a room is out of date. */
+  announceStale(roomId: string, topic: StaleTopic): void {
+    if (this.options.cluster) void this.io.serverSideEmit('loopboard:stale', { roomId, topic })
+  }
+
+  /** Run `listener` when another relay changed `topic` of a room. */
+  onStale(topic: StaleTopic, listener: (roomId: string) => void): void {
+    const listeners = this.staleListeners.get(topic) ?? []
+    listeners.push(listener)
+    this.staleListeners.set(topic, listeners)
+  }
+
+  /** This relay's sockets in a room now. */
   socketsIn(roomId: string): RoomSocket[] {
     return [...(this.sockets.get(roomId) ?? [])]
   }
 
-  /** One socket of a room by its id (sockets of other rooms are not found). */
+  /** One of this relay's sockets of a room by its id (sockets of other rooms are not found). */
   socketIn(roomId: string, socketId: string): RoomSocket | undefined {
     for (const socket of this.sockets.get(roomId) ?? []) if (socket.id === socketId) return socket
     return undefined
   }
 
-  /** Re-derive every socket's role from its seat after a role swap, and tell the room. */
-  refreshRoles(roomId: string): void {
-    const room = this.options.rooms.get(roomId)
-    if (!room) return
-    const members = this.participants.get(roomId)
-    for (const socket of this.socketsIn(roomId)) {
-      const role = roleOfSeat(socket.data.seat, room.rolesSwapped ?? false)
-      socket.data.participant = { ...socket.data.participant, role }
-      members?.set(socket.id, socket.data.participant)
-    }
-    this.broadcastSnapshot(roomId)
+  /** Every member of a room, on every relay. */
+  members(roomId: string): Member[] {
+    return this.directory.members(roomId)
   }
 
-  /** Everyone in a room right now, oldest first. */
+  /** One member of a room, on any relay (members of other rooms are not found). */
+  member(roomId: string, socketId: string): Member | undefined {
+    return this.directory.member(roomId, socketId)
+  }
+
+  /** Every socket of a room, on every relay. */
+  toRoom(roomId: string): BroadcastOperator<ServerToClientEvents, SocketData> {
+    return this.io.to(channel(roomId))
+  }
+
+  /** The sockets, on every relay, that came in with `seat` and play `role` now. */
+  toSeat(roomId: string, seat: Role, role: Role): BroadcastOperator<ServerToClientEvents, SocketData> {
+    return this.io.to(seatChannel(roomId, seat, role))
+  }
+
+  /** One socket, on whichever relay holds it. */
+  toSocket(socketId: string): BroadcastOperator<ServerToClientEvents, SocketData> {
+    return this.io.to(socketId)
+  }
+
+  /** Disconnect a room's sockets on every relay; only those of `seat` when given. */
+  disconnectRoom(roomId: string, seat?: Role): void {
+    if (!seat) return this.io.in(channel(roomId)).disconnectSockets(true)
+    for (const role of ROLES) this.io.in(seatChannel(roomId, seat, role)).disconnectSockets(true)
+  }
+
+  /** Mark a socket of this relay as in (or out of) the peer-to-peer audio call. */
+  setAudio(socket: RoomSocket, audio: boolean): void {
+    const before = this.directory.member(socket.data.roomId, socket.id)
+    if (!before || before.audio === audio) return
+    this.putMember(before, { ...before, audio })
+  }
+
+  /**
+   * After a role swap: re-derive every socket's role from its seat, on this relay and (through
+   * Redis) on every other, and tell each room member its new role.
+   */
+  async refreshRoles(roomId: string): Promise<void> {
+    const room = await this.options.rooms.get(roomId)
+    if (!room) return
+    const rolesSwapped = room.rolesSwapped ?? false
+    if (this.options.cluster) void this.io.serverSideEmit('loopboard:roles', { roomId, rolesSwapped })
+    this.applyRoles(roomId, rolesSwapped, 'local')
+  }
+
+  private applyRoles(roomId: string, rolesSwapped: boolean, origin: 'local' | 'remote') {
+    const sockets = this.socketsIn(roomId)
+    for (const socket of sockets) {
+      const { seat, participant } = socket.data
+      const role = roleOfSeat(seat, rolesSwapped)
+      if (role !== participant.role) {
+        void socket.leave(seatChannel(roomId, seat, participant.role))
+        void socket.join(seatChannel(roomId, seat, role))
+      }
+      socket.data.participant = { ...participant, role }
+      const before = this.directory.member(roomId, socket.id)
+      if (before) this.putMember(before, { ...before, participant: socket.data.participant }, false)
+    }
+    // The whole list to this relay's sockets: every entry of the room changed anyway.
+    this.io.local.to(channel(roomId)).emit(SocketEvent.PresenceSnapshot, { participants: this.list(roomId) })
+    for (const listener of this.rolesListeners) {
+      try {
+        listener(roomId, sockets, origin)
+      } catch (error) {
+        this.options.logger.error('roles listener failed', { room: roomId, error })
+      }
+    }
+  }
+
+  /** Everyone in a room right now, on every relay, oldest first. */
   list(roomId: string): Participant[] {
-    return [...(this.participants.get(roomId)?.values() ?? [])].sort((a, b) => a.joinedAt - b.joinedAt)
+    return this.directory
+      .members(roomId)
+      .map((m) => m.participant)
+      .sort((a, b) => a.joinedAt - b.joinedAt)
+  }
+
+  /** Change one of this relay's members, tell the other relays and everyone concerned. */
+  private putMember(before: Member | undefined, after: Member, tellRoom = true) {
+    this.directory.put(after)
+    this.memberChanged({ before, after }, tellRoom)
+  }
+
+  /**
+   * This relay's sockets hear of every change to their room's members: the joiner gets the list
+   * instead (see admit), and a role swap sends the whole list.
+   */
+  private memberChanged(change: MemberChange, tellRoom = true) {
+    const { before, after } = change
+    const member = (after ?? before)!
+    const room = this.io.local.to(channel(member.roomId))
+    if (tellRoom) {
+      if (!before && after) room.except(after.socketId).emit(SocketEvent.PresenceJoined, after.participant)
+      else if (before && !after) room.emit(SocketEvent.PresenceLeft, before.participant)
+      else if (before && after && JSON.stringify(before.participant) !== JSON.stringify(after.participant))
+        room.emit(SocketEvent.PresenceUpdated, after.participant)
+    }
+    for (const listener of this.memberListeners) {
+      try {
+        listener(change)
+      } catch (error) {
+        this.options.logger.error('member listener failed', { room: member.roomId, error })
+      }
+    }
   }
 
   private admit(socket: PresenceSocket) {
-    const { roomId } = socket.data
+    const { roomId, seat } = socket.data
     const { maxSendBufferBytes } = this.options
     if (maxSendBufferBytes !== undefined) {
       limitSendBuffer(socket, maxSendBufferBytes, (queuedBytes) =>
         this.options.logger.warn('disconnecting a socket.io client that does not read', { room: roomId, queuedBytes })
       )
     }
-    let room = this.participants.get(roomId)
-    if (!room) this.participants.set(roomId, (room = new Map()))
-    const participant = { ...socket.data.participant, color: colorFor(socket.data.participant.userId, room) }
+    const present = new Map(this.directory.members(roomId).map((m) => [m.socketId, m.participant]))
+    const participant = { ...socket.data.participant, color: colorFor(socket.data.participant.userId, present) }
     socket.data.participant = participant
-    room.set(socket.id, participant)
     let sockets = this.sockets.get(roomId)
     if (!sockets) this.sockets.set(roomId, (sockets = new Set()))
     sockets.add(socket)
-    void socket.join(channel(roomId))
+    void socket.join([channel(roomId), seatChannel(roomId, seat, participant.role)])
     socket.emit(SocketEvent.Hello, { protocolVersion: PROTOCOL_VERSION, you: participant })
     // The joiner gets the list once; everyone else only learns of the joiner.
+    this.putMember(undefined, { socketId: socket.id, roomId, seat, participant, audio: false })
     socket.emit(SocketEvent.PresenceSnapshot, { participants: this.list(roomId) })
-    socket.to(channel(roomId)).emit(SocketEvent.PresenceJoined, participant)
     this.options.logger.debug('joined', { room: roomId, role: participant.role })
 
     onCommand(socket, this.options.logger, {
@@ -203,12 +345,10 @@ export class PresenceHub {
       schema: PresenceStatusPayloadSchema,
       action: Action.JoinRoom,
       run: ({ status }) => {
-        const current = this.participants.get(roomId)?.get(socket.id)
-        if (!current || current.status === status) return
-        const next = { ...current, status }
-        this.participants.get(roomId)!.set(socket.id, next)
-        socket.data.participant = next
-        this.io.to(channel(roomId)).emit(SocketEvent.PresenceUpdated, next)
+        const current = this.directory.member(roomId, socket.id)
+        if (!current || current.participant.status === status) return
+        socket.data.participant = { ...current.participant, status }
+        this.putMember(current, { ...current, participant: socket.data.participant })
       },
     })
 
@@ -217,22 +357,18 @@ export class PresenceHub {
       const open = this.sockets.get(roomId)
       open?.delete(socket)
       if (open && open.size === 0) this.sockets.delete(roomId)
-      const members = this.participants.get(roomId)
-      const left = members?.get(socket.id)
-      members?.delete(socket.id)
-      if (members && members.size === 0) this.participants.delete(roomId)
-      if (left) this.io.to(channel(roomId)).emit(SocketEvent.PresenceLeft, left)
+      const left = this.directory.member(roomId, socket.id)
+      if (!left) return
+      this.directory.remove(socket.id)
+      this.memberChanged({ before: left, after: undefined })
     })
     for (const hook of this.hooks) hook(socket)
   }
 
-  /** The whole list to everyone: only after a role swap, when every entry changed anyway. */
-  private broadcastSnapshot(roomId: string) {
-    this.io.to(channel(roomId)).emit(SocketEvent.PresenceSnapshot, { participants: this.list(roomId) })
-  }
-
-  close(): Promise<void> {
-    return new Promise((resolve) => void this.io.close(() => resolve()))
+  async close(): Promise<void> {
+    this.directory.close()
+    await new Promise<void>((resolve) => void this.io.close(() => resolve()))
+    await this.options.cluster?.redis.close()
   }
 }
 
@@ -250,10 +386,4 @@ export function colorFor(userId: string, present: ReadonlyMap<string, Participan
   let best: string = PARTICIPANT_COLORS[0]
   for (const color of PARTICIPANT_COLORS) if (uses.get(color)! < uses.get(best)!) best = color
   return best
-}
-
-function handshakeError(code: string, message: string): Error {
-  const error = new Error(message) as Error & { data: { code: string } }
-  error.data = { code }
-  return error
 }

@@ -1,0 +1,228 @@
+import { cpSync } from 'node:fs'
+import {
+  AudioEvent,
+  InterviewEvent,
+  PROTOCOL_VERSION,
+  SocketEvent,
+  type AudioPeer,
+  type CreateRoomResponse,
+  type HelloPayload,
+  type Participant,
+} from '@loopboard/protocol'
+import { io, type Socket } from 'socket.io-client'
+import { describe, expect, it } from 'vitest'
+import { newTabSecret, useTestContext, waitFor, withTimeout } from './helpers.ts'
+import { startRedis } from './redisFixture.ts'
+import { spawnServer, type ServerProcess } from './serverProcess.ts'
+import { missingService, redisServerBin } from './serviceBinaries.ts'
+
+const skip = redisServerBin()
+  ? null
+  : missingService('redis-server', 'apt-get install redis-server, or set REDIS_SERVER_BIN')
+
+const ctx = useTestContext()
+
+/** Cross-relay delivery on a loaded 2-core machine: generous, the test waits on conditions. */
+const DELIVERY_TIMEOUT_MS = 10_000
+/** What the cluster promises for a dead relay's participants. */
+const DEAD_NODE_PRESENCE_MS = 15_000
+
+interface Client {
+  name: string
+  socket: Socket
+  id: string
+  you: Participant
+  /** Every event the server sent, in arrival order. */
+  events: Array<{ event: string; payload: unknown }>
+}
+
+type Ack = { ok: true; peers?: AudioPeer[] } | { ok: false; error: string }
+
+/**
+ * Two relay processes on one Redis. Each has its own SQLite copy of one room's rows (the room is
+ * created on a seed process whose data directory both start from): enough for the handshake on
+ * either relay; everything asserted here travels between the relays through Redis only.
+ */
+async function twoRelays(): Promise<{ room: CreateRoomResponse; a: ServerProcess; b: ServerProcess }> {
+  const redis = await startRedis()
+  ctx.onCleanup(() => redis.stop())
+  const seedDir = ctx.tempDir()
+  const seed = await spawnServer(ctx, seedDir)
+  const res = await fetch(`${seed.httpBase}/api/rooms`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  })
+  expect(res.status).toBe(201)
+  const room = (await res.json()) as CreateRoomResponse
+  await seed.stop()
+  const relay = (nodeId: string) => {
+    const dir = ctx.tempDir()
+    cpSync(seedDir, dir, { recursive: true })
+    return spawnServer(ctx, dir, { REDIS_URL: redis.url, NODE_ID: nodeId })
+  }
+  const [a, b] = await Promise.all([relay('relay-a'), relay('relay-b')])
+  return { room, a, b }
+}
+
+async function connect(relay: ServerProcess, roomId: string, token: string, name: string): Promise<Client> {
+  const socket = io(relay.httpBase, {
+    auth: { protocolVersion: PROTOCOL_VERSION, roomId, token, name, tab: newTabSecret() },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  })
+  ctx.onCleanup(() => void socket.disconnect())
+  const events: Client['events'] = []
+  socket.onAny((event: string, ...args: unknown[]) => events.push({ event, payload: args[0] }))
+  await waitFor(() => events.some((e) => e.event === SocketEvent.Hello), `${name} to get hello`, DELIVERY_TIMEOUT_MS)
+  const hello = events.find((e) => e.event === SocketEvent.Hello)!.payload as HelloPayload
+  return { name, socket, id: socket.id!, you: hello.you, events }
+}
+
+/** The participant list as the client builds it: the last snapshot, then joins, leaves and updates. */
+function view(client: Client): Participant[] {
+  let list: Participant[] = []
+  for (const { event, payload } of client.events) {
+    const p = payload as Participant
+    if (event === SocketEvent.PresenceSnapshot) list = [...(payload as { participants: Participant[] }).participants]
+    else if (event === SocketEvent.PresenceJoined) list = [...list.filter((q) => q.id !== p.id), p]
+    else if (event === SocketEvent.PresenceLeft) list = list.filter((q) => q.id !== p.id)
+    else if (event === SocketEvent.PresenceUpdated) list = list.map((q) => (q.id === p.id ? p : q))
+  }
+  return list
+}
+const names = (client: Client) =>
+  view(client)
+    .map((p) => p.name)
+    .sort()
+
+const payloads = <T>(client: Client, event: string) =>
+  client.events.filter((e) => e.event === event).map((e) => e.payload as T)
+
+async function send(client: Client, event: string, payload: unknown = {}): Promise<Ack> {
+  return withTimeout(client.socket.emitWithAck(event, payload) as Promise<Ack>, `${client.name}: ${event} ack`)
+}
+async function ok(client: Client, event: string, payload: unknown = {}): Promise<{ peers?: AudioPeer[] }> {
+  const ack = await send(client, event, payload)
+  if (!ack.ok) throw new Error(`${client.name}: ${event} refused: ${ack.error}`)
+  return ack
+}
+
+const until = (check: () => boolean, label: string, ms = DELIVERY_TIMEOUT_MS) => waitFor(check, label, ms)
+
+describe.skipIf(skip)('socket.io across two relay processes on one Redis', () => {
+  it('shows presence, interview state and private data across relays, and relays a p2p signal', async () => {
+    const { room, a, b } = await twoRelays()
+    const ivy = await connect(a, room.roomId, room.tokens.interviewer, 'Ivy')
+    const cam = await connect(b, room.roomId, room.tokens.candidate, 'Cam')
+    // Joined on B after Ivy on A: B's snapshot already lists Ivy; A tells Ivy about Cam.
+    await until(() => names(cam).join() === 'Cam,Ivy', 'Cam (relay B) to see Ivy (relay A)')
+    await until(() => names(ivy).join() === 'Cam,Ivy', 'Ivy (relay A) to see Cam (relay B)')
+    // Colours are chosen against the whole room: two relays never hand out the same one.
+    expect(view(ivy).find((p) => p.name === 'Cam')!.color).not.toBe(ivy.you.color)
+
+    // A status change on B reaches A.
+    await ok(cam, SocketEvent.PresenceStatus, { status: 'away' })
+    await until(() => view(ivy).find((p) => p.name === 'Cam')?.status === 'away', 'Ivy to see Cam away')
+
+    // A second interviewer tab on B and an observer on B.
+    const ivy2 = await connect(b, room.roomId, room.tokens.interviewer, 'Ivy tab 2')
+    const oli = await connect(b, room.roomId, room.tokens.observer, 'Oli')
+    await until(() => view(ivy).length === 4, 'Ivy to see all four')
+
+    // Interview state: commanded on A, every socket of B gets the view of its own role.
+    await ok(ivy, InterviewEvent.SetPrompt, { promptId: 'design-spotify' })
+    await ok(ivy, InterviewEvent.RevealHint)
+    const hinted = (c: Client) =>
+      payloads<{ revealedHints: unknown[]; prompt: { id: string } | null }>(c, InterviewEvent.State).some(
+        (v) => v.prompt?.id === 'design-spotify' && v.revealedHints.length === 1
+      )
+    await until(() => hinted(cam) && hinted(oli) && hinted(ivy2), 'the hint to reach every socket on relay B')
+    const guidanceOf = (c: Client) =>
+      payloads<{ guidance?: { id: string } | null }>(c, InterviewEvent.State).map((v) => v.guidance?.id ?? null)
+    expect(guidanceOf(ivy2)).toContain('design-spotify')
+    // Private data never reaches the candidate or the observer on any relay.
+    for (const other of [cam, oli]) {
+      for (const state of payloads<object>(other, InterviewEvent.State)) expect(state).not.toHaveProperty('guidance')
+    }
+
+    // Notes from A: the interviewer's other tab on B gets them, the candidate and observer do not.
+    await ok(ivy, InterviewEvent.AddNote, { text: 'PRIVATE-NOTE-1' })
+    await until(
+      () => JSON.stringify(payloads(ivy2, InterviewEvent.Notes)).includes('PRIVATE-NOTE-1'),
+      'the note to reach the interviewer tab on B'
+    )
+    // Observer notes written on B reach the interviewer on A, never the candidate.
+    await ok(oli, InterviewEvent.AddNote, { text: 'OBSERVER-NOTE-1' })
+    await until(
+      () => JSON.stringify(payloads(ivy, InterviewEvent.Notes)).includes('OBSERVER-NOTE-1'),
+      'the observer note to reach the interviewer on A'
+    )
+    // A round trip on Cam after both notes went out: anything sent to Cam before has arrived.
+    await withTimeout(cam.socket.emitWithAck(InterviewEvent.TimeSync, {}), 'Cam time sync')
+    const camSaw = JSON.stringify(cam.events)
+    expect(camSaw).not.toContain('PRIVATE-NOTE-1')
+    expect(camSaw).not.toContain('OBSERVER-NOTE-1')
+    expect(payloads(cam, InterviewEvent.Notes)).toEqual([])
+
+    // Peer-to-peer audio: Ivy (A) is in the call; Cam (B) joins and learns of Ivy; Ivy hears of Cam.
+    expect((await ok(ivy, AudioEvent.Join)).peers).toEqual([])
+    const peers = (await ok(cam, AudioEvent.Join)).peers!
+    expect(peers.map((p) => p.socketId)).toEqual([ivy.id])
+    await until(
+      () => payloads<AudioPeer>(ivy, AudioEvent.PeerJoined).some((p) => p.socketId === cam.id),
+      'Ivy to hear that Cam joined the call'
+    )
+    // Ivy's offer goes from A to Cam on B, and Cam's answer back.
+    const offer = { to: cam.id, description: { type: 'offer', sdp: 'v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\n' } }
+    await ok(ivy, AudioEvent.Signal, offer)
+    await until(
+      () => payloads<{ from: string }>(cam, AudioEvent.Signal).some((s) => s.from === ivy.id),
+      'the offer to cross from relay A to relay B'
+    )
+    await ok(cam, AudioEvent.Signal, {
+      to: ivy.id,
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' },
+    })
+    await until(
+      () => payloads<{ from: string }>(ivy, AudioEvent.Signal).some((s) => s.from === cam.id),
+      'the candidate to cross back'
+    )
+    // A socket id that is not in the call (Oli, on B) is refused on A: nothing is relayed.
+    const refused = await send(ivy, AudioEvent.Signal, { to: oli.id, candidate: { candidate: 'x' } })
+    expect(refused).toMatchObject({ ok: false })
+
+    // Cam leaves: A tells Ivy at once (presence and the call).
+    cam.socket.disconnect()
+    await until(() => !names(ivy).includes('Cam'), 'Ivy to see Cam leave')
+    await until(
+      () => payloads<{ socketId: string }>(ivy, AudioEvent.PeerLeft).some((p) => p.socketId === cam.id),
+      'Ivy to hear that Cam left the call'
+    )
+  }, 90_000)
+
+  it('drops a kill -9ed relay’s participants from presence and the call within 15 s', async () => {
+    const { room, a, b } = await twoRelays()
+    const ivy = await connect(a, room.roomId, room.tokens.interviewer, 'Ivy')
+    const cam = await connect(b, room.roomId, room.tokens.candidate, 'Cam')
+    await until(() => names(ivy).join() === 'Cam,Ivy', 'Ivy to see Cam')
+    await ok(ivy, AudioEvent.Join)
+    await ok(cam, AudioEvent.Join)
+    await until(() => payloads(ivy, AudioEvent.PeerJoined).length === 1, 'Ivy to hear Cam join the call')
+
+    const killedAt = Date.now()
+    await b.stop('SIGKILL')
+    await until(() => !names(ivy).includes('Cam'), 'Cam to leave Ivy’s presence', DEAD_NODE_PRESENCE_MS)
+    const gone = Date.now() - killedAt
+    expect(gone).toBeLessThan(DEAD_NODE_PRESENCE_MS)
+    await until(
+      () => payloads<{ socketId: string }>(ivy, AudioEvent.PeerLeft).some((p) => p.socketId === cam.id),
+      'Ivy to hear that Cam left the call'
+    )
+    // A newcomer on A is told the room without Cam, and the call without Cam.
+    const ann = await connect(a, room.roomId, room.tokens.observer, 'Ann')
+    expect(names(ann)).toEqual(['Ann', 'Ivy'])
+    expect((await ok(ann, AudioEvent.Join)).peers!.map((p) => p.socketId)).toEqual([ivy.id])
+  }, 90_000)
+})
