@@ -6,6 +6,7 @@ import type { Config } from './config.ts'
 import { attachAudioTimeline } from './audio/audioTimeline.ts'
 import { attachP2PSignalling } from './audio/p2pSignalling.ts'
 import { createApp } from './http/createApp.ts'
+import type { ReadinessCheck } from './http/opsRoutes.ts'
 import { attachInterview } from './interview/interviewSocket.ts'
 import { InterviewService } from './interview/InterviewService.ts'
 import { createLogger, type Logger } from './logger.ts'
@@ -84,6 +85,10 @@ export async function startServer(
   const keys = new InterviewerKeys(sqliteInterviewerKeyStore(database))
   const limits = new RateLimits(config)
   const socketIoRedis = config.redisUrl ? await connectSocketIoRedis(config.redisUrl, config.nodeId, logger) : null
+  const readiness: ReadinessCheck[] = [
+    { name: 'storage', check: () => storage.ping() },
+    ...(socketIoRedis ? [{ name: 'redis', check: () => socketIoRedis.ping() }] : []),
+  ]
   const app = createApp({
     config,
     rooms,
@@ -97,10 +102,7 @@ export async function startServer(
     ops: {
       metrics,
       metricsToken: config.metricsToken,
-      readiness: [
-        { name: 'storage', check: () => storage.ping() },
-        ...(socketIoRedis ? [{ name: 'redis', check: () => socketIoRedis.ping() }] : []),
-      ],
+      readiness,
       draining: () => draining,
     },
   })
@@ -124,6 +126,14 @@ export async function startServer(
     commandsPerSecond: config.rateSocketCommandsPerSecond,
     ...(socketIoRedis ? { cluster: { redis: socketIoRedis, nodeId: config.nodeId } } : {}),
   })
+  if (socketIoRedis) {
+    readiness.push({
+      name: 'presence',
+      check: () => {
+        if (!presence.directory.synced()) throw new Error('the other relays have not all been heard from yet')
+      },
+    })
+  }
   attachInterview(presence, interview, logger)
   attachP2PSignalling(presence, logger)
   attachAudioTimeline(presence, interview, logger)

@@ -79,6 +79,8 @@ export interface PresenceDirectoryOptions {
  */
 export const DEFAULT_HEARTBEAT_MS = 2_000
 export const DEFAULT_NODE_TIMEOUT_MS = 7_000
+/** After the first heartbeat interval, how much longer a starting relay waits for late beats. */
+const SETTLE_MARGIN_MS = 500
 
 interface RemoteNode {
   node: string
@@ -105,6 +107,8 @@ export class PresenceDirectory {
   /** Every member, local or remote, by room. */
   private rooms = new Map<string, Map<string, Member>>()
   private timer: NodeJS.Timeout | null = null
+  private readonly startedAt = Date.now()
+  private settled = false
   private readonly heartbeatMs: number
   private readonly nodeTimeoutMs: number
   private options: PresenceDirectoryOptions
@@ -133,6 +137,19 @@ export class PresenceDirectory {
     this.timer.unref()
     // Whoever is already up answers with their members.
     this.publish({ type: 'sync', from: this.instanceId, to: null })
+  }
+
+  /**
+   * Whether this relay knows every other relay's members: a heartbeat round (plus a margin for a
+   * loaded machine) went by since it started, so every live relay has beaten, and each of them
+   * has sent its full list. Stays true once reached; the readiness check waits for it, so a
+   * client is not admitted (and given a colour) against a list that lacks whole relays.
+   */
+  synced(): boolean {
+    if (this.settled || !this.options.transport) return true
+    if (Date.now() - this.startedAt < this.heartbeatMs + SETTLE_MARGIN_MS) return false
+    for (const node of this.remote.values()) if (node.version === null) return false
+    return (this.settled = true)
   }
 
   /** Everyone in a room, on every relay. */

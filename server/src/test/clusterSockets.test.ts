@@ -62,7 +62,20 @@ async function twoRelays(): Promise<{ room: CreateRoomResponse; a: ServerProcess
     return spawnServer(ctx, dir, { REDIS_URL: redis.url, NODE_ID: nodeId })
   }
   const [a, b] = await Promise.all([relay('relay-a'), relay('relay-b')])
+  // Ready once each has heard the other's participants (a heartbeat round after start).
+  await Promise.all([ready(a), ready(b)])
   return { room, a, b }
+}
+
+/** Resolves once the relay's /readyz answers 200. */
+async function ready(relay: ServerProcess): Promise<void> {
+  const deadline = Date.now() + DELIVERY_TIMEOUT_MS
+  for (;;) {
+    const res = await fetch(`${relay.httpBase}/readyz`).catch(() => null)
+    if (res?.status === 200) return
+    if (Date.now() > deadline) throw new Error(`${relay.httpBase} not ready: ${res?.status} ${await res?.text()}`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
 }
 
 async function connect(relay: ServerProcess, roomId: string, token: string, name: string): Promise<Client> {
@@ -222,6 +235,7 @@ describe.skipIf(skip)('socket.io across two relay processes on one Redis', () =>
     )
     // A newcomer on A is told the room without Cam, and the call without Cam.
     const ann = await connect(a, room.roomId, room.tokens.observer, 'Ann')
+    await until(() => names(ann).length > 0, 'Ann to get the list')
     expect(names(ann)).toEqual(['Ann', 'Ivy'])
     expect((await ok(ann, AudioEvent.Join)).peers!.map((p) => p.socketId)).toEqual([ivy.id])
   }, 90_000)
