@@ -211,7 +211,10 @@ export class PresenceDirectory {
     const now = Date.now()
     let node = this.remote.get(message.from)
     if (!node) {
-      node = { node: message.node, version: null, lastSeenAt: now, syncRequestedAt: 0, members: new Map() }
+      // Instance ids are per process and a process starts at version 0 with no members, so a
+      // relay never heard of is at version 0, empty: its first change applies as it is. (One
+      // dropped for silence that speaks again shows a gap and is asked for its list.)
+      node = { node: message.node, version: 0, lastSeenAt: now, syncRequestedAt: 0, members: new Map() }
       this.remote.set(message.from, node)
     }
     node.lastSeenAt = now

@@ -45,6 +45,15 @@ export async function connectSocketIoRedis(url: string, nodeId: string, logger: 
     return client
   }
   const publisher = open('pub', { enableOfflineQueue: false })
+  // The adapter drops the promise of its pub/sub publishes (server-side emits): while Redis is
+  // down each would be an unhandled rejection, which ends the process. Lost is what pub/sub
+  // promises anyway; the presence directory catches up at the next heartbeat.
+  const publish = publisher.publish.bind(publisher) as (channel: string, message: Buffer | string) => Promise<number>
+  publisher.publish = ((channel: string, message: Buffer | string) =>
+    publish(channel, message).catch((error: unknown) => {
+      logger.debug('socket.io redis publish failed', { error })
+      return 0
+    })) as typeof publisher.publish
   let duplicates = 0
   // The adapter calls `duplicate()` for its reader and its subscriber and connects them (lazyConnect).
   publisher.duplicate = () => open(`read${++duplicates}`, { enableOfflineQueue: true })

@@ -12,7 +12,7 @@ import {
 import { io, type Socket } from 'socket.io-client'
 import { describe, expect, it } from 'vitest'
 import { newTabSecret, useTestContext, waitFor, withTimeout } from './helpers.ts'
-import { startRedis } from './redisFixture.ts'
+import { startRedis, type RedisServer } from './redisFixture.ts'
 import { spawnServer, type ServerProcess } from './serverProcess.ts'
 import { missingService, redisServerBin } from './serviceBinaries.ts'
 
@@ -43,7 +43,12 @@ type Ack = { ok: true; peers?: AudioPeer[] } | { ok: false; error: string }
  * created on a seed process whose data directory both start from): enough for the handshake on
  * either relay; everything asserted here travels between the relays through Redis only.
  */
-async function twoRelays(): Promise<{ room: CreateRoomResponse; a: ServerProcess; b: ServerProcess }> {
+async function twoRelays(): Promise<{
+  room: CreateRoomResponse
+  a: ServerProcess
+  b: ServerProcess
+  redis: RedisServer
+}> {
   const redis = await startRedis()
   ctx.onCleanup(() => redis.stop())
   const seedDir = ctx.tempDir()
@@ -64,7 +69,7 @@ async function twoRelays(): Promise<{ room: CreateRoomResponse; a: ServerProcess
   const [a, b] = await Promise.all([relay('relay-a'), relay('relay-b')])
   // Ready once each has heard the other's participants (a heartbeat round after start).
   await Promise.all([ready(a), ready(b)])
-  return { room, a, b }
+  return { room, a, b, redis }
 }
 
 /** Resolves once the relay's /readyz answers 200. */
@@ -238,5 +243,44 @@ describe.skipIf(skip)('socket.io across two relay processes on one Redis', () =>
     await until(() => names(ann).length > 0, 'Ann to get the list')
     expect(names(ann)).toEqual(['Ann', 'Ivy'])
     expect((await ok(ann, AudioEvent.Join)).peers!.map((p) => p.socketId)).toEqual([ivy.id])
+  }, 90_000)
+
+  it('carries on after Redis is killed and restarted empty: presence catches up, delivery resumes', async () => {
+    const { room, a, b, redis } = await twoRelays()
+    const ivy = await connect(a, room.roomId, room.tokens.interviewer, 'Ivy')
+    const cam = await connect(b, room.roomId, room.tokens.candidate, 'Cam')
+    await until(() => names(ivy).join() === 'Cam,Ivy', 'Ivy to see Cam')
+
+    await redis.kill()
+    // Said while Redis is down: relay B cannot tell relay A now.
+    await ok(cam, SocketEvent.PresenceStatus, { status: 'away' })
+    await redis.restart()
+    // Neither relay fell over while Redis was gone (a dropped publish must not end the process).
+    expect([a.child.exitCode, b.child.exitCode]).toEqual([null, null])
+    // A's copy of B's members is behind B's heartbeat version: it asks B again and catches up.
+    await until(() => view(ivy).find((p) => p.name === 'Cam')?.status === 'away', 'Ivy to see Cam away')
+
+    // Everything after the restart travels again: a joiner, interview state, a signal.
+    const oli = await connect(b, room.roomId, room.tokens.observer, 'Oli')
+    await until(() => names(ivy).join() === 'Cam,Ivy,Oli', 'Ivy to see Oli join on B')
+    await ok(ivy, InterviewEvent.SetPrompt, { promptId: 'design-spotify' })
+    await until(
+      () =>
+        payloads<{ prompt: { id: string } | null }>(oli, InterviewEvent.State).some(
+          (v) => v.prompt?.id === 'design-spotify'
+        ),
+      'the prompt to reach Oli on B'
+    )
+    await ok(ivy, AudioEvent.Join)
+    await ok(cam, AudioEvent.Join)
+    await until(() => payloads(ivy, AudioEvent.PeerJoined).length === 1, 'Ivy to hear Cam join the call')
+    await ok(ivy, AudioEvent.Signal, {
+      to: cam.id,
+      candidate: { candidate: 'candidate:1 1 udp 1 127.0.0.1 9 typ host' },
+    })
+    await until(
+      () => payloads<{ from: string }>(cam, AudioEvent.Signal).some((s) => s.from === ivy.id),
+      'the signal to cross'
+    )
   }, 90_000)
 })
