@@ -57,6 +57,31 @@ export function evaluateGoals(results: BenchResult[]): Goal[] {
       pass: lbP99 < ywsP99 && lbShare >= ywsShare,
     })
   }
+  // Scale-out (issue 12): relay-to-relay delivery, two relays behind HAProxy on Postgres and Redis.
+  const twoRelays = (rooms: number) =>
+    results.find((r) => r.harness === 'cluster' && r.params.setup === '2 relays' && r.params.rooms === rooms)
+  const one = twoRelays(1)
+  if (one?.metrics.p50) {
+    for (const [key, limit] of [
+      ['p50', 10],
+      ['p99', 50],
+    ] as const)
+      goals.push({
+        goal: `relay-to-relay ${key}, 1 room x 30 Hz (2 relays)`,
+        target: `<= ${limit} ms`,
+        actual: `${value(one, key)} ms`,
+        pass: (value(one, key) ?? Infinity) <= limit,
+      })
+  }
+  const hundred = twoRelays(100)
+  if (hundred?.metrics.deliveredFraction) {
+    goals.push({
+      goal: 'relay-to-relay delivered, 100 rooms x 30 Hz (2 relays)',
+      target: '100%',
+      actual: `${((value(hundred, 'deliveredFraction') ?? 0) * 100).toFixed(2)}%`,
+      pass: value(hundred, 'deliveredFraction') === 1,
+    })
+  }
   const peer = results.find((r) => r.harness === 'browser' && r.name.startsWith('pointer down'))
   if (peer) {
     const p50 = value(peer, 'p50') ?? NaN

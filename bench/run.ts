@@ -1,7 +1,8 @@
 /**
  * Loopboard benchmarks. `npm run bench` (quick, a few minutes on 2 cores) or
- * `--only=latency,wire,memory,load,replay,browser,attacks` (or `cold`) to run some
- * harnesses (`cold`: only the browser's cold opens),
+ * `--only=latency,wire,memory,load,replay,browser,attacks` (or `cold`, `cluster`) to run some
+ * harnesses (`cold`: only the browser's cold opens; `cluster`: embedded vs 1 relay vs 2 relays
+ * behind HAProxy on Postgres and Redis, never part of the default set),
  * `--rooms=100` to run the latency steps at those room counts only, `--profile` to also run the Loopboard relay under `--cpu-prof` at `--profile-rooms=N` rooms
  * (default 500) and summarize its hottest functions. Writes bench/results/<time>-<profile>.json
  * and bench/results/latest.json, and prints tables. See bench/results/README.md.
@@ -17,6 +18,7 @@ import { runReplay } from './harnesses/replay.ts'
 import { runRoomLoad } from './harnesses/roomLoad.ts'
 import { runWireSize } from './harnesses/wireSize.ts'
 import { runAttacks } from './harnesses/attacks.ts'
+import { CLUSTER_SETUPS, clusterVerdict, runClusterStep } from './harnesses/cluster.ts'
 import { killAllChildren, REPO_ROOT, sourceHash, type RelayKind } from './lib/processes.ts'
 import { formatProfile, summarizeProfile, type ProfileSummary } from './lib/profile.ts'
 import { machineInfo, table, type BenchResult } from './lib/results.ts'
@@ -39,6 +41,7 @@ const PROFILES = {
     idleRooms: 20,
     joinLeave: { rooms: 1000, cycles: 2 },
     load: { shapes: [1000, 4000], reps: 3 },
+    cluster: { rooms: [1, 100], hz: 30, warmupS: 2, durationS: 10, drainS: 3 },
     deadlineMin: 9,
   },
   /**
@@ -50,6 +53,7 @@ const PROFILES = {
     idleRooms: 2,
     joinLeave: { rooms: 20, cycles: 1 },
     load: { shapes: [200], reps: 1 },
+    cluster: { rooms: [1, 2], hz: 30, warmupS: 1, durationS: 2, drainS: 1 },
     deadlineMin: 5,
   },
   full: {
@@ -57,6 +61,7 @@ const PROFILES = {
     idleRooms: 50,
     joinLeave: { rooms: 1000, cycles: 3 },
     load: { shapes: [1000, 4000], reps: 5 },
+    cluster: { rooms: [1, 100], hz: 30, warmupS: 5, durationS: 30, drainS: 5 },
     deadlineMin: 40,
   },
 }
@@ -137,6 +142,7 @@ async function main() {
   log(`Loopboard bench (${profileName}) on ${machine.cpuModel}, ${machine.cores} cores, node ${machine.node}`)
   const results: BenchResult[] = []
   const profiles: ProfileSummary[] = []
+  const clusterNotes: string[] = []
 
   if (only.has('wire')) {
     log('wire and document size…')
@@ -163,6 +169,33 @@ async function main() {
   if (only.has('attacks')) {
     log('attacks next to a bystander room…')
     results.push(...(await runAttacks()))
+  }
+  if (only.has('cluster')) {
+    log(`scale-out: embedded vs 1 relay vs 2 relays behind HAProxy (${profile.cluster.durationS} s per step)…`)
+    const { rooms, ...timing } = profile.cluster
+    const counts = args.rooms ? args.rooms.split(',').map(Number) : rooms
+    const steps: BenchResult[] = []
+    for (const count of counts) {
+      for (const setup of CLUSTER_SETUPS) {
+        const t0 = performance.now()
+        const result = await runClusterStep({ setup, rooms: count, ...timing }).catch(
+          (error: unknown): BenchResult => ({
+            harness: 'cluster',
+            name: `${setup} ${count} rooms`,
+            params: { setup, rooms: count, ...timing },
+            metrics: {},
+            notes: [`step failed: ${(error as Error).message}`],
+          })
+        )
+        log(
+          `  ${result.name}: p50 ${result.metrics.p50?.value} ms, p99 ${result.metrics.p99?.value} ms, delivered ${result.metrics.deliveredFraction?.value}, server CPU/msg ${result.metrics.cpuPerMsg_server?.value} µs (${elapsed(t0)})`
+        )
+        for (const note of result.notes ?? []) log(`    ${note}`)
+        steps.push(result)
+      }
+    }
+    results.push(...steps)
+    clusterNotes.push(...clusterVerdict(steps, machine.cores))
   }
   if (only.has('latency')) {
     log(`relay latency (${profile.latency.durationS} s per step)…`)
@@ -196,6 +229,7 @@ async function main() {
     results,
     goals,
     profiles,
+    clusterVerdict: clusterNotes,
   }
   mkdirSync(RESULTS_DIR, { recursive: true })
   const file = join(RESULTS_DIR, `${started.toISOString().replace(/[:.]/g, '-')}-${profileName}.json`)
@@ -203,6 +237,7 @@ async function main() {
   if (!args.smoke) copyFileSync(file, join(RESULTS_DIR, 'latest.json'))
 
   printTables(results)
+  if (clusterNotes.length) log(`\nwhat limits scaling here\n${clusterNotes.map((line) => `- ${line}`).join('\n')}`)
   for (const summary of profiles) log(`\n${formatProfile(summary)}`)
   log(`\n${formatGoals(goals)}`)
   for (const warning of warnings) log(`\nwarning: ${warning}`)
@@ -272,6 +307,22 @@ function printTables(results: BenchResult[]) {
     ],
     ['memory', ['baselineHeap', 'heapAfterCycle1', 'heapAfterCycle2', 'heapGrowth', 'heapGrowthPerRoom']],
     ['browser', ['p50', 'p95', 'storeToPeerP50', 'loaded', 'interactive', 'interactiveOverEmpty']],
+    [
+      'cluster',
+      [
+        'p50',
+        'p99',
+        'deliveredFraction',
+        'deliveredPerS',
+        'cpuPerMsg_server',
+        'cpuPerMsg_relays',
+        'cpuPerMsg_postgres',
+        'cpuPerMsg_redis',
+        'cpuPerMsg_haproxy',
+        'cpuPerMsg_loadGenerator',
+        'cpu_total',
+      ],
+    ],
     ['room-load', ['loadFromSnapshot', 'loadFromSnapshotPlusTail', 'loadFromLogOnly', 'joinOpenToSynced', 'joinTotal']],
   ]
   for (const [harness, columns, ratios] of sections) {

@@ -41,6 +41,8 @@ export interface ClusterRelay {
   readonly httpBase: string
   /** The running process, or null while it is down. */
   readonly process: ServerProcess | null
+  /** What the current (or last) process printed, for failure messages. */
+  output(): string
   /** `kill -9`: no shutdown, nothing flushed. */
   kill(): Promise<void>
   /** Graceful stop (SIGTERM: /readyz turns 503, sockets close with 1012). */
@@ -66,6 +68,8 @@ export interface Cluster {
   relayStates(): Promise<Record<string, HaproxyServerState>>
   /** Resolve when HAProxy holds `name` in `state` in the room-hashed backend. */
   waitForRelayState(name: string, state: 'UP' | 'DOWN', ms?: number): Promise<void>
+  /** Pids of the cluster's processes by component, for CPU accounting (Postgres: the postmaster). */
+  pids(): { relays: number[]; haproxy: number[]; postgres: number[]; redis: number[] }
   /** Stop everything (also done by the context's cleanup). */
   stop(): Promise<void>
 }
@@ -121,19 +125,26 @@ export async function startCluster(ctx: TestContext, options: ClusterOptions = {
       get process() {
         return proc && proc.child.exitCode === null && proc.child.signalCode === null ? proc : null
       },
+      output: () => proc?.output() ?? '',
       async kill() {
         if (!relay.process) return
         await proc!.stop('SIGKILL')
-        proc = null
       },
       async stop() {
         if (!relay.process) return
         await proc!.stop('SIGTERM')
-        proc = null
       },
       async start() {
         if (relay.process) throw new Error(`${name} is already running`)
         proc = await spawnServer(ctx, dataDir, env, { readyTimeoutMs: RELAY_READY_TIMEOUT_MS })
+        // Listening is not ready: a relay answers /readyz 200 once its database and Redis answer
+        // and it has heard the other relays' participants. HAProxy counts a new server as up
+        // before its first check, so the cluster must not be used before this.
+        await eventually(
+          async () => (await fetch(`${relay.httpBase}/readyz`)).status === 200,
+          `${name} to be ready (/readyz 200)`,
+          RELAY_READY_TIMEOUT_MS
+        )
       },
     }
     relays.push(relay)
@@ -204,6 +215,12 @@ export async function startCluster(ctx: TestContext, options: ClusterOptions = {
     },
     relayStates,
     waitForRelayState,
+    pids: () => ({
+      relays: relays.flatMap((r) => (r.process?.child.pid ? [r.process.child.pid] : [])),
+      haproxy: haproxy.child.pid && haproxy.child.exitCode === null ? [haproxy.child.pid] : [],
+      postgres: [postgres.pid()].filter((p): p is number => p !== null),
+      redis: [redis.pid()].filter((p): p is number => p !== null),
+    }),
     async stop() {
       await haproxy.stop()
       for (const relay of relays) await relay.kill()

@@ -18,6 +18,8 @@ export interface PostgresCluster {
   stopImmediately(): Promise<void>
   /** Start the stopped server again on the same port and data. */
   restart(): Promise<void>
+  /** The postmaster's pid while it runs (its backends are its children), for CPU accounting. */
+  pid(): number | null
   stop(): Promise<void>
 }
 
@@ -146,6 +148,7 @@ export async function startPostgres({ crashSafe = false }: StartPostgresOptions 
       await waitExit(child)
     },
     restart: launch,
+    pid: postmasterPid,
     async stop() {
       const pid = postmasterPid()
       if (pid && child && child.exitCode === null) process.kill(pid, 'SIGQUIT')

@@ -12,6 +12,8 @@ export interface RedisServer {
   kill(): Promise<void>
   /** Start again, empty, on the same port. */
   restart(): Promise<void>
+  /** The server's pid while it runs, for CPU accounting. */
+  pid(): number | null
   stop(): Promise<void>
 }
 
@@ -61,5 +63,9 @@ export async function startRedis(): Promise<RedisServer> {
   }
 
   await launch()
-  return { url: `redis://127.0.0.1:${port}`, kill, restart: launch, stop: kill }
+  const pid = () => {
+    const proc = child as ChildProcess | null
+    return proc && proc.exitCode === null && proc.signalCode === null ? (proc.pid ?? null) : null
+  }
+  return { url: `redis://127.0.0.1:${port}`, kill, restart: launch, stop: kill, pid }
 }
