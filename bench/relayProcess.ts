@@ -47,7 +47,7 @@ function collect() {
   for (let i = 0; i < 3; i++) gc()
 }
 
-function handle(request: RelayRequest): unknown {
+async function handle(request: RelayRequest): Promise<unknown> {
   switch (request.type) {
     case 'mem': {
       collect()
@@ -64,15 +64,17 @@ function handle(request: RelayRequest): unknown {
     case 'activeRooms':
       return server.relay.activeRooms
     case 'createRooms':
-      return Array.from({ length: request.count }, () => {
-        const { room, tokens } = server.rooms.create('bench')
-        return { roomId: room.id, token: tokens.interviewer }
-      })
+      return Promise.all(
+        Array.from({ length: request.count }, async () => {
+          const { room, tokens } = await server.rooms.create('bench')
+          return { roomId: room.id, token: tokens.interviewer }
+        })
+      )
     case 'loadRoom': {
       const t0 = performance.now()
-      const state = server.storage.loadRoomState(request.roomId)
+      const state = await server.storage.loadRoomState(request.roomId)
       const t1 = performance.now()
-      const room = new SyncRoom({
+      const room = await SyncRoom.load({
         roomId: request.roomId,
         storage: server.storage,
         logger,
@@ -93,11 +95,10 @@ function handle(request: RelayRequest): unknown {
 }
 
 process.on('message', (request: RelayRequest) => {
-  try {
-    process.send?.({ id: request.id, ok: true, value: handle(request) })
-  } catch (error) {
-    process.send?.({ id: request.id, ok: false, error: (error as Error).message })
-  }
+  handle(request).then(
+    (value) => process.send?.({ id: request.id, ok: true, value }),
+    (error: unknown) => process.send?.({ id: request.id, ok: false, error: (error as Error).message })
+  )
 })
 process.on('disconnect', () => process.exit(0))
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -15,6 +15,7 @@ import { bindStoreToYDoc } from '@loopboard/tldraw-yjs'
 import * as Y from 'yjs'
 import { createLogger } from '../../server/src/logger.ts'
 import { SqliteStorage } from '../../server/src/storage/SqliteStorage.ts'
+import { asyncStorage } from '../../server/src/storage/AsyncStorage.ts'
 import { SyncRoom } from '../../server/src/sync/SyncRoom.ts'
 import type { LoadReply } from '../relayProcess.ts'
 import { boardRecords, buildBoard, uploadBoard, type Board } from '../lib/board.ts'
@@ -56,7 +57,10 @@ function timeConstructor(board: Board, layout: 'snapshot' | 'snapshot+tail' | 'l
     let records = 0
     for (let i = 0; i < reps; i++) {
       const t0 = performance.now()
-      const room = new SyncRoom({ roomId, storage, logger, snapshotEveryUpdates: 500 })
+      const room = new SyncRoom(
+        { roomId, storage: asyncStorage(storage), logger, snapshotEveryUpdates: 500 },
+        storage.loadRoomState(roomId)
+      )
       times.push(performance.now() - t0)
       records = room.doc.getMap('tldraw').size
       room.destroy(1001, 'bench')

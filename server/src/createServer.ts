@@ -26,7 +26,7 @@ import { openSqliteDatabase } from './storage/openSqliteDatabase.ts'
 import { sqliteInterviewStore } from './storage/SqliteInterviewStore.ts'
 import { DATABASE_FILE, SqliteStorage } from './storage/SqliteStorage.ts'
 import { WalCheckpointer } from './storage/WalCheckpointer.ts'
-import type { Storage } from './storage/Storage.ts'
+import { asyncStorage, type AsyncStorage } from './storage/AsyncStorage.ts'
 import { SyncRelay } from './sync/SyncRelay.ts'
 
 export interface LoopboardServer {
@@ -34,7 +34,8 @@ export interface LoopboardServer {
   url: string
   port: number
   httpServer: HttpServer
-  storage: Storage
+  /** Rooms, tokens and the board log, as the relay sees them. */
+  storage: AsyncStorage
   rooms: RoomService
   /** Creates and deletes rooms, sweeps idle ones. */
   lifecycle: RoomLifecycle
@@ -70,7 +71,8 @@ export async function startServer(
     config.sqliteCheckpointMs > 0
       ? new WalCheckpointer(database, databaseFile, config.sqliteCheckpointMs, logger)
       : null
-  const storage = new SqliteStorage(database)
+  const sqlite = new SqliteStorage(database)
+  const storage = asyncStorage(sqlite)
   const rooms = new RoomService(storage)
   const lifecycle = new RoomLifecycle({ rooms, storage, logger, retentionDays: config.retentionDays })
   const interviewStore = sqliteInterviewStore(database)
@@ -191,7 +193,7 @@ export async function startServer(
       clearTimeout(cut)
       httpServer.closeAllConnections()
       await checkpointer?.stop()
-      storage.close()
+      await storage.close()
     })())
 
   return {

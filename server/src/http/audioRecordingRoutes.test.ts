@@ -588,7 +588,7 @@ describe('sessions', () => {
     expect(summary).toEqual({
       roomId,
       title: 'Design a URL shortener',
-      createdAt: server.rooms.get(roomId)!.createdAt,
+      createdAt: (await server.rooms.get(roomId))!.createdAt,
       startedAt: timeline.startedAt,
       endedAt: timeline.endedAt,
       promptTitle: (await server.interview.prompt(roomId, 'design-spotify'))!.title,
@@ -615,8 +615,8 @@ describe('sessions', () => {
     // Fill every table: board log and snapshot, interview state, notes, scores, feedback, audio.
     const raw = await ctx.raw(server, roomId, room.tokens.interviewer)
     raw.send(updateFrame(textUpdate('hello')))
-    await waitFor(() => server.storage.readUpdates(roomId).length > 0, 'the update to be stored')
-    server.relay.room(roomId).snapshot()
+    await waitFor(async () => (await server.storage.readUpdates(roomId)).length > 0, 'the update to be stored')
+    await server.relay.room(roomId).snapshot()
     await server.interview.setPrompt(roomId, 'design-spotify')
     await server.interview.addNote(roomId, Role.Interviewer, 'asks good questions', null)
     await server.interview.saveScorecard(roomId, Role.Interviewer, { scores: {}, recommendation: null, summary: 'ok' })
@@ -795,10 +795,10 @@ describe('retention', () => {
     age(server, live.roomId, 30) // the join was just logged
 
     expect(await server.lifecycle.sweep()).toEqual([old.roomId])
-    expect(server.rooms.get(old.roomId)).toBeNull()
+    expect(await server.rooms.get(old.roomId)).toBeNull()
     expect(Object.values(rowsOf(server, old.roomId)).every((n) => n === 0)).toBe(true)
     expect(existsSync(join(server.dataDir, RECORDINGS_DIR, old.roomId))).toBe(false)
-    for (const kept of [recent.roomId, live.roomId, edge.roomId]) expect(server.rooms.get(kept)).not.toBeNull()
+    for (const kept of [recent.roomId, live.roomId, edge.roomId]) expect(await server.rooms.get(kept)).not.toBeNull()
   })
 
   it('sweeps at start, and keeps everything when RETENTION_DAYS is 0', async () => {
@@ -807,12 +807,12 @@ describe('retention', () => {
     const b = await createRoom(first)
     age(first, a.roomId, 40)
     expect(await first.lifecycle.sweep()).toEqual([])
-    expect(first.rooms.get(a.roomId)).not.toBeNull()
+    expect(await first.rooms.get(a.roomId)).not.toBeNull()
     await first.close()
 
     const second = await ctx.server({ dataDir: first.dataDir, retentionDays: 30 })
-    expect(second.rooms.get(a.roomId)).toBeNull()
-    expect(second.rooms.get(b.roomId)).not.toBeNull()
+    expect(await second.rooms.get(a.roomId)).toBeNull()
+    expect(await second.rooms.get(b.roomId)).not.toBeNull()
   })
 })
 

@@ -12,7 +12,8 @@ import type { RecordingService } from '../audioRecording/RecordingService.ts'
 import type { InterviewerKeys } from '../rooms/InterviewerKeys.ts'
 import type { RoomLifecycle } from '../rooms/RoomLifecycle.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
-import type { RoomRow, Storage } from '../storage/Storage.ts'
+import type { AsyncStorage } from '../storage/AsyncStorage.ts'
+import type { RoomRow } from '../storage/Storage.ts'
 import type { RoundWindow } from '../interview/rounds.ts'
 import { audioRoutes } from './audioRoutes.ts'
 import { apiError } from './errors.ts'
@@ -35,7 +36,7 @@ export interface AppOptions {
   /** Per-address rate limits. */
   limits: RateLimits
   interview: InterviewService
-  storage: Storage
+  storage: Pick<AsyncStorage, 'readUpdates'>
   logger: Logger
   /** Recording, audio tracks, summary, archive and deletion; those routes are absent without it. */
   recordings?: RecordingService

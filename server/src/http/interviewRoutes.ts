@@ -18,7 +18,8 @@ import { z } from 'zod'
 import { DomainError, Refusal } from '../DomainError.ts'
 import type { InterviewService } from '../interview/InterviewService.ts'
 import { inWindow, type RoundWindow } from '../interview/rounds.ts'
-import type { RoomRow, Storage, StoredUpdate } from '../storage/Storage.ts'
+import type { AsyncStorage } from '../storage/AsyncStorage.ts'
+import type { RoomRow, StoredUpdate } from '../storage/Storage.ts'
 import { apiError } from './errors.ts'
 import type { SeatEnv, SeatGuard } from './requireSeat.ts'
 import { reviewRound, roomMember, type RoundEnv } from './reviewRound.ts'
@@ -88,7 +89,7 @@ export type AudioTrackSource = (roomId: string) => Promise<AudioTrackInfo[]>
 export async function buildTimeline(
   room: RoomRow,
   interview: InterviewService,
-  storage: Pick<Storage, 'readUpdates'>,
+  storage: Pick<AsyncStorage, 'readUpdates'>,
   audioTracks: AudioTrackSource = async () => [],
   window: RoundWindow = { round: 0, start: 0, end: null }
 ): Promise<Timeline> {
@@ -129,7 +130,7 @@ export async function buildTimeline(
 export function timelineRoutes(
   guard: SeatGuard,
   interview: InterviewService,
-  storage: Storage,
+  storage: Pick<AsyncStorage, 'readUpdates'>,
   audioTracks?: AudioTrackSource
 ) {
   const app = new Hono<RoundEnv>()

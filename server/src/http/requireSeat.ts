@@ -35,7 +35,7 @@ export function requireSeat(
     if (refused) return refused
     const roomId = c.req.param('roomId')
     const token = bearerToken(c)
-    const auth = roomId === undefined ? rooms.authenticateAnywhere(token) : rooms.authenticate(roomId, token)
+    const auth = await (roomId === undefined ? rooms.authenticateAnywhere(token) : rooms.authenticate(roomId, token))
     if (!auth.ok) {
       onFailedAuth?.(c)
       // Without a room in the path, "no such room" would say the token exists elsewhere: 403.

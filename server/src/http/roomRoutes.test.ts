@@ -40,7 +40,7 @@ describe('POST /api/rooms', () => {
       expect(res.status).toBe(201)
       const room = CreateRoomResponseSchema.parse(await res.json())
       expect(room.title).toBe('System design interview')
-      expect(server.rooms.get(room.roomId)).toMatchObject({ id: room.roomId, title: room.title })
+      expect(await server.rooms.get(room.roomId)).toMatchObject({ id: room.roomId, title: room.title })
     }
   })
 
@@ -50,7 +50,7 @@ describe('POST /api/rooms', () => {
     expect(res.status).toBe(201)
     const room = CreateRoomResponseSchema.parse(await res.json())
     expect(room.title).toBe('Design a URL shortener')
-    expect(server.rooms.get(room.roomId)?.title).toBe('Design a URL shortener')
+    expect((await server.rooms.get(room.roomId))?.title).toBe('Design a URL shortener')
   })
 
   it('answers absolute links that carry the room id and each role’s own token', async () => {

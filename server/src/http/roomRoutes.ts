@@ -87,7 +87,7 @@ export function roomRoutes({ lifecycle, keys, guard, config, onFailedAuth, befor
       }
       const parsed = CreateRoomBodySchema.safeParse(json)
       if (!parsed.success) return apiError(c, 400, ApiErrorCode.BadRequest, z.prettifyError(parsed.error))
-      const { room, tokens } = lifecycle.create(parsed.data.title, { createdByKey: creator })
+      const { room, tokens } = await lifecycle.create(parsed.data.title, { createdByKey: creator })
       const base = config.publicUrl ?? new URL(c.req.url).origin
       const links = Object.fromEntries(ROLES.map((r) => [r, roomLink(base, room.id, tokens[r])]))
       return c.json<CreateRoomResponse>(
@@ -100,7 +100,7 @@ export function roomRoutes({ lifecycle, keys, guard, config, onFailedAuth, befor
   // Links are stored only as hashes, so a lost one is recovered by replacing it: the room's
   // creator (the interviewer's link, whatever role a swap gave it) gets a new link for a seat,
   // the old one stops working and whatever it has open is closed.
-  app.post('/:roomId/links/:seat/replace', guard(Action.JoinRoom), (c) => {
+  app.post('/:roomId/links/:seat/replace', guard(Action.JoinRoom), async (c) => {
     const auth = c.get('auth')
     if (auth.seat !== Role.Interviewer) {
       return apiError(
@@ -113,7 +113,7 @@ export function roomRoutes({ lifecycle, keys, guard, config, onFailedAuth, befor
     const seat = RoleSchema.safeParse(c.req.param('seat'))
     if (!seat.success)
       return apiError(c, 400, ApiErrorCode.BadRequest, 'The seat is interviewer, candidate or observer.')
-    const token = lifecycle.replaceLink(auth.room.id, seat.data)
+    const token = await lifecycle.replaceLink(auth.room.id, seat.data)
     const base = config.publicUrl ?? new URL(c.req.url).origin
     return c.json<ReplacedLinkResponse>({ seat: seat.data, token, link: roomLink(base, auth.room.id, token) })
   })

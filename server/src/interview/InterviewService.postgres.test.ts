@@ -5,7 +5,6 @@ import { DomainError } from '../DomainError.ts'
 import { RoomService } from '../rooms/RoomService.ts'
 import { PostgresInterviewStore } from '../storage/postgres/PostgresInterviewStore.ts'
 import { PostgresStorage } from '../storage/postgres/PostgresStorage.ts'
-import type { Storage } from '../storage/Storage.ts'
 import { startPostgres, type PostgresCluster } from '../test/postgresFixture.ts'
 import { missingService, postgresBinDir } from '../test/serviceBinaries.ts'
 import { InterviewService, type InterviewChange } from './InterviewService.ts'
@@ -35,7 +34,7 @@ async function twoNodes() {
       const changes: InterviewChange[] = []
       const service = new InterviewService({
         store: new PostgresInterviewStore(storage.pool),
-        rooms: new RoomService(storage as unknown as Storage),
+        rooms: new RoomService(storage),
         soleWriter: false,
         onChange: (_roomId, change) => changes.push(change),
       })

@@ -14,6 +14,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { RoomService } from '../rooms/RoomService.ts'
 import { sqliteInterviewStore } from '../storage/SqliteInterviewStore.ts'
 import { openSqliteDatabase } from '../storage/openSqliteDatabase.ts'
+import { asyncStorage } from '../storage/AsyncStorage.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { buildCustomPrompt } from './customPrompt.ts'
 import { DomainError, Refusal } from '../DomainError.ts'
@@ -32,7 +33,7 @@ async function setup() {
   const database = openSqliteDatabase(':memory:')
   const storage = new SqliteStorage(database)
   open.push(storage)
-  const rooms = new RoomService(storage)
+  const rooms = new RoomService(asyncStorage(storage))
   const store = sqliteInterviewStore(database)
   const clock = { now: 1_000_000 }
   const changes: Array<{ roomId: string; change: InterviewChange }> = []
@@ -42,7 +43,7 @@ async function setup() {
     now: () => clock.now,
     onChange: (roomId, change) => changes.push({ roomId, change }),
   })
-  const roomId = rooms.create('Test room').room.id
+  const roomId = (await rooms.create('Test room')).room.id
   return { database, storage, rooms, store, clock, changes, service, roomId }
 }
 
@@ -105,7 +106,7 @@ describe('custom prompts', () => {
 
   it('holds up to 20 per room, lists them to the interviewer only, and keeps them to their room', async () => {
     const { service, rooms, roomId, changes, clock } = await setup()
-    const otherRoom = rooms.create(undefined).room.id
+    const otherRoom = (await rooms.create(undefined)).room.id
     const ids: string[] = []
     for (let i = 0; i < MAX_CUSTOM_PROMPTS; i++) {
       clock.now += 1
@@ -270,10 +271,10 @@ describe('notes, scorecards, feedback', () => {
     const { service, rooms, roomId } = await setup()
     for (let round = 1; round < MAX_ROUNDS_PER_ROOM; round++) await service.swapRoles(roomId)
     expect((await service.state(roomId)).round).toBe(MAX_ROUNDS_PER_ROOM)
-    const swapped = rooms.get(roomId)?.rolesSwapped
+    const swapped = (await rooms.get(roomId))?.rolesSwapped
     await expect(service.swapRoles(roomId)).rejects.toThrow(`A room runs at most ${MAX_ROUNDS_PER_ROOM} rounds.`)
     expect((await service.state(roomId)).round).toBe(MAX_ROUNDS_PER_ROOM)
-    expect(rooms.get(roomId)?.rolesSwapped).toBe(swapped)
+    expect((await rooms.get(roomId))?.rolesSwapped).toBe(swapped)
   })
 
   it('starts a new round on swap: state reset, roles traded, scorecard and feedback per round', async () => {
@@ -295,8 +296,8 @@ describe('notes, scorecards, feedback', () => {
     expect(await service.feedback(roomId, Role.Interviewer)).toMatchObject({ markdown: 'Round 1 feedback', round: 1 })
 
     await service.swapRoles(roomId)
-    expect(rooms.get(roomId)?.rolesSwapped).toBe(true)
-    expect(rooms.authenticate(roomId, null)).toMatchObject({ ok: false, status: 401 })
+    expect((await rooms.get(roomId))?.rolesSwapped).toBe(true)
+    expect(await rooms.authenticate(roomId, null)).toMatchObject({ ok: false, status: 401 })
     expect(await service.state(roomId)).toMatchObject({
       round: 2,
       promptId: null,
@@ -307,7 +308,7 @@ describe('notes, scorecards, feedback', () => {
     expect(await service.scorecard(roomId, Role.Interviewer)).toBeNull()
     expect(await service.feedback(roomId, Role.Interviewer)).toBeNull()
     await service.swapRoles(roomId)
-    expect(rooms.get(roomId)?.rolesSwapped).toBe(false)
+    expect((await rooms.get(roomId))?.rolesSwapped).toBe(false)
     expect((await service.state(roomId)).round).toBe(3)
     await expect(service.swapRoles('no-such-room')).rejects.toThrow('No such room.')
   })

@@ -3,6 +3,7 @@ import type { ExtendedError } from 'socket.io'
 import { z } from 'zod'
 import { retryAfterSeconds } from '../limits/AddressLimiter.ts'
 import type { RateLimits } from '../limits/RateLimits.ts'
+import type { Logger } from '../logger.ts'
 import { participantIdFor } from '../rooms/participantId.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import { TokenBucket } from '../sync/TokenBucket.ts'
@@ -10,6 +11,7 @@ import type { RoomSocket } from './RoomSocket.ts'
 
 export interface HandshakeGuardOptions {
   rooms: RoomService
+  logger?: Logger
   limits?: RateLimits
   maxParticipants?: number
   commandsPerSecond?: number
@@ -26,61 +28,74 @@ export interface HandshakeGuardOptions {
  */
 export function handshakeGuard(options: HandshakeGuardOptions) {
   return (socket: RoomSocket, next: (error?: ExtendedError) => void): void => {
-    const parsed = HandshakeAuthSchema.safeParse(socket.handshake.auth)
-    if (!parsed.success) return next(handshakeError('bad_request', z.prettifyError(parsed.error)))
-    const auth = parsed.data
-    if (auth.protocolVersion !== PROTOCOL_VERSION) {
-      return next(
-        handshakeError(
-          'bad_request',
-          `protocol ${auth.protocolVersion} is not supported (server speaks ${PROTOCOL_VERSION}); reload the page`
-        )
-      )
-    }
-    if (options.claimed.has(socket.conn)) {
-      return next(handshakeError('bad_request', 'This connection already joined a room; open another connection.'))
-    }
-    const address = options.limits?.addressOf(socket.request)
-    const wait = address ? options.limits!.authBlocked(address) : 0
-    if (wait) {
-      const seconds = retryAfterSeconds(wait)
-      return next(
-        handshakeError(
-          'too_many_requests',
-          `Too many refused credentials from this address. Try again in ${seconds} s.`
-        )
-      )
-    }
-    const result = options.rooms.authenticate(auth.roomId, auth.token)
-    if (!result.ok) {
-      if (address) options.limits!.authFailed(address)
-      return next(handshakeError(result.code, result.message))
-    }
-    const max = options.maxParticipants ?? Infinity
-    if (options.present(auth.roomId) >= max) {
-      return next(handshakeError('room_full', `This room is full (${max} participants). Try again later.`))
-    }
-    options.claimed.add(socket.conn)
-    socket.data = {
-      roomId: auth.roomId,
-      seat: result.seat,
-      ...(options.commandsPerSecond
-        ? { commandBudget: new TokenBucket(options.commandsPerSecond * 2, 1000 / options.commandsPerSecond) }
-        : {}),
-      participant: {
-        id: socket.id,
-        // Issued by the server: derived from the tab's secret, never a client's claim.
-        userId: participantIdFor(auth.roomId, result.seat, auth.tab),
-        name: auth.name,
-        role: result.role,
-        status: 'online',
-        joinedAt: Date.now(),
-        // Chosen on admission, against who is in the room then.
-        color: PARTICIPANT_COLORS[0],
-      },
-    }
-    next()
+    // A rejected check (storage unreachable) refuses this socket only.
+    admit(options, socket, next).catch((error: unknown) => {
+      options.claimed.delete(socket.conn)
+      options.logger?.error('could not check a socket.io token', { error })
+      next(handshakeError('unavailable', 'The server cannot reach its storage; try again shortly.'))
+    })
   }
+}
+
+async function admit(
+  options: HandshakeGuardOptions,
+  socket: RoomSocket,
+  next: (error?: ExtendedError) => void
+): Promise<void> {
+  const parsed = HandshakeAuthSchema.safeParse(socket.handshake.auth)
+  if (!parsed.success) return next(handshakeError('bad_request', z.prettifyError(parsed.error)))
+  const auth = parsed.data
+  if (auth.protocolVersion !== PROTOCOL_VERSION) {
+    return next(
+      handshakeError(
+        'bad_request',
+        `protocol ${auth.protocolVersion} is not supported (server speaks ${PROTOCOL_VERSION}); reload the page`
+      )
+    )
+  }
+  if (options.claimed.has(socket.conn)) {
+    return next(handshakeError('bad_request', 'This connection already joined a room; open another connection.'))
+  }
+  const address = options.limits?.addressOf(socket.request)
+  const wait = address ? options.limits!.authBlocked(address) : 0
+  if (wait) {
+    const seconds = retryAfterSeconds(wait)
+    return next(
+      handshakeError('too_many_requests', `Too many refused credentials from this address. Try again in ${seconds} s.`)
+    )
+  }
+  // Claimed before the token is checked, so a second handshake on this connection meanwhile is refused.
+  options.claimed.add(socket.conn)
+  const result = await options.rooms.authenticate(auth.roomId, auth.token)
+  if (!result.ok) {
+    options.claimed.delete(socket.conn)
+    if (address) options.limits!.authFailed(address)
+    return next(handshakeError(result.code, result.message))
+  }
+  const max = options.maxParticipants ?? Infinity
+  if (options.present(auth.roomId) >= max) {
+    options.claimed.delete(socket.conn)
+    return next(handshakeError('room_full', `This room is full (${max} participants). Try again later.`))
+  }
+  socket.data = {
+    roomId: auth.roomId,
+    seat: result.seat,
+    ...(options.commandsPerSecond
+      ? { commandBudget: new TokenBucket(options.commandsPerSecond * 2, 1000 / options.commandsPerSecond) }
+      : {}),
+    participant: {
+      id: socket.id,
+      // Issued by the server: derived from the tab's secret, never a client's claim.
+      userId: participantIdFor(auth.roomId, result.seat, auth.tab),
+      name: auth.name,
+      role: result.role,
+      status: 'online',
+      joinedAt: Date.now(),
+      // Chosen on admission, against who is in the room then.
+      color: PARTICIPANT_COLORS[0],
+    },
+  }
+  next()
 }
 
 function handshakeError(code: string, message: string): Error {

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import type { Logger } from '../logger.ts'
+import { asyncStorage } from '../storage/AsyncStorage.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { RoomLifecycle } from './RoomLifecycle.ts'
 import { RoomService } from './RoomService.ts'
@@ -20,19 +21,19 @@ function setup(retentionDays = 0) {
     warn: () => {},
     error: (message, fields) => errors.push({ message, fields }),
   }
-  const rooms = new RoomService(storage)
-  const lifecycle = new RoomLifecycle({ rooms, storage, logger, retentionDays })
+  const rooms = new RoomService(asyncStorage(storage))
+  const lifecycle = new RoomLifecycle({ rooms, storage: asyncStorage(storage), logger, retentionDays })
   return { storage, rooms, lifecycle, errors }
 }
 
 describe('RoomLifecycle', () => {
   it('deletes a room in order: connections closed while its rows exist, then rows, then what parts kept', async () => {
     const { storage, lifecycle } = setup()
-    const { room } = lifecycle.create('Doomed')
+    const { room } = await lifecycle.create('Doomed')
     const seen: string[] = []
     lifecycle.register({
       name: 'relay',
-      closeConnections: (id) => seen.push(`close ${id} (row ${storage.getRoom(id) ? 'there' : 'gone'})`),
+      closeConnections: (id) => void seen.push(`close ${id} (row ${storage.getRoom(id) ? 'there' : 'gone'})`),
     })
     lifecycle.register({
       name: 'files',
@@ -48,7 +49,7 @@ describe('RoomLifecycle', () => {
 
   it('a failing part is logged and the others still run', async () => {
     const { storage, lifecycle, errors } = setup()
-    const { room } = lifecycle.create(undefined)
+    const { room } = await lifecycle.create(undefined)
     const released: string[] = []
     lifecycle.register({
       name: 'broken',
@@ -70,14 +71,18 @@ describe('RoomLifecycle', () => {
   it('sweeps rooms idle past the retention period unless someone is connected, then lets parts tidy up', async () => {
     const { lifecycle } = setup(7)
     const now = Date.now()
-    const old = lifecycle.create('Old', { now: now - 8 * DAY_MS }).room
-    const live = lifecycle.create('Live', { now: now - 30 * DAY_MS }).room
-    const recent = lifecycle.create('Recent', { now: now - 6 * DAY_MS }).room
+    const old = (await lifecycle.create('Old', { now: now - 8 * DAY_MS })).room
+    const live = (await lifecycle.create('Live', { now: now - 30 * DAY_MS })).room
+    const recent = (await lifecycle.create('Recent', { now: now - 6 * DAY_MS })).room
     const tidied: string[][] = []
     lifecycle.register({ name: 'presence', isLive: (id) => id === live.id })
     lifecycle.register({
       name: 'files',
-      sweep: async (exists) => void tidied.push([old.id, live.id, recent.id].filter((id) => !exists(id))),
+      sweep: async (exists) => {
+        const gone: string[] = []
+        for (const id of [old.id, live.id, recent.id]) if (!(await exists(id))) gone.push(id)
+        tidied.push(gone)
+      },
     })
     expect(await lifecycle.sweep(now)).toEqual([old.id])
     expect(tidied).toEqual([[old.id]])
@@ -86,8 +91,8 @@ describe('RoomLifecycle', () => {
 
   it('keeps every room when the retention period is 0', async () => {
     const { lifecycle, rooms } = setup(0)
-    const ancient = lifecycle.create('Ancient', { now: 0 }).room
+    const ancient = (await lifecycle.create('Ancient', { now: 0 })).room
     expect(await lifecycle.sweep()).toEqual([])
-    expect(rooms.get(ancient.id)).not.toBeNull()
+    expect(await rooms.get(ancient.id)).not.toBeNull()
   })
 })

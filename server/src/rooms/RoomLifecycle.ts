@@ -1,6 +1,6 @@
 import type { Role } from '@loopboard/protocol'
 import type { Logger } from '../logger.ts'
-import type { Storage } from '../storage/Storage.ts'
+import type { AsyncStorage } from '../storage/AsyncStorage.ts'
 import type { CreateOptions, CreatedRoom, RoomService } from './RoomService.ts'
 
 /** How often the retention sweep runs (it also runs once at start). */
@@ -15,8 +15,8 @@ const DAY_MS = 24 * 60 * 60 * 1000
 export interface RoomHooks {
   /** Names the part in logs. */
   name: string
-  /** A room is being deleted: close its live connections (runs before its rows go). */
-  closeConnections?(roomId: string): void
+  /** A room is being deleted: close its live connections (runs, and is awaited, before its rows go). */
+  closeConnections?(roomId: string): void | Promise<void>
   /** A seat's link was replaced: close what the old token opened. */
   linkReplaced?(roomId: string, seat: Role): void
   /** The room's rows are gone: let go of memory and files kept for it. */
@@ -24,12 +24,12 @@ export interface RoomHooks {
   /** Someone is connected to the room now (retention leaves live rooms alone). */
   isLive?(roomId: string): boolean
   /** Retention: remove leftovers (files…) of rooms that no longer exist. */
-  sweep?(roomExists: (roomId: string) => boolean): Promise<void>
+  sweep?(roomExists: (roomId: string) => Promise<boolean>): Promise<void>
 }
 
 export interface RoomLifecycleOptions {
   rooms: RoomService
-  storage: Pick<Storage, 'deleteRoom' | 'roomsInactiveSince' | 'getRoom'>
+  storage: Pick<AsyncStorage, 'deleteRoom' | 'roomsInactiveSince' | 'getRoom'>
   logger: Logger
   /** Delete rooms idle for longer than this many days; 0 keeps them forever. */
   retentionDays: number
@@ -67,7 +67,7 @@ export class RoomLifecycle {
   }
 
   /** Create a room and its three capability tokens. */
-  create(title: string | undefined, options: CreateOptions = {}): CreatedRoom {
+  create(title: string | undefined, options: CreateOptions = {}): Promise<CreatedRoom> {
     return this.rooms.create(title, { now: this.now(), ...options })
   }
 
@@ -75,8 +75,8 @@ export class RoomLifecycle {
    * Replace a seat's link (new token; the old one opens nothing any more) and close what the old
    * token has open. Returns the new token, shown once.
    */
-  replaceLink(roomId: string, seat: Role): string {
-    const token = this.rooms.replaceToken(roomId, seat)
+  async replaceLink(roomId: string, seat: Role): Promise<string> {
+    const token = await this.rooms.replaceToken(roomId, seat)
     for (const hooks of this.hooks) {
       try {
         hooks.linkReplaced?.(roomId, seat)
@@ -96,12 +96,12 @@ export class RoomLifecycle {
   async deleteRoom(roomId: string): Promise<boolean> {
     for (const hooks of this.hooks) {
       try {
-        hooks.closeConnections?.(roomId)
+        await hooks.closeConnections?.(roomId)
       } catch (error) {
         this.logger.error('closing a deleted room’s connections failed', { room: roomId, part: hooks.name, error })
       }
     }
-    const deleted = this.storage.deleteRoom(roomId)
+    const deleted = await this.storage.deleteRoom(roomId)
     for (const hooks of this.hooks) {
       try {
         await hooks.release?.(roomId)
@@ -128,7 +128,7 @@ export class RoomLifecycle {
       try {
         const deleted: string[] = []
         if (this.retentionDays > 0) {
-          for (const roomId of this.storage.roomsInactiveSince(now - this.retentionDays * DAY_MS)) {
+          for (const roomId of await this.storage.roomsInactiveSince(now - this.retentionDays * DAY_MS)) {
             if (this.isLive(roomId)) continue
             if (await this.deleteRoom(roomId)) deleted.push(roomId)
           }
@@ -136,7 +136,7 @@ export class RoomLifecycle {
             this.logger.info('retention sweep deleted rooms', { count: deleted.length, days: this.retentionDays })
           }
         }
-        const exists = (roomId: string) => this.storage.getRoom(roomId) !== null
+        const exists = async (roomId: string) => (await this.storage.getRoom(roomId)) !== null
         for (const hooks of this.hooks) await hooks.sweep?.(exists)
         return deleted
       } finally {

@@ -1,5 +1,6 @@
 import { Role, ROLES } from '@loopboard/protocol'
-import type { RoomRow, Storage } from '../storage/Storage.ts'
+import type { AsyncStorage } from '../storage/AsyncStorage.ts'
+import type { RoomRow } from '../storage/Storage.ts'
 import { hashToken, newRoomId, newToken } from './tokens.ts'
 
 export type AuthResult =
@@ -29,20 +30,29 @@ export function roleOfSeat(seat: Role, rolesSwapped: boolean): Role {
   return seat
 }
 
+/** The part of storage rooms and tokens live in. */
+export type RoomServiceStorage = Pick<
+  AsyncStorage,
+  'createRoom' | 'getRoom' | 'findSeat' | 'replaceTokenHash' | 'findByTokenHash' | 'setRolesSwapped'
+>
+
 /** Rooms and their capability tokens. Every entry point (HTTP, /yjs, socket.io) checks through here. */
 export class RoomService {
-  private storage: Storage
+  private storage: RoomServiceStorage
 
-  constructor(storage: Storage) {
+  constructor(storage: RoomServiceStorage) {
     this.storage = storage
   }
 
   /** A new room and its three tokens (shown once). `createdByKey`: the interviewer key that asked, if any. */
-  create(title: string | undefined, { createdByKey = null, now = Date.now() }: CreateOptions = {}): CreatedRoom {
+  async create(
+    title: string | undefined,
+    { createdByKey = null, now = Date.now() }: CreateOptions = {}
+  ): Promise<CreatedRoom> {
     const room: RoomRow = { id: newRoomId(), title: title ?? DEFAULT_TITLE, createdAt: now, createdByKey }
     const tokens = Object.fromEntries(ROLES.map((role) => [role, newToken()])) as Record<Role, string>
     const hashes = Object.fromEntries(ROLES.map((role) => [role, hashToken(tokens[role])])) as Record<Role, string>
-    this.storage.createRoom(room, hashes)
+    await this.storage.createRoom(room, hashes)
     return { room, tokens }
   }
 
@@ -51,32 +61,32 @@ export class RoomService {
    * working everywhere at once. Only hashes are stored, so a link cannot be shown again from the
    * server: replacing is how a lost link is recovered. Returns the new token (shown once).
    */
-  replaceToken(roomId: string, seat: Role): string {
+  async replaceToken(roomId: string, seat: Role): Promise<string> {
     const token = newToken()
-    this.storage.replaceTokenHash(roomId, seat, hashToken(token))
+    await this.storage.replaceTokenHash(roomId, seat, hashToken(token))
     return token
   }
 
-  get(roomId: string): RoomRow | null {
+  get(roomId: string): Promise<RoomRow | null> {
     return this.storage.getRoom(roomId)
   }
 
   /** Peer mocks: the interviewer and candidate links trade roles (or trade back). */
-  setRolesSwapped(roomId: string, swapped: boolean): void {
-    this.storage.setRolesSwapped(roomId, swapped)
+  setRolesSwapped(roomId: string, swapped: boolean): Promise<void> {
+    return this.storage.setRolesSwapped(roomId, swapped)
   }
 
   /**
    * Who holds `token` in `roomId`. Unknown room → 404, no token → 401, a token that is not
    * one of this room's → 403.
    */
-  authenticate(roomId: string, token: string | null | undefined): AuthResult {
-    const room = this.storage.getRoom(roomId)
+  async authenticate(roomId: string, token: string | null | undefined): Promise<AuthResult> {
+    const room = await this.storage.getRoom(roomId)
     if (!room) return { ok: false, status: 404, code: 'not_found', message: `No room "${roomId}".` }
     if (!token) {
       return { ok: false, status: 401, code: 'unauthorized', message: 'A capability token is required.' }
     }
-    const seat = this.storage.findSeat(roomId, hashToken(token))
+    const seat = await this.storage.findSeat(roomId, hashToken(token))
     if (!seat) {
       return { ok: false, status: 403, code: 'forbidden', message: 'This token does not open this room.' }
     }
@@ -84,9 +94,9 @@ export class RoomService {
   }
 
   /** Who holds `token`, in whichever room it belongs to. */
-  authenticateAnywhere(token: string | null | undefined): AuthResult {
+  async authenticateAnywhere(token: string | null | undefined): Promise<AuthResult> {
     if (!token) return { ok: false, status: 401, code: 'unauthorized', message: 'A capability token is required.' }
-    const found = this.storage.findByTokenHash(hashToken(token))
+    const found = await this.storage.findByTokenHash(hashToken(token))
     if (!found) return { ok: false, status: 403, code: 'forbidden', message: 'This token opens no room.' }
     return this.authenticate(found.roomId, token)
   }

@@ -1,7 +1,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import type { Role } from '@loopboard/protocol'
 import { openSqliteDatabase } from './openSqliteDatabase.ts'
-import type { RoomRow, Storage, StoredRoomState, StoredUpdate } from './Storage.ts'
+import type { NewUpdate, RoomRow, Storage, StoredRoomState, StoredUpdate } from './Storage.ts'
 
 /** The database file's name inside DATA_DIR. */
 export const DATABASE_FILE = 'loopboard.db'
@@ -20,6 +20,7 @@ export class SqliteStorage implements Storage {
     | 'findByTokenHash'
     | 'replaceTokenHash'
     | 'appendUpdate'
+    | 'commitUpdate'
     | 'latestSnapshot'
     | 'updatesAfter'
     | 'lastSeq'
@@ -45,6 +46,12 @@ export class SqliteStorage implements Storage {
       findSeat: p('SELECT seat FROM room_tokens WHERE room_id = ? AND token_hash = ?'),
       replaceTokenHash: p('UPDATE room_tokens SET token_hash = ? WHERE room_id = ? AND seat = ?'),
       appendUpdate: p('INSERT INTO room_updates (room_id, seq, ts, author, bytes) VALUES (?, ?, ?, ?, ?)'),
+      // The room's next seq, found on the primary key's index inside the writing transaction.
+      commitUpdate: p(
+        `INSERT INTO room_updates (room_id, seq, ts, author, bytes)
+         VALUES (?1, (SELECT COALESCE(MAX(seq), 0) + 1 FROM room_updates WHERE room_id = ?1), ?2, ?3, ?4)
+         RETURNING seq`
+      ),
       latestSnapshot: p(
         'SELECT upto_seq AS uptoSeq, state FROM room_snapshots WHERE room_id = ? ORDER BY upto_seq DESC LIMIT 1'
       ),
@@ -130,6 +137,22 @@ export class SqliteStorage implements Storage {
       this.db.exec('ROLLBACK')
       throw error
     }
+  }
+
+  commitUpdates(batch: ReadonlyArray<{ roomId: string; update: NewUpdate }>): number[] {
+    if (!batch.length) return []
+    const seqs: number[] = []
+    this.db.exec('BEGIN')
+    try {
+      for (const { roomId, update: u } of batch) {
+        seqs.push((this.stmt.commitUpdate.get(roomId, u.ts, u.author, u.update) as { seq: number }).seq)
+      }
+      this.db.exec('COMMIT')
+    } catch (error) {
+      this.db.exec('ROLLBACK')
+      throw error
+    }
+    return seqs
   }
 
   loadRoomState(roomId: string): StoredRoomState {

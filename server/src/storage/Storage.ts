@@ -19,6 +19,9 @@ export interface StoredUpdate {
   update: Uint8Array
 }
 
+/** An update to append; storage gives it the room's next seq when it commits it. */
+export type NewUpdate = Omit<StoredUpdate, 'seq'>
+
 /** What a room needs to come back to life: its latest snapshot and the log after it. */
 export interface StoredRoomState {
   snapshot: Uint8Array | null
@@ -31,9 +34,11 @@ export interface StoredRoomState {
 }
 
 /**
- * Rooms, their tokens and their board log. Synchronous, as the embedded SQLite driver is: the
- * relay's UpdateBatcher commits the updates of one event-loop turn in one `appendUpdates` and
- * broadcasts them after it returns. `storageContract.ts` says what every backend must do.
+ * Rooms, their tokens and their board log. Synchronous, as the embedded SQLite driver is; the
+ * relay sees every backend through the asynchronous `AsyncStorage` (SQLite via
+ * `asyncStorage()`), and its UpdateBatcher commits the updates of one event-loop turn in one
+ * `commitUpdates`, broadcasting them once it resolves. `storageContract.ts` says what every
+ * backend must do.
  */
 export interface Storage {
   createRoom(room: RoomRow, tokenHashes: Record<Role, string>): void
@@ -56,6 +61,13 @@ export interface Storage {
   appendUpdate(roomId: string, update: StoredUpdate): void
   /** Append many updates (of any rooms) in one transaction: all are stored, or none. */
   appendUpdates(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): void
+  /**
+   * Append many updates (of any rooms) in one transaction, all or none, each numbered with its
+   * room's next seq in batch order. Returns the seq of each, in batch order. Seqs are allocated
+   * here, at commit, so relays sharing a database never hand out the same one: this is how the
+   * relay appends.
+   */
+  commitUpdates(batch: ReadonlyArray<{ roomId: string; update: NewUpdate }>): number[]
   loadRoomState(roomId: string): StoredRoomState
   saveSnapshot(roomId: string, uptoSeq: number, state: Uint8Array, ts: number): void
   /** All updates of a room in order (history and tests). */

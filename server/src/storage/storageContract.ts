@@ -132,6 +132,47 @@ export function storageContract(name: string, open: StorageFactory): void {
       await s.appendUpdates([])
     })
 
+    it('numbers committed updates itself: each room’s next seqs, in batch order, all or none', async () => {
+      const s = await withRooms('r1', 'r2')
+      const fresh = (n: number, author: Role = 'candidate') => ({ ts: 100 + n, author, update: bytes(n) })
+      expect(await s.commitUpdates([])).toEqual([])
+      expect(
+        await s.commitUpdates([
+          { roomId: 'r1', update: fresh(1) },
+          { roomId: 'r2', update: fresh(2, 'interviewer') },
+          { roomId: 'r1', update: fresh(3) },
+        ])
+      ).toEqual([1, 1, 2])
+      // After updates appended with their own seqs, numbering carries on past them.
+      await s.appendUpdate('r2', update(5))
+      expect(await s.commitUpdates([{ roomId: 'r2', update: fresh(6) }])).toEqual([6])
+      await expect(
+        (async () =>
+          s.commitUpdates([
+            { roomId: 'r1', update: fresh(7) },
+            { roomId: 'ghost', update: fresh(8) },
+          ]))()
+      ).rejects.toThrow()
+      expect((await s.readUpdates('r1')).map((u) => [u.seq, u.ts, u.author, [...u.update]])).toEqual([
+        [1, 101, 'candidate', [1]],
+        [2, 103, 'candidate', [3]],
+      ])
+      expect((await s.readUpdates('r2')).map((u) => u.seq)).toEqual([1, 5, 6])
+      expect(await s.loadRoomState('r2')).toMatchObject({ lastSeq: 6 })
+      // Commits racing each other (relays sharing one database) never get the same seq.
+      const raced = await Promise.all(
+        [1, 2, 3, 4].map(async (i) =>
+          s.commitUpdates([
+            { roomId: 'r1', update: fresh(10 + i) },
+            { roomId: 'r2', update: fresh(20 + i) },
+          ])
+        )
+      )
+      expect(raced.map(([a]) => a).sort((x, y) => x! - y!)).toEqual([3, 4, 5, 6])
+      expect(raced.map(([, b]) => b).sort((x, y) => x! - y!)).toEqual([7, 8, 9, 10])
+      expect((await s.readUpdates('r1')).map((u) => u.seq)).toEqual([1, 2, 3, 4, 5, 6])
+    })
+
     it('loads the latest snapshot and only the updates after it', async () => {
       const s = await withRooms('r1')
       expect(await s.loadRoomState('r1')).toEqual({ snapshot: null, updates: [], lastSeq: 0, snapshotSeq: 0 })

@@ -9,7 +9,8 @@ import { retryAfterSeconds } from '../limits/AddressLimiter.ts'
 import type { RateLimits } from '../limits/RateLimits.ts'
 import { participantIdFor } from '../rooms/participantId.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
-import type { Storage } from '../storage/Storage.ts'
+import type { AsyncStorage } from '../storage/AsyncStorage.ts'
+import { FrameQueue } from './FrameQueue.ts'
 import { RoomLoadError, RoomStateError, SyncRoom, type RoomLimits, type SyncConnection } from './SyncRoom.ts'
 import { UpdateBatcher } from './UpdateBatcher.ts'
 import { BudgetExceededError, MalformedMessageError, RateLimitedError } from './syncErrors.ts'
@@ -46,7 +47,7 @@ export interface SyncRelayOptions {
     | 'maxAwarenessStateBytes'
     | 'maxRoomParticipants'
   >
-  storage: Storage
+  storage: Pick<AsyncStorage, 'loadRoomState' | 'saveSnapshot' | 'commitUpdates'>
   rooms: RoomService
   logger: Logger
   /** Per-address limit on refused tokens (none in tests that build a relay alone). */
@@ -92,6 +93,10 @@ function rejectUpgrade(socket: Duplex, status: number, code: string, message: st
 export class SyncRelay {
   private wss: WebSocketServer
   private rooms = new Map<string, SyncRoom>()
+  /** Rooms being loaded from storage; every socket of the room waits on the same load. */
+  private loading = new Map<string, Promise<SyncRoom | null>>()
+  /** Sockets accepted while their room loads, with how to close them. */
+  private waiting = new Map<WebSocket, (code: number, reason: string) => void>()
   private unloadTimers = new Map<string, NodeJS.Timeout>()
   private options: SyncRelayOptions
   private nextConnectionId = 1
@@ -139,55 +144,87 @@ export class SyncRelay {
     return this.wss.clients.size
   }
 
-  /** The live room, loading it from storage first if needed; throws if it cannot be loaded. */
+  /** A room held in memory now (tests and tools); throws if it is not loaded. */
   room(roomId: string): SyncRoom {
-    const room = this.loadRoom(roomId)
+    const room = this.rooms.get(roomId)
+    if (!room) throw new Error(`room ${roomId} is not loaded`)
+    return room
+  }
+
+  /** The live room, loading it from storage first if needed; rejects if it cannot be loaded. */
+  async openRoom(roomId: string): Promise<SyncRoom> {
+    const room = await this.loadRoom(roomId)
     if (!room) throw new Error(`room ${roomId} is unavailable: its stored state could not be loaded`)
     return room
   }
 
   /**
-   * Like {@link room}, but `null` when the stored state cannot be loaded (the room is then
-   * unavailable for a while, and every other room carries on).
+   * The live room, or `null` when its stored state cannot be loaded (corrupt data: the room is
+   * then unavailable for a while; storage unreachable: this attempt fails). Other rooms carry on.
    */
-  private loadRoom(roomId: string): SyncRoom | null {
-    let room = this.rooms.get(roomId)
-    if (!room) {
-      const retryAt = this.unavailable.get(roomId)
-      if (retryAt !== undefined && Date.now() < retryAt) return null
-      const { storage, logger, config } = this.options
-      try {
-        room = new SyncRoom({
-          roomId,
-          storage,
-          logger,
-          snapshotEveryUpdates: config.snapshotEveryUpdates,
-          batcher: this.batcher,
-          limits: this.limits,
-          onStorageFailure: (error) => {
-            logger.error('could not store updates; reloading room', { room: roomId, error })
-            this.evict(roomId, 'room reloading')
-          },
-        })
-      } catch (error) {
-        const seq = error instanceof RoomLoadError ? error.seq : undefined
+  private loadRoom(roomId: string): Promise<SyncRoom | null> {
+    const live = this.rooms.get(roomId)
+    if (live) {
+      const timer = this.unloadTimers.get(roomId)
+      if (timer) {
+        clearTimeout(timer)
+        this.unloadTimers.delete(roomId)
+      }
+      return Promise.resolve(live)
+    }
+    let loading = this.loading.get(roomId)
+    if (!loading) {
+      loading = this.load(roomId).finally(() => this.loading.delete(roomId))
+      this.loading.set(roomId, loading)
+    }
+    return loading
+  }
+
+  private async load(roomId: string): Promise<SyncRoom | null> {
+    const retryAt = this.unavailable.get(roomId)
+    if (retryAt !== undefined && Date.now() < retryAt) return null
+    const { storage, logger, config } = this.options
+    let room: SyncRoom
+    try {
+      room = await SyncRoom.load({
+        roomId,
+        storage,
+        logger,
+        snapshotEveryUpdates: config.snapshotEveryUpdates,
+        batcher: this.batcher,
+        limits: this.limits,
+        maxQueuedBytesPerConnection: this.maxQueuedBytes,
+        onStorageFailure: (error) => {
+          logger.error('could not store updates; reloading room', { room: roomId, error })
+          this.evict(roomId, 'room reloading')
+        },
+        onFrameError: (conn, error) => this.onFrameError(roomId, room, conn, error),
+      })
+    } catch (error) {
+      if (error instanceof RoomLoadError) {
         logger.error('room could not be loaded; refusing its connections, stored history kept', {
           room: roomId,
-          seq,
-          error: error instanceof RoomLoadError ? error.cause : error,
+          seq: error.seq,
+          error: error.cause,
         })
         this.unavailable.set(roomId, Date.now() + UNAVAILABLE_RETRY_MS)
-        return null
+      } else {
+        logger.error('could not read the room from storage; refusing its connections for now', { room: roomId, error })
       }
-      this.unavailable.delete(roomId)
-      this.rooms.set(roomId, room)
+      return null
     }
-    const timer = this.unloadTimers.get(roomId)
-    if (timer) {
-      clearTimeout(timer)
-      this.unloadTimers.delete(roomId)
+    if (this.closing) {
+      room.destroy(CloseCode.ServiceRestart, 'server restarting; reconnect')
+      return null
     }
+    this.unavailable.delete(roomId)
+    this.rooms.set(roomId, room)
     return room
+  }
+
+  /** Bytes of frames one socket may send before its room can take them. */
+  private get maxQueuedBytes(): number {
+    return 2 * this.options.config.maxFrameBytes
   }
 
   /** Handles `req` if it is for /yjs; returns false to let another handler take it. */
@@ -196,10 +233,14 @@ export class SyncRelay {
       return this.upgrade(req, socket, head)
     } catch (error) {
       // Nothing on this path may throw out of the event loop.
-      this.options.logger.error('upgrade failed', { url: req.url, error })
-      socket.destroy()
+      this.failUpgrade(req, socket, error)
       return true
     }
+  }
+
+  private failUpgrade(req: IncomingMessage, socket: Duplex, error: unknown) {
+    this.options.logger.error('upgrade failed', { url: req.url, error })
+    socket.destroy()
   }
 
   private upgrade(req: IncomingMessage, socket: Duplex, head: Buffer): boolean {
@@ -224,40 +265,62 @@ export class SyncRelay {
       rejectUpgrade(socket, 429, 'too_many_requests', message, `Retry-After: ${seconds}\r\n`)
       return true
     }
-    const auth = this.options.rooms.authenticate(roomId, url.searchParams.get('token'))
-    if (!auth.ok) {
-      if (address) rate!.authFailed(address)
-      rejectUpgrade(socket, auth.status, auth.code, auth.message)
-      return true
-    }
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      try {
-        this.attach(ws, roomId, auth.role, participantIdFor(roomId, auth.seat, url.searchParams.get('tab')))
-      } catch (error) {
-        this.options.logger.error('could not attach socket', { room: roomId, error })
-        ws.close(CLOSE_INTERNAL_ERROR, 'internal error')
-      }
-    })
+    // The raw socket may fail while the token is checked; nobody else listens for that yet.
+    const onSocketError = () => socket.destroy()
+    socket.on('error', onSocketError)
+    void this.authenticate(roomId, url, address)
+      .then((auth) => {
+        socket.off('error', onSocketError)
+        if (socket.destroyed) return
+        if (!auth.ok) {
+          rejectUpgrade(socket, auth.status, auth.code, auth.message)
+          return
+        }
+        if (this.closing) {
+          rejectUpgrade(socket, 503, 'unavailable', 'The server is restarting; reconnect shortly.')
+          return
+        }
+        this.wss.handleUpgrade(req, socket, head, (ws) => {
+          try {
+            this.attach(ws, roomId, auth.role, participantIdFor(roomId, auth.seat, url.searchParams.get('tab')))
+          } catch (error) {
+            this.options.logger.error('could not attach socket', { room: roomId, error })
+            ws.close(CLOSE_INTERNAL_ERROR, 'internal error')
+          }
+        })
+      })
+      .catch((error: unknown) => {
+        socket.off('error', onSocketError)
+        this.failUpgrade(req, socket, error)
+      })
     return true
+  }
+
+  /** The seat the upgrade's token opens; a refused token counts against the address. */
+  private async authenticate(roomId: string, url: URL, address: string | undefined) {
+    let auth: Awaited<ReturnType<RoomService['authenticate']>>
+    try {
+      auth = await this.options.rooms.authenticate(roomId, url.searchParams.get('token'))
+    } catch (error) {
+      this.options.logger.error('could not check a /yjs token: storage unreachable', { room: roomId, error })
+      return {
+        ok: false as const,
+        status: 503 as const,
+        code: 'unavailable',
+        message: 'The server cannot reach its storage; try again shortly.',
+      }
+    }
+    if (!auth.ok && address) this.options.limits?.authFailed(address)
+    return auth
   }
 
   private attach(ws: WebSocket, roomId: string, role: SyncConnection['role'], participantId: string) {
     const { logger, config } = this.options
     ws.on('error', (error) => logger.warn('socket error', { room: roomId, role, error }))
-    const room = this.loadRoom(roomId)
-    if (!room) {
-      // Accept, then close with a code: a browser cannot read why an upgrade was refused.
-      ws.close(
-        CloseCode.RoomUnavailable,
-        'this room could not be loaded; its history is kept for repair. Try again later.'
-      )
-      return
-    }
-    if (room.size >= config.maxRoomParticipants) {
-      ws.close(CloseCode.RoomFull, `this room is full (${config.maxRoomParticipants} participants); try again later`)
-      if (room.size === 0) this.scheduleUnload(roomId)
-      return
-    }
+    /** Set once the room is loaded and the socket has joined it. */
+    let room: SyncRoom | null = null
+    /** Frames that arrive while the room loads, handled in order once it has. */
+    const early = new FrameQueue<WebSocket>(this.maxQueuedBytes)
     let closedByServer = false
     const conn: SyncConnection = {
       id: this.nextConnectionId++,
@@ -281,9 +344,17 @@ export class SyncRelay {
         // A socket we close is done: its further frames are dropped unread, and if it does not
         // answer the close handshake promptly it is cut (a flooder would otherwise keep us parsing).
         closedByServer = true
+        this.waiting.delete(ws)
         ws.close(code, truncateReason(reason))
         setTimeout(() => ws.terminate(), CLOSED_SOCKET_GRACE_MS).unref()
       },
+    }
+    const receive = (frame: Uint8Array) => {
+      try {
+        room!.receive(conn, frame)
+      } catch (error) {
+        this.onFrameError(roomId, room!, conn, error)
+      }
     }
     this.alive.set(ws, true)
     ws.on('pong', () => this.alive.set(ws, true))
@@ -303,13 +374,17 @@ export class SyncRelay {
         )
         return
       }
+      if (room) return receive(frame)
       try {
-        room.receive(conn, frame)
+        early.push(ws, frame)
       } catch (error) {
-        this.onFrameError(roomId, room, conn, error)
+        logger.warn('closing socket over budget while its room loads', { room: roomId, role })
+        conn.close(CloseCode.OverBudget, (error as Error).message)
       }
     })
     ws.on('close', () => {
+      this.waiting.delete(ws)
+      if (!room) return
       try {
         room.leave(conn)
         if (room.size === 0 && this.rooms.get(roomId) === room) this.scheduleUnload(roomId)
@@ -317,7 +392,41 @@ export class SyncRelay {
         logger.error('error while a socket left', { room: roomId, error })
       }
     })
-    room.join(conn)
+    // Accepted at once; the room loads meanwhile (a browser cannot read why an upgrade was
+    // refused, so a room that cannot load is told with a close code).
+    this.waiting.set(ws, conn.close)
+    void this.loadRoom(roomId)
+      .then((loaded) => {
+        this.waiting.delete(ws)
+        if (closedByServer || ws.readyState !== WebSocket.OPEN) {
+          if (loaded && loaded.size === 0 && this.rooms.get(roomId) === loaded) this.scheduleUnload(roomId)
+          return
+        }
+        if (!loaded) {
+          conn.close(
+            CloseCode.RoomUnavailable,
+            'this room could not be loaded; its history is kept for repair. Try again later.'
+          )
+          return
+        }
+        if (loaded.size >= config.maxRoomParticipants) {
+          conn.close(
+            CloseCode.RoomFull,
+            `this room is full (${config.maxRoomParticipants} participants); try again later`
+          )
+          if (loaded.size === 0) this.scheduleUnload(roomId)
+          return
+        }
+        room = loaded
+        loaded.join(conn)
+        for (let next = early.shift(); next && !closedByServer && !this.closing; next = early.shift()) {
+          receive(next.frame)
+        }
+      })
+      .catch((error: unknown) => {
+        logger.error('could not attach socket', { room: roomId, error })
+        conn.close(CLOSE_INTERNAL_ERROR, 'internal error')
+      })
   }
 
   /** Close the sender for its own bad frame; drop the room if its memory can no longer be trusted. */
@@ -360,15 +469,25 @@ export class SyncRelay {
       const room = this.rooms.get(roomId)
       if (!room || room.size > 0) return
       this.rooms.delete(roomId)
-      try {
-        room.snapshot()
-        room.destroy(CloseCode.GoingAway, 'room unloaded')
-      } catch (error) {
-        this.options.logger.error('could not unload room cleanly', { room: roomId, error })
-      }
+      void this.unload(roomId, room)
     }, this.options.config.roomIdleUnloadMs)
     timer.unref()
     this.unloadTimers.set(roomId, timer)
+  }
+
+  /** Snapshot a room nobody is in any more (after its last commits), then free it. */
+  private async unload(roomId: string, room: SyncRoom): Promise<void> {
+    try {
+      await room.committed()
+      await room.snapshot()
+    } catch (error) {
+      this.options.logger.error('could not snapshot an unloaded room; its log is complete', { room: roomId, error })
+    }
+    try {
+      room.destroy(CloseCode.GoingAway, 'room unloaded')
+    } catch (error) {
+      this.options.logger.error('could not unload room cleanly', { room: roomId, error })
+    }
   }
 
   /** Drop a room whose memory can no longer be trusted; clients reconnect and it reloads from storage. */
@@ -393,9 +512,9 @@ export class SyncRelay {
     this.rooms.get(roomId)?.closeConnections(CloseCode.GoingAway, 'a link of this room was replaced')
   }
 
-  dropRoom(roomId: string): void {
+  async dropRoom(roomId: string): Promise<void> {
     // Commit what is queued first, so the room's rows are all there to be deleted with it.
-    this.batcher.flush()
+    await this.batcher.flush()
     const timer = this.unloadTimers.get(roomId)
     if (timer) {
       clearTimeout(timer)
@@ -428,21 +547,26 @@ export class SyncRelay {
     this.closing = true
     clearInterval(this.pinger)
     if (this.sleeper) clearInterval(this.sleeper)
-    try {
-      this.batcher.flush()
-    } catch (error) {
-      this.options.logger.error('could not commit the last updates at shutdown', { error })
-    }
+    // Sockets whose room is still loading have had nothing applied: they only need telling.
+    for (const close of [...this.waiting.values()]) close(CloseCode.ServiceRestart, 'server restarting; reconnect')
+    this.waiting.clear()
+    // Commits in flight and queued finish (a failed one is reported to its rooms, never thrown).
+    await this.batcher.flush()
     for (const timer of this.unloadTimers.values()) clearTimeout(timer)
     this.unloadTimers.clear()
-    for (const [roomId, room] of this.rooms) {
-      try {
-        room.snapshot()
-      } catch (error) {
-        this.options.logger.error('could not snapshot room at shutdown; its log is complete', { room: roomId, error })
-      }
-      room.destroy(CloseCode.ServiceRestart, 'server restarting; reconnect')
-    }
+    await Promise.all(
+      [...this.rooms].map(async ([roomId, room]) => {
+        try {
+          await room.snapshot()
+        } catch (error) {
+          this.options.logger.error('could not snapshot room at shutdown; its log is complete', {
+            room: roomId,
+            error,
+          })
+        }
+        room.destroy(CloseCode.ServiceRestart, 'server restarting; reconnect')
+      })
+    )
     this.rooms.clear()
     const open = [...this.wss.clients]
     if (open.length) {

@@ -2,6 +2,7 @@ import * as encoding from 'lib0/encoding'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../logger.ts'
+import { asyncStorage } from '../storage/AsyncStorage.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { FakeConn } from '../test/FakeConn.ts'
 import {
@@ -33,13 +34,23 @@ beforeEach(() => {
 })
 afterEach(() => storage.close())
 
+let failures: unknown[] = []
+
 function makeRoom(snapshotEveryUpdates = 100, roomId = ROOM) {
-  return new SyncRoom({ roomId, storage, logger: createLogger('silent'), snapshotEveryUpdates, now: () => clock })
+  failures = []
+  return SyncRoom.load({
+    roomId,
+    storage: asyncStorage(storage),
+    logger: createLogger('silent'),
+    snapshotEveryUpdates,
+    now: () => clock,
+    onStorageFailure: (error) => failures.push(error),
+  })
 }
 
 /** A room with an interviewer, a candidate and an observer joined, their join frames cleared. */
-function populated(snapshotEveryUpdates?: number) {
-  const room = makeRoom(snapshotEveryUpdates)
+async function populated(snapshotEveryUpdates?: number) {
+  const room = await makeRoom(snapshotEveryUpdates)
   const conns = {
     interviewer: new FakeConn(1, 'interviewer'),
     candidate: new FakeConn(2, 'candidate'),
@@ -62,8 +73,8 @@ function syncFrame(sub: number, payload: Uint8Array) {
 }
 
 describe('SyncRoom: joining and loading', () => {
-  it('sends sync step 1 on join', () => {
-    const room = makeRoom()
+  it('sends sync step 1 on join', async () => {
+    const room = await makeRoom()
     const conn = new FakeConn(1, 'candidate')
     room.join(conn)
     expect(room.size).toBe(1)
@@ -71,7 +82,7 @@ describe('SyncRoom: joining and loading', () => {
     expect(first).toMatchObject({ type: 'sync', sub: 0 })
   })
 
-  it('is built from the stored snapshot and log before anyone joins', () => {
+  it('is built from the stored snapshot and log before anyone joins', async () => {
     const source = new Y.Doc()
     source.getMap('records').set('shape:a', { x: 1 })
     storage.appendUpdate(ROOM, { seq: 1, ts: 1, author: 'interviewer', update: state(source) })
@@ -80,7 +91,7 @@ describe('SyncRoom: joining and loading', () => {
     source.getMap('records').set('shape:b', { x: 2 })
     storage.appendUpdate(ROOM, { seq: 2, ts: 3, author: 'candidate', update: Y.encodeStateAsUpdate(source, before) })
 
-    const room = makeRoom()
+    const room = await makeRoom()
     expect(room.doc.getMap('records').toJSON()).toEqual({ 'shape:a': { x: 1 }, 'shape:b': { x: 2 } })
     expect(room.unsnapshottedUpdates).toBe(1)
 
@@ -100,12 +111,13 @@ describe('SyncRoom: joining and loading', () => {
 })
 
 describe('SyncRoom: updates', () => {
-  it('persists an effective update, then broadcasts it to the others only', () => {
-    const { room, interviewer, candidate, observer } = populated()
+  it('persists an effective update, then broadcasts it to the others only', async () => {
+    const { room, interviewer, candidate, observer } = await populated()
     const storedWhenSent: number[] = []
     interviewer.onSend = observer.onSend = () => storedWhenSent.push(storage.readUpdates(ROOM).length)
 
     room.receive(candidate, updateFrame(textUpdate('hello')))
+    await room.committed()
 
     const log = storage.readUpdates(ROOM)
     expect(log).toHaveLength(1)
@@ -125,32 +137,36 @@ describe('SyncRoom: updates', () => {
     expect(storedWhenSent).toEqual([1, 1])
   })
 
-  it('stores the author of each update and the server time', () => {
-    const { room, interviewer, candidate } = populated()
+  it('stores the author of each update and the server time', async () => {
+    const { room, interviewer, candidate } = await populated()
     room.receive(candidate, updateFrame(textUpdate('a', 'one')))
     clock = NOW + 5
     room.receive(interviewer, updateFrame(textUpdate('b', 'two')))
+    await room.committed()
     expect(storage.readUpdates(ROOM).map((u) => [u.seq, u.author, u.ts])).toEqual([
       [1, 'candidate', NOW],
       [2, 'interviewer', NOW + 5],
     ])
   })
 
-  it('neither stores nor broadcasts an update that changes nothing', () => {
-    const { room, interviewer, candidate } = populated()
+  it('neither stores nor broadcasts an update that changes nothing', async () => {
+    const { room, interviewer, candidate } = await populated()
     const update = textUpdate('once')
     room.receive(candidate, updateFrame(update))
+    await room.committed()
     interviewer.sent.length = 0
     room.receive(candidate, updateFrame(update))
     room.receive(interviewer, syncFrame(1, update))
+    await room.committed()
     expect(storage.readUpdates(ROOM)).toHaveLength(1)
     expect(interviewer.sent).toEqual([])
     expect(candidate.sent).toEqual([])
   })
 
-  it('answers a client’s sync step 1 with what it lacks, to that client only', () => {
-    const { room, interviewer, candidate } = populated()
+  it('answers a client’s sync step 1 with what it lacks, to that client only', async () => {
+    const { room, interviewer, candidate } = await populated()
     room.receive(interviewer, updateFrame(textUpdate('board')))
+    await room.committed()
     candidate.sent.length = 0
     room.receive(candidate, syncStep1Frame(new Y.Doc()))
     expect(candidate.sent).toHaveLength(1)
@@ -162,8 +178,8 @@ describe('SyncRoom: updates', () => {
     expect(copy.getText('text').toString()).toBe('board')
   })
 
-  it('refuses an observer’s change with "permission denied" and stores nothing', () => {
-    const { room, interviewer, candidate, observer } = populated()
+  it('refuses an observer’s change with "permission denied" and stores nothing', async () => {
+    const { room, interviewer, candidate, observer } = await populated()
     const before = state(room.doc)
     room.receive(observer, updateFrame(textUpdate('sneaky')))
     room.receive(observer, syncFrame(1, textUpdate('sneaky step 2')))
@@ -177,15 +193,18 @@ describe('SyncRoom: updates', () => {
       expect(frame).toMatchObject({ type: 'auth', permission: 0, reason: expect.stringMatching(/observer/) })
   })
 
-  it('lets an observer answer sync step 1 with an empty step 2 without a denial', () => {
-    const { room, observer } = populated()
+  it('lets an observer answer sync step 1 with an empty step 2 without a denial', async () => {
+    const { room, observer } = await populated()
     room.receive(observer, syncFrame(1, Y.encodeStateAsUpdate(new Y.Doc())))
     expect(observer.sent).toEqual([])
   })
 
-  it('snapshots every N updates and keeps the full log', () => {
-    const { room, candidate } = populated(3)
-    for (let i = 0; i < 7; i++) room.receive(candidate, updateFrame(textUpdate(`u${i}`, `t${i}`)))
+  it('snapshots every N updates and keeps the full log', async () => {
+    const { room, candidate } = await populated(3)
+    for (let i = 0; i < 7; i++) {
+      room.receive(candidate, updateFrame(textUpdate(`u${i}`, `t${i}`)))
+      await room.committed()
+    }
     const stored = storage.loadRoomState(ROOM)
     expect(stored.snapshotSeq).toBe(6)
     expect(stored.lastSeq).toBe(7)
@@ -198,24 +217,27 @@ describe('SyncRoom: updates', () => {
       expect(rebuilt.getText(`t${i}`).toString()).toBe(`u${i}`)
       expect(room.doc.getText(`t${i}`).toString()).toBe(`u${i}`)
     }
-    room.snapshot()
+    await room.snapshot()
     expect(storage.loadRoomState(ROOM)).toMatchObject({ snapshotSeq: 7, updates: [] })
     expect(storage.readUpdates(ROOM)).toHaveLength(7)
   })
 
-  it('throws RoomStateError and broadcasts nothing when the update cannot be stored', () => {
-    const room = makeRoom(100, 'not-in-the-rooms-table')
+  it('reports RoomStateError and broadcasts nothing when the update cannot be stored', async () => {
+    const room = await makeRoom(100, 'not-in-the-rooms-table')
     const a = new FakeConn(1, 'candidate')
     const b = new FakeConn(2, 'interviewer')
     room.join(a)
     room.join(b)
     b.sent.length = 0
-    expect(() => room.receive(a, updateFrame(textUpdate('x')))).toThrow(RoomStateError)
+    room.receive(a, updateFrame(textUpdate('x')))
+    await room.committed()
+    expect(failures).toHaveLength(1)
+    expect(failures[0]).toBeInstanceOf(RoomStateError)
     expect(b.sent).toEqual([])
   })
 
-  it('treats a well-formed update that fails to apply without touching the doc as the sender’s malformed frame', () => {
-    const { room, interviewer, candidate } = populated()
+  it('treats a well-formed update that fails to apply without touching the doc as the sender’s malformed frame', async () => {
+    const { room, interviewer, candidate } = await populated()
     // Decodes fine, but its origin points at a later struct of its own client: Yjs throws while integrating.
     const bad = Uint8Array.from(Buffer.from('01010200840204012100', 'hex'))
     expect(() => Y.decodeUpdate(bad)).not.toThrow()
@@ -224,6 +246,7 @@ describe('SyncRoom: updates', () => {
     expect(interviewer.sent).toEqual([])
     // The room's memory is intact: the next good update is stored and relayed as usual.
     room.receive(candidate, updateFrame(textUpdate('still fine')))
+    await room.committed()
     expect(storage.readUpdates(ROOM)).toHaveLength(1)
     expect(interviewer.sent).toHaveLength(1)
   })
@@ -245,14 +268,16 @@ describe('SyncRoom: malformed frames', () => {
     ['awareness with a missing entry', Uint8Array.of(1, 2, 3)],
   ]
 
-  it.each(cases)('%s throws MalformedMessageError and changes nothing', (_name, frame) => {
+  it.each(cases)('%s throws MalformedMessageError and changes nothing', async (_name, frame) => {
     for (const role of ['candidate', 'observer'] as const) {
-      const { room, interviewer, candidate, observer } = populated()
+      const { room, interviewer, candidate, observer } = await populated()
       room.receive(interviewer, updateFrame(textUpdate('existing')))
+      await room.committed()
       for (const c of [interviewer, candidate, observer]) c.sent.length = 0
       const before = state(room.doc)
       const sender = role === 'candidate' ? candidate : observer
       expect(() => room.receive(sender, frame)).toThrow(MalformedMessageError)
+      await room.committed()
       expect(storage.readUpdates(ROOM)).toHaveLength(1)
       expect(state(room.doc)).toEqual(before)
       for (const c of [interviewer, candidate, observer]) expect(c.sent).toEqual([])
@@ -265,8 +290,8 @@ describe('SyncRoom: malformed frames', () => {
     }
   })
 
-  it('refuses an update truncated at any length', () => {
-    const { room, candidate } = populated()
+  it('refuses an update truncated at any length', async () => {
+    const { room, candidate } = await populated()
     for (let length = 0; length < real.length; length++) {
       expect(() => room.receive(candidate, syncFrame(2, real.subarray(0, length))), `length ${length}`).toThrow(
         MalformedMessageError
@@ -278,8 +303,8 @@ describe('SyncRoom: malformed frames', () => {
 })
 
 describe('SyncRoom: awareness', () => {
-  it('ties each awareness client id to the first connection that claims it', () => {
-    const { room, interviewer, candidate, observer } = populated()
+  it('ties each awareness client id to the first connection that claims it', async () => {
+    const { room, interviewer, candidate, observer } = await populated()
     room.receive(candidate, awarenessFrame([{ clientId: 42, clock: 1, state: { name: 'Cara', role: 'interviewer' } }]))
     for (const c of [interviewer, candidate, observer]) {
       const [frame] = c.decoded()
@@ -309,8 +334,8 @@ describe('SyncRoom: awareness', () => {
     expect(room.awareness.getStates().get(7)).toEqual({ name: 'Ivan', role: 'interviewer' })
   })
 
-  it('removes a connection’s awareness when it leaves and tells the others', () => {
-    const { room, interviewer, candidate } = populated()
+  it('removes a connection’s awareness when it leaves and tells the others', async () => {
+    const { room, interviewer, candidate } = await populated()
     room.receive(candidate, awarenessFrame([{ clientId: 42, clock: 1, state: { name: 'Cara' } }]))
     interviewer.sent.length = 0
     room.leave(candidate)
@@ -330,8 +355,8 @@ describe('SyncRoom: awareness', () => {
     expect(room.awareness.getStates().get(42)).toEqual({ name: 'Cara again', role: 'candidate' })
   })
 
-  it('does not let peers’ echoes of a departed client take its id', () => {
-    const { room, interviewer, candidate } = populated()
+  it('does not let peers’ echoes of a departed client take its id', async () => {
+    const { room, interviewer, candidate } = await populated()
     room.receive(candidate, awarenessFrame([{ clientId: 42, clock: 3, state: { name: 'Cara' } }]))
     room.leave(candidate)
     // Stock y-websocket providers echo what they receive: the removal, or a late copy of the old state.
@@ -345,15 +370,15 @@ describe('SyncRoom: awareness', () => {
     expect(room.awareness.getStates().get(42)).toEqual({ name: 'Cara (back)', role: 'candidate' })
   })
 
-  it('caps the client ids one connection may own', () => {
-    const { room, candidate } = populated()
+  it('caps the client ids one connection may own', async () => {
+    const { room, candidate } = await populated()
     for (let id = 100; id < 110; id++)
       room.receive(candidate, awarenessFrame([{ clientId: id, clock: 1, state: { n: id } }]))
     expect([...room.awareness.getStates().keys()].sort()).toEqual([100, 101, 102, 103])
   })
 
-  it('sends current peers to a joining connection', () => {
-    const { room, candidate } = populated()
+  it('sends current peers to a joining connection', async () => {
+    const { room, candidate } = await populated()
     room.receive(candidate, awarenessFrame([{ clientId: 42, clock: 1, state: { name: 'Cara' } }]))
     const late = new FakeConn(9, 'observer')
     room.join(late)
@@ -366,8 +391,8 @@ describe('SyncRoom: awareness', () => {
 })
 
 describe('SyncRoom: destroy', () => {
-  it('closes every connection and ignores frames that arrive afterwards', () => {
-    const { room, interviewer, candidate } = populated()
+  it('closes every connection and ignores frames that arrive afterwards', async () => {
+    const { room, interviewer, candidate } = await populated()
     room.destroy(1001, 'going away')
     expect(interviewer.closed).toEqual({ code: 1001, reason: 'going away' })
     expect(candidate.closed).toEqual({ code: 1001, reason: 'going away' })

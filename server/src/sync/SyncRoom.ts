@@ -2,8 +2,10 @@ import { canEditBoard, CloseCode, type Role } from '@loopboard/protocol'
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
 import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
-import type { Storage } from '../storage/Storage.ts'
-import type { UpdateBatcher } from './UpdateBatcher.ts'
+import type { AsyncStorage } from '../storage/AsyncStorage.ts'
+import type { StoredRoomState } from '../storage/Storage.ts'
+import { FrameQueue } from './FrameQueue.ts'
+import { UpdateBatcher } from './UpdateBatcher.ts'
 import { HeldUpdates } from './HeldUpdates.ts'
 import { BudgetExceededError, MalformedMessageError, RateLimitedError } from './syncErrors.ts'
 import { TokenBucket } from './TokenBucket.ts'
@@ -83,19 +85,32 @@ export const DEFAULT_ROOM_LIMITS: RoomLimits = {
   maxAwarenessStateBytes: 32 * 1024,
 }
 
+/** What a room reads and writes; `commitUpdates` only when it has no batcher of its own. */
+export type RoomStorage = Pick<AsyncStorage, 'loadRoomState' | 'saveSnapshot' | 'commitUpdates'>
+
+/** Bytes of frames one socket may have waiting while the room cannot take them yet. */
+export const DEFAULT_MAX_QUEUED_BYTES_PER_CONNECTION = 4 * 1024 * 1024
+
 export interface SyncRoomOptions {
   roomId: string
-  storage: Storage
+  storage: RoomStorage
   logger: Logger
   snapshotEveryUpdates: number
   now?: () => number
   /**
-   * Commit updates in batches (one transaction per event-loop turn) and broadcast each once it
-   * is stored. Without it, every update is stored and broadcast synchronously.
+   * Commit updates in batches shared by every room (one transaction per event-loop turn) and
+   * broadcast each once it is stored. Without it, the room commits each frame's updates at once.
    */
   batcher?: UpdateBatcher
-  /** A batched commit failed: memory no longer matches storage (the relay drops the room). */
+  /** A commit failed: memory no longer matches storage (the relay drops the room). */
   onStorageFailure?: (error: unknown) => void
+  /**
+   * A frame the room handled later (it arrived while the room waited for a commit) was refused:
+   * the relay closes its sender, as for a frame refused at once.
+   */
+  onFrameError?: (conn: SyncConnection, error: unknown) => void
+  /** Bytes of frames one connection may have waiting while the room waits for a commit. */
+  maxQueuedBytesPerConnection?: number
   limits?: Partial<RoomLimits>
 }
 
@@ -116,16 +131,30 @@ export class SyncRoom {
   /** The doc as one encoded update while the room sleeps. */
   private sleeping: Uint8Array | null = null
   private lastBoardActivity: number
-  private storage: Storage
+  private storage: RoomStorage
   private logger: Logger
   private snapshotEvery: number
   private now: () => number
-  private batcher: UpdateBatcher | undefined
+  private batcher: UpdateBatcher
+  /** The room commits through a batcher of its own: each frame's updates at once. */
+  private ownBatcher: boolean
   private onStorageFailure: (error: unknown) => void
+  private onFrameError: (conn: SyncConnection, error: unknown) => void
+  /** Frames that arrived while a sync request waits for a commit, handled in order after it. */
+  private queued: FrameQueue<SyncConnection>
+  /** A sync request is waiting for a commit; frames queue behind it. */
+  private waiting = false
+  private destroyed = false
+  /** The snapshot being written, if any. */
+  private snapshotting: Promise<void> | null = null
+  private snapshotQueued = false
   private connections = new Set<SyncConnection>()
   private awarenessOwners = new AwarenessOwnership<SyncConnection>()
   private refusedUpdates: LogThrottle
+  /** Every update up to this seq is in the doc (the contiguous seq the room holds). */
   private lastSeq: number
+  /** Seqs past a gap that the doc holds too. */
+  private ahead = new Set<number>()
   private snapshotSeq: number
   /** Effective updates produced by the apply in progress. */
   private captured: Uint8Array[] | null = null
@@ -138,20 +167,28 @@ export class SyncRoom {
   /** Updates applied to the doc whose commit is still queued in the batcher. */
   private uncommitted = 0
 
-  constructor(options: SyncRoomOptions) {
+  /** The room built from its stored snapshot and log; rejects with {@link RoomLoadError} if they do not apply. */
+  static async load(options: SyncRoomOptions): Promise<SyncRoom> {
+    return new SyncRoom(options, await options.storage.loadRoomState(options.roomId))
+  }
+
+  /** The room built from `stored` (what `storage.loadRoomState` returned); see {@link load}. */
+  constructor(options: SyncRoomOptions, stored: StoredRoomState) {
     this.roomId = options.roomId
     this.storage = options.storage
     this.logger = options.logger
     this.refusedUpdates = new LogThrottle(options.logger, 'refused board update from read-only connection')
     this.snapshotEvery = options.snapshotEveryUpdates
     this.now = options.now ?? Date.now
-    this.batcher = options.batcher
+    this.ownBatcher = !options.batcher
+    this.batcher = options.batcher ?? new UpdateBatcher(options.storage)
     this.onStorageFailure = options.onStorageFailure ?? (() => {})
+    this.onFrameError = options.onFrameError ?? ((conn) => conn.close(CloseCode.MalformedMessage, 'frame refused'))
+    this.queued = new FrameQueue(options.maxQueuedBytesPerConnection ?? DEFAULT_MAX_QUEUED_BYTES_PER_CONNECTION)
     this.limits = { ...DEFAULT_ROOM_LIMITS, ...options.limits }
     this.held = new HeldUpdates(this.limits.maxPendingStructsPerConnection, this.limits.maxPendingStructsPerRoom)
 
     this.liveDoc = this.newDoc()
-    const stored = this.storage.loadRoomState(this.roomId)
     this.loadStored(stored)
     this.lastSeq = stored.lastSeq
     this.snapshotSeq = stored.snapshotSeq
@@ -196,14 +233,15 @@ export class SyncRoom {
    */
   sleepIfIdle(idleMs: number): boolean {
     if (!this.liveDoc) return true
-    if (this.now() - this.lastBoardActivity < idleMs || this.uncommitted > 0 || this.held.size > 0) return false
+    const busy = this.uncommitted > 0 || this.held.size > 0 || this.waiting || this.queued.size > 0
+    if (this.now() - this.lastBoardActivity < idleMs || busy) return false
     this.sleeping = Y.encodeStateAsUpdate(this.liveDoc)
     this.liveDoc.destroy()
     this.liveDoc = null
     return true
   }
 
-  private loadStored(stored: ReturnType<Storage['loadRoomState']>): void {
+  private loadStored(stored: StoredRoomState): void {
     let at: number | 'snapshot' = 'snapshot'
     try {
       this.doc.transact(() => {
@@ -267,6 +305,7 @@ export class SyncRoom {
   leave(conn: SyncConnection): void {
     if (!this.connections.delete(conn)) return
     this.held.release(conn)
+    this.queued.drop(conn)
     this.requestBudgets.delete(conn)
     this.awarenessBudgets.delete(conn)
     const ids = this.awarenessOwners.leave(conn)
@@ -292,20 +331,24 @@ export class SyncRoom {
    */
   receive(conn: SyncConnection, frame: Uint8Array): void {
     if (!this.connections.has(conn)) return
+    if (this.waiting) {
+      this.queued.push(conn, frame)
+      return
+    }
+    this.handle(conn, frame)
+  }
+
+  private handle(conn: SyncConnection, frame: Uint8Array): void {
     const message = parseClientMessage(frame)
     switch (message.type) {
       case 'sync-step1':
         this.spendRequest(conn)
         // Serve committed state only: an update still queued for commit would otherwise reach
-        // this client before it is on disk, and a crash would leave the client with data the
-        // room has lost. Committing the queue now is cheap and keeps the answer immediate.
-        if (this.uncommitted > 0) this.batcher?.flush()
-        if (!this.connections.has(conn)) return // the commit failed and the room was dropped
-        conn.send(
-          this.sleeping
-            ? encodeSyncStep2FromState(this.sleeping, message.stateVector)
-            : encodeSyncStep2(this.doc, message.stateVector)
-        )
+        // this client before it is stored, and a crash would leave the client with data the
+        // room has lost. So the answer waits for the commit, and every frame arriving meanwhile
+        // waits behind it (with the embedded SQLite, that is one microtask).
+        if (this.uncommitted > 0) this.answerAfterCommit(conn, message.stateVector)
+        else this.answerSyncStep1(conn, message.stateVector)
         return
       case 'update':
         // An empty update (a peer with nothing new answering our step 1) changes nothing: a
@@ -327,6 +370,55 @@ export class SyncRoom {
     }
   }
 
+  private answerSyncStep1(conn: SyncConnection, stateVector: Uint8Array): void {
+    conn.send(
+      this.sleeping ? encodeSyncStep2FromState(this.sleeping, stateVector) : encodeSyncStep2(this.doc, stateVector)
+    )
+  }
+
+  private answerAfterCommit(conn: SyncConnection, stateVector: Uint8Array): void {
+    this.waiting = true
+    void this.batcher.flush().then(() => {
+      this.waiting = false
+      // The commit failed and the room was dropped, or the asker left meanwhile.
+      if (this.destroyed) return
+      try {
+        if (this.connections.has(conn)) {
+          if (this.uncommitted > 0) {
+            this.answerAfterCommit(conn, stateVector)
+            return
+          }
+          this.answerSyncStep1(conn, stateVector)
+        }
+      } catch (error) {
+        this.onFrameError(conn, error)
+      }
+      this.handleQueued()
+    })
+  }
+
+  /** Handle the frames that waited, in arrival order, until one has to wait again. */
+  private handleQueued(): void {
+    while (!this.waiting && !this.destroyed) {
+      const next = this.queued.shift()
+      if (!next) return
+      if (!this.connections.has(next.conn)) continue
+      try {
+        this.handle(next.conn, next.frame)
+      } catch (error) {
+        this.onFrameError(next.conn, error)
+      }
+    }
+  }
+
+  /**
+   * Resolves once every update the room has applied so far is committed and broadcast (tests,
+   * and the relay before it snapshots).
+   */
+  async committed(): Promise<void> {
+    while (this.uncommitted > 0 && !this.destroyed) await this.batcher.flush()
+  }
+
   private spendRequest(conn: SyncConnection): void {
     if (this.requestBudgets.get(conn)?.take() === false) {
       throw new RateLimitedError(
@@ -335,12 +427,20 @@ export class SyncRoom {
     }
   }
 
-  /** Write a snapshot if anything was appended since the last one. */
-  snapshot(): void {
-    if (this.lastSeq === this.snapshotSeq) return
+  /**
+   * Write a snapshot if anything was appended since the last one. It is labelled with the
+   * contiguous seq the room holds: every update up to it is in the doc (the doc may hold more).
+   */
+  async snapshot(): Promise<void> {
+    while (this.snapshotting) await this.snapshotting
+    if (this.destroyed || this.lastSeq <= this.snapshotSeq) return
+    const seq = this.lastSeq
     const state = this.sleeping ?? Y.encodeStateAsUpdate(this.doc)
-    this.storage.saveSnapshot(this.roomId, this.lastSeq, state, this.now())
-    this.snapshotSeq = this.lastSeq
+    const writing = this.storage.saveSnapshot(this.roomId, seq, state, this.now()).then(() => {
+      this.snapshotSeq = Math.max(this.snapshotSeq, seq)
+    })
+    this.snapshotting = writing.finally(() => (this.snapshotting = null)).catch(() => {})
+    await writing
   }
 
   /** Close every socket without freeing the doc; they reconnect on their own and authenticate afresh. */
@@ -353,6 +453,7 @@ export class SyncRoom {
 
   /** Close every socket (they reconnect on their own) and free the doc. */
   destroy(code: number, reason: string): void {
+    this.destroyed = true
     for (const conn of [...this.connections]) {
       this.leave(conn)
       conn.close(code, reason)
@@ -432,47 +533,65 @@ export class SyncRoom {
     // The dependency check should have held anything Yjs would park; if Yjs parked something
     // anyway, it must not reach a joiner's sync step 2 or a snapshot.
     const parked = this.dropPending()
-    for (const change of effective) {
-      const broadcast = () => {
-        const out = encodeUpdate(change)
-        for (const other of this.connections) if (other !== conn) other.send(out)
-      }
-      if (this.batcher) this.persistBatched(change, conn.role, broadcast)
-      else {
-        this.persist(change, conn.role)
-        broadcast()
-      }
-    }
+    for (const change of effective) this.persist(change, conn)
+    if (this.ownBatcher && effective.length) void this.batcher.flush()
     if (parked) throw new BudgetExceededError('update left structs with unresolved dependencies')
   }
 
-  private persistBatched(update: Uint8Array, author: Role, broadcast: () => void): void {
-    const seq = ++this.lastSeq
+  /** Commit `update` (storage gives it its seq), then send it to everyone but its sender. */
+  private persist(update: Uint8Array, sender: SyncConnection): void {
     this.uncommitted++
-    this.batcher!.append(
+    // The seq it should get, for the log line if it fails (storage allocates the real one).
+    const expected = this.lastSeq + this.ahead.size + this.uncommitted
+    this.batcher.append(
       this.roomId,
-      { seq, ts: this.now(), author, update },
-      () => {
+      { ts: this.now(), author: sender.role, update },
+      (seq) => {
         this.uncommitted--
-        broadcast()
-        if (seq - this.snapshotSeq >= this.snapshotEvery && seq === this.lastSeq) this.snapshot()
+        this.holdsSeq(seq)
+        const out = encodeUpdate(update)
+        for (const other of this.connections) if (other !== sender) other.send(out)
+        if (this.lastSeq - this.snapshotSeq >= this.snapshotEvery) this.snapshotSoon()
       },
       (error) => {
         this.uncommitted--
-        this.onStorageFailure(new RoomStateError(`could not store update ${seq}: ${(error as Error).message}`))
+        this.onStorageFailure(new RoomStateError(`could not store update ${expected}: ${(error as Error).message}`))
       }
     )
   }
 
-  private persist(update: Uint8Array, author: Role): void {
-    const seq = this.lastSeq + 1
-    try {
-      this.storage.appendUpdate(this.roomId, { seq, ts: this.now(), author, update })
-    } catch (error) {
-      throw new RoomStateError(`could not store update ${seq}: ${(error as Error).message}`)
+  /** The doc now holds update `seq` (committed here, or taken from another relay). */
+  private holdsSeq(seq: number): void {
+    if (seq === this.lastSeq + 1) {
+      this.lastSeq = seq
+      while (this.ahead.delete(this.lastSeq + 1)) this.lastSeq++
+    } else if (seq > this.lastSeq) {
+      // Another relay committed the seqs in between; until the doc has them, the room's
+      // contiguous seq (what a snapshot may claim) stays where it is.
+      this.ahead.add(seq)
     }
-    this.lastSeq = seq
-    if (this.lastSeq - this.snapshotSeq >= this.snapshotEvery) this.snapshot()
+  }
+
+  /**
+   * Snapshot once the rest of this commit's updates are reported too (a microtask later), so one
+   * snapshot covers the whole batch. The doc may hold updates still being committed: the
+   * snapshot is labelled with the contiguous committed seq, and replaying the log past it over
+   * them changes nothing. A failed snapshot loses nothing (the log is complete).
+   */
+  private snapshotSoon(): void {
+    if (this.snapshotQueued || this.snapshotting) return
+    this.snapshotQueued = true
+    queueMicrotask(() => {
+      this.snapshotQueued = false
+      this.snapshot().then(
+        // Updates committed while it was written may have crossed the threshold again.
+        () => {
+          if (!this.destroyed && this.lastSeq - this.snapshotSeq >= this.snapshotEvery) this.snapshotSoon()
+        },
+        (error: unknown) =>
+          this.logger.warn('could not write a snapshot; the log is complete', { room: this.roomId, error })
+      )
+    })
   }
 
   private applyClientAwareness(conn: SyncConnection, update: Uint8Array): void {

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../logger.ts'
+import { asyncStorage } from '../storage/AsyncStorage.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { FakeConn } from '../test/FakeConn.ts'
 import { decodeFrame, textUpdate, updateFrame } from '../test/helpers.ts'
@@ -24,7 +25,7 @@ beforeEach(() => {
     { id: ROOM, title: 'Test', createdAt: 0 },
     { interviewer: 'h-i', candidate: 'h-c', observer: 'h-o' }
   )
-  batcher = new UpdateBatcher(storage)
+  batcher = new UpdateBatcher(asyncStorage(storage))
   failures = []
   clock = NOW
 })
@@ -32,9 +33,9 @@ afterEach(() => storage.close())
 
 /** What the relay passes a room (SyncRelay builds each with the relay's one batcher). */
 function makeRoom(snapshotEveryUpdates = 100, roomId = ROOM) {
-  return new SyncRoom({
+  return SyncRoom.load({
     roomId,
-    storage,
+    storage: asyncStorage(storage),
     logger: createLogger('silent'),
     snapshotEveryUpdates,
     now: () => clock,
@@ -43,8 +44,8 @@ function makeRoom(snapshotEveryUpdates = 100, roomId = ROOM) {
   })
 }
 
-function populated(snapshotEveryUpdates?: number) {
-  const room = makeRoom(snapshotEveryUpdates)
+async function populated(snapshotEveryUpdates?: number) {
+  const room = await makeRoom(snapshotEveryUpdates)
   const conns = {
     interviewer: new FakeConn(1, 'interviewer'),
     candidate: new FakeConn(2, 'candidate'),
@@ -66,7 +67,7 @@ const textOf = (frame: Uint8Array) => {
 
 describe('SyncRoom with the UpdateBatcher', () => {
   it('applies an update at once, commits it within the turn, and only then broadcasts it to the others', async () => {
-    const { room, interviewer, candidate, observer } = populated()
+    const { room, interviewer, candidate, observer } = await populated()
     const storedWhenSent: number[] = []
     interviewer.onSend = observer.onSend = () => storedWhenSent.push(storage.readUpdates(ROOM).length)
 
@@ -85,7 +86,7 @@ describe('SyncRoom with the UpdateBatcher', () => {
   })
 
   it('numbers the updates of one turn in order, each with its author and server time', async () => {
-    const { room, interviewer, candidate } = populated()
+    const { room, interviewer, candidate } = await populated()
     room.receive(candidate, updateFrame(textUpdate('a', 'one')))
     clock = NOW + 5
     room.receive(interviewer, updateFrame(textUpdate('b', 'two')))
@@ -97,7 +98,7 @@ describe('SyncRoom with the UpdateBatcher', () => {
   })
 
   it('snapshots every N committed updates and keeps the full log', async () => {
-    const { room, candidate } = populated(3)
+    const { room, candidate } = await populated(3)
     for (let i = 0; i < 7; i++) {
       room.receive(candidate, updateFrame(textUpdate(`u${i}`, `t${i}`)))
       await nextTurn()
@@ -118,7 +119,7 @@ describe('SyncRoom with the UpdateBatcher', () => {
       { interviewer: '2-i', candidate: '2-c', observer: '2-o' }
     )
     // A room whose rows are gone (deleted under it): its update fails the shared transaction.
-    const doomed = makeRoom(100, 'not-in-the-rooms-table')
+    const doomed = await makeRoom(100, 'not-in-the-rooms-table')
     const a = new FakeConn(1, 'candidate')
     const b = new FakeConn(2, 'interviewer')
     doomed.join(a)
@@ -132,7 +133,7 @@ describe('SyncRoom with the UpdateBatcher', () => {
     expect(b.sent).toEqual([])
 
     // The batcher commits the next turn's updates of healthy rooms as usual.
-    const healthy = makeRoom(100, 'room-2')
+    const healthy = await makeRoom(100, 'room-2')
     const c = new FakeConn(3, 'candidate')
     const d = new FakeConn(4, 'interviewer')
     healthy.join(c)

@@ -1,9 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../logger.ts'
+import { asyncStorage } from '../storage/AsyncStorage.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { FakeConn } from '../test/FakeConn.ts'
-import { awarenessFrame, decodeFrame, syncStep1Frame, updateFrame } from '../test/helpers.ts'
+import { awarenessFrame, decodeFrame, syncStep1Frame, updateFrame, waitFor } from '../test/helpers.ts'
 import { BudgetExceededError, RateLimitedError } from './syncErrors.ts'
 import { RoomLoadError, SyncRoom, type RoomLimits } from './SyncRoom.ts'
 import { UpdateBatcher } from './UpdateBatcher.ts'
@@ -28,7 +29,13 @@ beforeEach(() => {
 afterEach(() => storage.close())
 
 function makeRoom(limits: Partial<RoomLimits> = LIMITS) {
-  return new SyncRoom({ roomId: ROOM, storage, logger: createLogger('silent'), snapshotEveryUpdates: 100, limits })
+  return SyncRoom.load({
+    roomId: ROOM,
+    storage: asyncStorage(storage),
+    logger: createLogger('silent'),
+    snapshotEveryUpdates: 100,
+    limits,
+  })
 }
 
 /** Updates of one writer: `parts` consecutive inserts into Y.Text `t`, each `size` characters. */
@@ -52,8 +59,8 @@ function served(room: SyncRoom): Y.Doc {
 }
 
 describe('SyncRoom: updates with missing dependencies', () => {
-  it('holds them out of the doc, the log, the broadcast and sync step 2 until their dependencies arrive', () => {
-    const room = makeRoom()
+  it('holds them out of the doc, the log, the broadcast and sync step 2 until their dependencies arrive', async () => {
+    const room = await makeRoom()
     const writer = new FakeConn(1, 'candidate')
     const reader = new FakeConn(2, 'interviewer')
     room.join(writer)
@@ -68,17 +75,18 @@ describe('SyncRoom: updates with missing dependencies', () => {
     expect(storage.readUpdates(ROOM)).toEqual([])
     expect(reader.sent).toEqual([])
     expect(served(room).getText('t').toString()).toBe('')
-    room.snapshot()
+    await room.snapshot()
     expect(storage.loadRoomState(ROOM).snapshot).toBeNull()
 
     room.receive(writer, updateFrame(first!))
+    await room.committed()
     expect(room.doc.getText('t').toString()).toBe('012')
     expect(storage.readUpdates(ROOM)).toHaveLength(3)
     expect(reader.decoded().filter((f) => f.type === 'sync')).toHaveLength(3)
   })
 
-  it('closes a sender over the per-connection budget; the room keeps nothing of it and carries on', () => {
-    const room = makeRoom()
+  it('closes a sender over the per-connection budget; the room keeps nothing of it and carries on', async () => {
+    const room = await makeRoom()
     const flooder = new FakeConn(1, 'candidate')
     const other = new FakeConn(2, 'candidate')
     room.join(flooder)
@@ -101,8 +109,8 @@ describe('SyncRoom: updates with missing dependencies', () => {
     expect(room.doc.store.pendingStructs).toBeNull()
   })
 
-  it('refuses an update nested beyond the depth budget before it touches the doc', () => {
-    const room = makeRoom()
+  it('refuses an update nested beyond the depth budget before it touches the doc', async () => {
+    const room = await makeRoom()
     const sender = new FakeConn(1, 'candidate')
     room.join(sender)
     const doc = new Y.Doc()
@@ -119,13 +127,13 @@ describe('SyncRoom: updates with missing dependencies', () => {
 })
 
 describe('SyncRoom: loading', () => {
-  it('throws RoomLoadError naming the log entry that does not apply, and writes nothing', () => {
+  it('throws RoomLoadError naming the log entry that does not apply, and writes nothing', async () => {
     const good = chain(1)[0]!
     storage.appendUpdate(ROOM, { seq: 1, ts: 1, author: 'candidate', update: good })
     storage.appendUpdate(ROOM, { seq: 2, ts: 2, author: 'candidate', update: Uint8Array.of(0xde, 0xad, 0xbe, 0xef) })
     let error: unknown
     try {
-      makeRoom()
+      await makeRoom()
     } catch (e) {
       error = e
     }
@@ -134,7 +142,7 @@ describe('SyncRoom: loading', () => {
     expect(storage.readUpdates(ROOM)).toHaveLength(2)
   })
 
-  it('survives stored data that overflows the stack (a deep nesting stored before budgets existed)', () => {
+  it('survives stored data that overflows the stack (a deep nesting stored before budgets existed)', async () => {
     const deep = new Y.Doc()
     deep.clientID = 1
     let map = deep.getMap('m')
@@ -154,14 +162,14 @@ describe('SyncRoom: loading', () => {
     shallow.getMap('m').delete('k')
     const updates = [Y.encodeStateAsUpdate(deep), Y.encodeStateAsUpdate(shallow, sv)]
     updates.forEach((update, i) => storage.appendUpdate(ROOM, { seq: i + 1, ts: i, author: 'candidate', update }))
-    expect(() => makeRoom()).toThrow(RoomLoadError)
+    await expect(makeRoom()).rejects.toThrow(RoomLoadError)
     expect(storage.readUpdates(ROOM)).toHaveLength(2)
   })
 
-  it('drops stored structs whose dependencies never arrived instead of serving or snapshotting them', () => {
+  it('drops stored structs whose dependencies never arrived instead of serving or snapshotting them', async () => {
     const [, second] = chain(2, 1000)
     storage.appendUpdate(ROOM, { seq: 1, ts: 1, author: 'candidate', update: second! })
-    const room = makeRoom()
+    const room = await makeRoom()
     expect(room.doc.store.pendingStructs).toBeNull()
     const probe = new FakeConn(1, 'interviewer')
     room.join(probe)
@@ -173,8 +181,8 @@ describe('SyncRoom: loading', () => {
 })
 
 describe('SyncRoom: per-socket request and awareness budgets', () => {
-  it('answers five sync or awareness requests at once, then closes a socket that keeps asking', () => {
-    const room = makeRoom()
+  it('answers five sync or awareness requests at once, then closes a socket that keeps asking', async () => {
+    const room = await makeRoom()
     const asker = new FakeConn(1, 'observer')
     room.join(asker)
     for (let i = 0; i < 3; i++) room.receive(asker, syncStep1Frame(new Y.Doc()))
@@ -186,8 +194,8 @@ describe('SyncRoom: per-socket request and awareness budgets', () => {
     expect(() => room.receive(other, syncStep1Frame(new Y.Doc()))).not.toThrow()
   })
 
-  it('refuses an awareness state over the size or depth budget', () => {
-    const room = makeRoom()
+  it('refuses an awareness state over the size or depth budget', async () => {
+    const room = await makeRoom()
     const peer = new FakeConn(1, 'candidate')
     room.join(peer)
     expect(() =>
@@ -205,11 +213,11 @@ describe('SyncRoom: per-socket request and awareness budgets', () => {
 })
 
 describe('SyncRoom: commit before anyone sees an update', () => {
-  it('answers a sync step 1 arriving in the same turn as an update only with the update committed', () => {
-    const batcher = new UpdateBatcher(storage)
-    const room = new SyncRoom({
+  it('answers a sync step 1 arriving in the same turn as an update only with the update committed', async () => {
+    const batcher = new UpdateBatcher(asyncStorage(storage))
+    const room = await SyncRoom.load({
       roomId: ROOM,
-      storage,
+      storage: asyncStorage(storage),
       logger: createLogger('silent'),
       snapshotEveryUpdates: 100,
       batcher,
@@ -225,10 +233,61 @@ describe('SyncRoom: commit before anyone sees an update', () => {
     room.receive(writer, updateFrame(chain(1)[0]!))
     expect(storage.readUpdates(ROOM)).toHaveLength(0) // queued for this turn's commit
     room.receive(joiner, syncStep1Frame(new Y.Doc()))
+    await room.committed()
     const step2 = joiner.decoded().findIndex((f) => f.type === 'sync' && f.sub === 1)
     expect(step2).toBeGreaterThanOrEqual(0)
     expect(storedWhenSent[step2]).toBe(1)
     // The broadcast of the same update also went out after the commit.
     expect(storedWhenSent.every((n) => n === 1)).toBe(true)
+  })
+
+  it('handles frames that arrive while a sync step 1 waits for its commit after it, in order', async () => {
+    // A networked database: the commit takes a round trip, and frames keep arriving meanwhile.
+    const db = asyncStorage(storage)
+    const releases: Array<() => void> = []
+    const batcher = new UpdateBatcher({
+      commitUpdates: async (batch) => {
+        await new Promise<void>((resolve) => releases.push(resolve))
+        return db.commitUpdates(batch)
+      },
+    })
+    /** Let the commit in flight finish, once there is one. */
+    const release = async () => {
+      await waitFor(() => releases.length > 0, 'a commit to be in flight')
+      releases.shift()!()
+    }
+    const room = await SyncRoom.load({
+      roomId: ROOM,
+      storage: db,
+      logger: createLogger('silent'),
+      snapshotEveryUpdates: 100,
+      batcher,
+    })
+    const writer = new FakeConn(1, 'candidate')
+    const joiner = new FakeConn(2, 'interviewer')
+    room.join(writer)
+    room.join(joiner)
+    joiner.sent.length = 0
+    const [first, second] = chain(2)
+    room.receive(writer, updateFrame(first!))
+    room.receive(joiner, syncStep1Frame(new Y.Doc()))
+    room.receive(writer, updateFrame(second!))
+    // Nothing answered or applied past the waiting request until the first commit is done.
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(joiner.sent).toEqual([])
+    expect(room.doc.getText('t').toString()).toBe('0')
+    await release()
+    await waitFor(() => joiner.sent.length > 0, 'the answer')
+    // Answered with the committed state only; the second update applied after, now committing.
+    const step2 = joiner.decoded().find((f) => f.type === 'sync' && f.sub === 1)
+    if (step2?.type !== 'sync') throw new Error('no sync step 2')
+    const served = new Y.Doc()
+    Y.applyUpdate(served, step2.payload)
+    expect(served.getText('t').toString()).toBe('0')
+    expect(room.doc.getText('t').toString()).toBe('01')
+    await release()
+    await room.committed()
+    expect(storage.readUpdates(ROOM).map((u) => u.seq)).toEqual([1, 2])
+    expect(joiner.decoded().filter((f) => f.type === 'sync' && f.sub === 2)).toHaveLength(2)
   })
 })

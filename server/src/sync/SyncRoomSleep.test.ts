@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../logger.ts'
+import { asyncStorage } from '../storage/AsyncStorage.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { FakeConn } from '../test/FakeConn.ts'
 import { decodeFrame, syncStep1Frame, updateFrame } from '../test/helpers.ts'
@@ -23,7 +24,13 @@ beforeEach(() => {
 afterEach(() => storage.close())
 
 const makeRoom = () =>
-  new SyncRoom({ roomId: ROOM, storage, logger: createLogger('silent'), snapshotEveryUpdates: 100, now: () => clock })
+  SyncRoom.load({
+    roomId: ROOM,
+    storage: asyncStorage(storage),
+    logger: createLogger('silent'),
+    snapshotEveryUpdates: 100,
+    now: () => clock,
+  })
 
 /** A client's doc with `n` shapes in the board map, and the update that made them. */
 function board(n: number, doc = new Y.Doc()) {
@@ -44,12 +51,13 @@ function received(conn: FakeConn, doc = new Y.Doc()) {
 }
 
 describe('SyncRoom: sleeping while the board is idle', () => {
-  it('sleeps only after the idle time, serves a joiner the whole board asleep, and wakes on an edit', () => {
-    const room = makeRoom()
+  it('sleeps only after the idle time, serves a joiner the whole board asleep, and wakes on an edit', async () => {
+    const room = await makeRoom()
     const writer = new FakeConn(1, 'interviewer')
     room.join(writer)
     const a = board(50)
     room.receive(writer, updateFrame(a.update))
+    await room.committed()
 
     clock += IDLE_MS - 1
     expect(room.sleepIfIdle(IDLE_MS)).toBe(false)
@@ -76,31 +84,33 @@ describe('SyncRoom: sleeping while the board is idle', () => {
     const more = board(1, a.doc)
     room.receive(writer, updateFrame(more.update))
     expect(room.asleep).toBe(false)
+    await room.committed()
     expect(received(joiner, seen).getMap('tldraw').size).toBe(51)
     expect(room.doc.getMap('tldraw').size).toBe(51)
     expect(storage.loadRoomState(ROOM).lastSeq).toBe(2)
     room.destroy(1001, 'test')
   })
 
-  it('snapshots from the encoded state while asleep, and a reload holds the same board', () => {
-    const room = makeRoom()
+  it('snapshots from the encoded state while asleep, and a reload holds the same board', async () => {
+    const room = await makeRoom()
     const writer = new FakeConn(1, 'interviewer')
     room.join(writer)
     const a = board(20)
     room.receive(writer, updateFrame(a.update))
+    await room.committed()
     clock += IDLE_MS
-    room.sleepIfIdle(IDLE_MS)
-    room.snapshot()
+    expect(room.sleepIfIdle(IDLE_MS)).toBe(true)
+    await room.snapshot()
     room.destroy(1001, 'test')
     const stored = storage.loadRoomState(ROOM)
     expect(stored.snapshotSeq).toBe(1)
-    const reloaded = makeRoom()
+    const reloaded = await makeRoom()
     expect(reloaded.doc.getMap('tldraw').toJSON()).toEqual(a.doc.getMap('tldraw').toJSON())
     reloaded.destroy(1001, 'test')
   })
 
-  it('does not sleep while it holds an update waiting for its dependencies', () => {
-    const room = makeRoom()
+  it('does not sleep while it holds an update waiting for its dependencies', async () => {
+    const room = await makeRoom()
     const writer = new FakeConn(1, 'interviewer')
     room.join(writer)
     const a = board(1)

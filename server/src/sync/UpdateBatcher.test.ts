@@ -1,15 +1,17 @@
 import type { Role } from '@loopboard/protocol'
 import { afterEach, describe, expect, it } from 'vitest'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
-import type { StoredUpdate } from '../storage/Storage.ts'
+import { asyncStorage } from '../storage/AsyncStorage.ts'
+import type { NewUpdate } from '../storage/Storage.ts'
 import { UpdateBatcher } from './UpdateBatcher.ts'
 
 /** The real SQLite storage, counting its batched commits. */
 class CountingStorage extends SqliteStorage {
   commits: number[] = []
-  override appendUpdates(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): void {
-    super.appendUpdates(batch)
+  override commitUpdates(batch: ReadonlyArray<{ roomId: string; update: NewUpdate }>): number[] {
+    const seqs = super.commitUpdates(batch)
     this.commits.push(batch.length)
+    return seqs
   }
 }
 
@@ -27,11 +29,10 @@ function setup(...rooms: string[]) {
       { interviewer: `${id}-i`, candidate: `${id}-c`, observer: `${id}-o` }
     )
   }
-  return { storage, batcher: new UpdateBatcher(storage) }
+  return { storage, batcher: new UpdateBatcher(asyncStorage(storage)) }
 }
 
-const update = (seq: number, author: Role = 'candidate'): StoredUpdate => ({
-  seq,
+const update = (seq: number, author: Role = 'candidate'): NewUpdate => ({
   ts: 1_000 + seq,
   author,
   update: new Uint8Array([seq]),
@@ -125,12 +126,75 @@ describe('UpdateBatcher', () => {
       () => stored++,
       () => {}
     )
-    batcher.flush()
+    await batcher.flush()
     expect(storage.readUpdates('r1')).toHaveLength(1)
     expect(stored).toBe(1)
     await nextTurn()
     expect(storage.commits).toEqual([1])
-    batcher.flush()
+    await batcher.flush()
     expect(storage.commits).toEqual([1])
+  })
+
+  it('gives each update the seq storage allocated, in append order per room', async () => {
+    const { batcher } = setup('r1', 'r2')
+    const seqs: string[] = []
+    for (const [roomId, n] of [
+      ['r1', 1],
+      ['r2', 2],
+      ['r1', 3],
+    ] as const) {
+      batcher.append(
+        roomId,
+        update(n),
+        (seq) => seqs.push(`${roomId}:${seq}`),
+        () => {}
+      )
+    }
+    await batcher.flush()
+    expect(seqs).toEqual(['r1:1', 'r2:1', 'r1:2'])
+  })
+
+  it('keeps one commit in flight: what is appended meanwhile goes in the next, after it', async () => {
+    const { storage } = setup('r1')
+    // A storage whose commits wait until released, as a networked database's round trip does.
+    const releases: Array<() => void> = []
+    const slow = {
+      commitUpdates: async (batch: Parameters<SqliteStorage['commitUpdates']>[0]) => {
+        await new Promise<void>((resolve) => releases.push(resolve))
+        return storage.commitUpdates(batch)
+      },
+    }
+    const batcher = new UpdateBatcher(slow)
+    const order: number[] = []
+    batcher.append(
+      'r1',
+      update(1),
+      (seq) => order.push(seq),
+      () => {}
+    )
+    const first = batcher.flush()
+    batcher.append(
+      'r1',
+      update(2),
+      (seq) => order.push(seq),
+      () => {}
+    )
+    batcher.append(
+      'r1',
+      update(3),
+      (seq) => order.push(seq),
+      () => {}
+    )
+    const second = batcher.flush()
+    await nextTurn()
+    expect(releases).toHaveLength(1) // the second batch waits for the first
+    releases.shift()!()
+    await first
+    expect(order).toEqual([1])
+    await nextTurn()
+    releases.shift()!()
+    await second
+    expect(order).toEqual([1, 2, 3])
+    expect(storage.commits).toEqual([1, 2])
   })
 })

@@ -1,61 +1,100 @@
 import { performance } from 'node:perf_hooks'
 import type { CommitMetrics } from '../metrics/Metrics.ts'
-import type { Storage, StoredUpdate } from '../storage/Storage.ts'
+import type { AsyncStorage } from '../storage/AsyncStorage.ts'
+import type { NewUpdate } from '../storage/Storage.ts'
 
 interface Pending {
   roomId: string
-  update: StoredUpdate
-  stored: () => void
+  update: NewUpdate
+  stored: (seq: number) => void
   failed: (error: unknown) => void
 }
 
 /**
- * Groups the updates accepted within one turn of the event loop into a single SQLite
- * transaction, then lets each room broadcast them. One commit per turn instead of one per
- * update is what lets the relay keep up with hundreds of busy rooms; an update is still on
- * disk before any other client is sent it.
+ * Groups the updates accepted within one turn of the event loop into a single transaction
+ * (`commitUpdates`, which gives each its seq), then lets each room broadcast them. One commit per
+ * turn instead of one per update is what lets the relay keep up with hundreds of busy rooms; an
+ * update is still stored before any other client is sent it.
+ *
+ * One commit is in flight at a time: what is appended meanwhile waits and goes in the next one
+ * (group commit), so commits — and so each room's broadcasts — happen in append order. With the
+ * embedded SQLite the commit is done synchronously inside `flush()` and only the `stored`
+ * callbacks wait for a microtask; a networked database batches whatever arrives during a round trip.
  */
 export class UpdateBatcher {
-  private storage: Storage
+  private storage: Pick<AsyncStorage, 'commitUpdates'>
   private pending: Pending[] = []
   private scheduled: NodeJS.Immediate | null = null
-
+  /** The commit in flight, if any. */
+  private committing: Promise<void> | null = null
   private metrics: CommitMetrics | undefined
 
-  constructor(storage: Storage, metrics?: CommitMetrics) {
+  constructor(storage: Pick<AsyncStorage, 'commitUpdates'>, metrics?: CommitMetrics) {
     this.storage = storage
     this.metrics = metrics
   }
 
-  /** Queue `update`; `stored` runs after it is committed, `failed` if the commit fails. */
-  append(roomId: string, update: StoredUpdate, stored: () => void, failed: (error: unknown) => void): void {
-    this.pending.push({ roomId, update, stored, failed })
-    this.scheduled ??= setImmediate(() => this.flush())
+  /** Updates queued or being committed. */
+  get busy(): boolean {
+    return this.pending.length > 0 || this.committing !== null
   }
 
-  /** Commit everything queued now (also used at shutdown). */
-  flush(): void {
+  /**
+   * Queue `update`; `stored` runs with its seq after it is committed, `failed` if the commit
+   * fails. Neither throws out of the batcher.
+   */
+  append(roomId: string, update: NewUpdate, stored: (seq: number) => void, failed: (error: unknown) => void): void {
+    this.pending.push({ roomId, update, stored, failed })
+    if (!this.committing) this.scheduled ??= setImmediate(() => void this.flush())
+  }
+
+  /**
+   * Commit everything queued now (after the commit in flight, if any). Resolves once it is
+   * committed — or failed — and every `stored`/`failed` callback of it has run; never rejects.
+   */
+  flush(): Promise<void> {
     if (this.scheduled) clearImmediate(this.scheduled)
     this.scheduled = null
+    if (this.committing) return this.committing.then(() => this.flush())
     const batch = this.pending
     this.pending = []
-    if (!batch.length) return
+    if (!batch.length) return Promise.resolve()
+    const committing = this.commit(batch).finally(() => {
+      this.committing = null
+      // What arrived during the commit goes now, as one batch.
+      if (this.pending.length) void this.flush()
+    })
+    this.committing = committing
+    return committing
+  }
+
+  private async commit(batch: Pending[]): Promise<void> {
     const started = performance.now()
+    let seqs: number[]
     try {
-      this.storage.appendUpdates(batch)
+      seqs = await this.storage.commitUpdates(batch)
     } catch (error) {
       this.metrics?.commitFailed()
-      for (const p of batch) p.failed(error)
+      for (const p of batch) report(() => p.failed(error))
       return
     }
     this.metrics?.committed(batch.length, (performance.now() - started) / 1000)
     // One room's trouble (e.g. a snapshot failing) must not keep the others from broadcasting.
-    for (const p of batch) {
+    for (const [i, p] of batch.entries()) {
       try {
-        p.stored()
+        p.stored(seqs[i]!)
       } catch (error) {
-        p.failed(error)
+        report(() => p.failed(error))
       }
     }
+  }
+}
+
+/** A failure callback that throws has nowhere left to report to; it must not stop the others. */
+function report(fn: () => void): void {
+  try {
+    fn()
+  } catch {
+    // The room's own failure handling failed; the relay logs what it can there.
   }
 }

@@ -101,16 +101,16 @@ describe('bad frames close only the offending socket', () => {
       const raw = await ctx.raw(server, one.roomId, one.tokens[role])
       await raw.waitForMessage((f) => f.type === 'sync', 'the server’s sync step 1')
       const before = {
-        one: server.storage.readUpdates(one.roomId).length,
-        two: server.storage.readUpdates(two.roomId).length,
+        one: (await server.storage.readUpdates(one.roomId)).length,
+        two: (await server.storage.readUpdates(two.roomId)).length,
       }
       const liveBefore = Y.encodeStateAsUpdate(server.relay.room(one.roomId).doc)
 
       raw.send(frame())
       await expectClosed(raw, code, reason)
 
-      expect(server.storage.readUpdates(one.roomId)).toHaveLength(before.one)
-      expect(server.storage.readUpdates(two.roomId)).toHaveLength(before.two)
+      expect(await server.storage.readUpdates(one.roomId)).toHaveLength(before.one)
+      expect(await server.storage.readUpdates(two.roomId)).toHaveLength(before.two)
       expect(Y.encodeStateAsUpdate(server.relay.room(one.roomId).doc)).toEqual(liveBefore)
       await waitFor(() => server.relay.room(one.roomId).size === 2, 'the server to drop the socket')
     }
@@ -133,10 +133,10 @@ describe('bad frames close only the offending socket', () => {
   it('cuts off a frame far over the limit at the WebSocket layer with 1009', async () => {
     const { server, one, a, b } = await setup()
     const raw = await ctx.raw(server, one.roomId, one.tokens.candidate)
-    const before = server.storage.readUpdates(one.roomId).length
+    const before = (await server.storage.readUpdates(one.roomId)).length
     raw.send(new Uint8Array(MAX_FRAME_BYTES + 128 * 1024))
     expect((await withTimeout(raw.closed, 'close')).code).toBe(CloseCode.MessageTooBig)
-    expect(server.storage.readUpdates(one.roomId)).toHaveLength(before)
+    expect(await server.storage.readUpdates(one.roomId)).toHaveLength(before)
     records(a.doc).set('still', { ok: true })
     await docUntil(b.doc, (doc) => records(doc).has('still'), 'room to keep syncing')
   })
@@ -158,7 +158,7 @@ describe('bad frames close only the offending socket', () => {
     raw.send(frame)
     await docUntil(a.doc, (doc) => doc.getText('edge').length === size, 'the edge-sized update to arrive')
     expect(raw.isOpen).toBe(true)
-    expect(server.storage.readUpdates(one.roomId).at(-1)?.author).toBe('candidate')
+    expect((await server.storage.readUpdates(one.roomId)).at(-1)?.author).toBe('candidate')
   })
 })
 
@@ -166,19 +166,19 @@ describe('a well-framed update that Yjs cannot apply', () => {
   it('closes only the sender with 1007 when the doc was left untouched; nothing stored, the room carries on', async () => {
     const { server, one, two, a, b, c } = await setup()
     const raw = await ctx.raw(server, one.roomId, one.tokens.candidate)
-    const before = server.storage.readUpdates(one.roomId).length
+    const before = (await server.storage.readUpdates(one.roomId)).length
     // Decodes as a Yjs update, but integrating it throws (its origin is a later struct of its own client).
     raw.send(updateFrame(Uint8Array.from(Buffer.from('01010200840204012100', 'hex'))))
     const closed = await withTimeout(raw.closed, 'the offending socket to be closed')
     expect(closed.code).toBe(1007)
     expect(closed.reason).toMatch(/could not be applied/)
-    expect(server.storage.readUpdates(one.roomId)).toHaveLength(before)
+    expect(await server.storage.readUpdates(one.roomId)).toHaveLength(before)
 
     // Nobody else was dropped and the room keeps syncing from the same memory.
     records(a.doc).set('shape:after', { x: 9 })
     await docUntil(b.doc, (doc) => records(doc).has('shape:after'), 'room one to keep syncing')
     expect([...a.closes, ...b.closes, ...c.closes]).toEqual([])
     expect(records(server.relay.room(one.roomId).doc).get('shape:1')).toEqual({ x: 1 })
-    expect(server.storage.readUpdates(two.roomId)).toHaveLength(1)
+    expect(await server.storage.readUpdates(two.roomId)).toHaveLength(1)
   })
 })

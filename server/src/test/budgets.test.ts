@@ -69,21 +69,21 @@ describe('update budgets on /yjs', () => {
   ]
   it.each(overBudget)('%s: closes the sender with 4413, stores and relays nothing', async (_name, frames, reason) => {
     const { server, one, two, a, b, c, d } = await setup()
-    const before = server.storage.readUpdates(one.roomId).length
+    const before = (await server.storage.readUpdates(one.roomId)).length
     const raw = await ctx.raw(server, one.roomId, one.tokens.candidate)
     const seen: Uint8Array[] = []
     a.doc.on('update', (u: Uint8Array) => seen.push(u))
     for (const frame of frames()) if (raw.isOpen) raw.send(updateFrame(frame))
     await expectClosed(raw, CloseCode.OverBudget, reason)
 
-    expect(server.storage.readUpdates(one.roomId)).toHaveLength(before)
+    expect(await server.storage.readUpdates(one.roomId)).toHaveLength(before)
     expect(server.relay.room(one.roomId).doc.store.pendingStructs).toBeNull()
     await stillSyncing(b.doc, a.doc, 'shape:after')
     await stillSyncing(d.doc, c.doc, 'shape:after')
     // Only the honest edit reached the other client.
     expect(seen).toHaveLength(1)
     expect(a.doc.getText('notes').length).toBe(0)
-    expect(server.storage.readUpdates(two.roomId).length).toBeGreaterThan(0)
+    expect((await server.storage.readUpdates(two.roomId)).length).toBeGreaterThan(0)
   })
 })
 
@@ -117,11 +117,16 @@ describe('a room that cannot load fails alone', () => {
     const { server, c, d } = await setup()
     // A stored row that does not decode, in a room nobody has open.
     const broken = await createRoom(server)
-    server.storage.appendUpdate(broken.roomId, { seq: 1, ts: 1, author: 'candidate', update: Uint8Array.of(0xff, 1) })
+    await server.storage.appendUpdate(broken.roomId, {
+      seq: 1,
+      ts: 1,
+      author: 'candidate',
+      update: Uint8Array.of(0xff, 1),
+    })
 
     const raw = await ctx.raw(server, broken.roomId, broken.tokens.candidate)
     await expectClosed(raw, CloseCode.RoomUnavailable, /could not be loaded/)
-    expect(server.storage.readUpdates(broken.roomId)).toHaveLength(1)
+    expect(await server.storage.readUpdates(broken.roomId)).toHaveLength(1)
     await stillSyncing(c.doc, d.doc, 'shape:two')
     expect((await fetch(`http://127.0.0.1:${server.port}/healthz`)).status).toBe(200)
   })

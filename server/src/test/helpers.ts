@@ -38,9 +38,13 @@ export function withTimeout<T>(promise: Promise<T>, label: string, ms = DEFAULT_
 }
 
 /** Poll `check` until it holds (for state that has no event of its own, such as server internals). */
-export async function waitFor(check: () => boolean, label: string, ms = DEFAULT_TIMEOUT_MS): Promise<void> {
+export async function waitFor(
+  check: () => boolean | Promise<boolean>,
+  label: string,
+  ms = DEFAULT_TIMEOUT_MS
+): Promise<void> {
   const deadline = Date.now() + ms
-  while (!check()) {
+  while (!(await check())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${label}`)
     await new Promise((resolve) => setTimeout(resolve, 5))
   }

@@ -708,13 +708,13 @@ describe('role swap', () => {
     expect(await send(candidate, InterviewEvent.SwapRoles, {})).toEqual(refusal)
     await ok(candidate, InterviewEvent.Control, { action: ControlAction.Pause })
     expect(await send(candidate, InterviewEvent.SwapRoles, {})).toEqual(refusal)
-    expect(server.rooms.get(room.roomId)?.rolesSwapped).toBe(true)
+    expect((await server.rooms.get(room.roomId))?.rolesSwapped).toBe(true)
 
     // After finishing, swap back: round 3, original roles, the original interviewer's notes are theirs again.
     await ok(candidate, InterviewEvent.Control, { action: ControlAction.Finish })
     await ok(candidate, InterviewEvent.SwapRoles, {})
     await settle(...all)
-    expect(server.rooms.get(room.roomId)?.rolesSwapped).toBe(false)
+    expect((await server.rooms.get(room.roomId))?.rolesSwapped).toBe(false)
     expect(last<InterviewerView>(interviewer, InterviewEvent.State)).toMatchObject({ round: 3, guidance: null })
     expect(last<{ notes: Note[] }>(interviewer, InterviewEvent.Notes).notes.map((n) => n.text)).toEqual([
       'SECRET-ROUND-1-NOTE',

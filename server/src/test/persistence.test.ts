@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { DATABASE_FILE } from '../createServer.ts'
 import type { StoredUpdate } from '../storage/Storage.ts'
+import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { createRoom, docUntil, useTestContext, waitFor, withTimeout, type ProviderHandle } from './helpers.ts'
 import { spawnServer } from './serverProcess.ts'
 
@@ -55,12 +56,14 @@ describe('the update log', () => {
 
     // What storage held at the moment each side received a remote change.
     const seenAt: Array<{ by: string; stored: StoredUpdate[] }> = []
+    // A connection of the test's own, read synchronously the moment a client is sent a change.
+    const log = new SqliteStorage(ctx.database(server))
     for (const [by, handle] of [
       ['interviewer', interviewer],
       ['candidate', candidate],
     ] as const) {
       handle.doc.on('update', (_u: Uint8Array, origin: unknown) => {
-        if (origin === handle.provider) seenAt.push({ by, stored: server.storage.readUpdates(room.roomId) })
+        if (origin === handle.provider) seenAt.push({ by, stored: log.readUpdates(room.roomId) })
       })
     }
 
@@ -90,9 +93,12 @@ describe('the update log', () => {
     const room = await createRoom(server)
     const a = await ctx.syncedProvider(server, room.roomId, room.tokens.interviewer)
     for (let i = 0; i < 7; i++) records(a.doc).set(`shape:${i}`, { type: 'geo', x: i, y: 0 })
-    await waitFor(() => server.storage.readUpdates(room.roomId).length === 7, 'seven updates to be stored')
+    await waitFor(
+      async () => (await server.storage.readUpdates(room.roomId)).length === 7,
+      'seven updates to be stored'
+    )
 
-    const state = server.storage.loadRoomState(room.roomId)
+    const state = await server.storage.loadRoomState(room.roomId)
     expect(state.snapshot).not.toBeNull()
     // Updates are committed in batches (one per event-loop turn); a snapshot follows the batch
     // that crosses the threshold and covers everything stored up to then.
@@ -109,10 +115,10 @@ describe('reloading rooms', () => {
     const room = await createRoom(server)
     const a = await ctx.syncedProvider(server, room.roomId, room.tokens.candidate)
     const expected = draw(a.doc)
-    await waitFor(() => server.storage.readUpdates(room.roomId).length === 23, 'all updates stored')
+    await waitFor(async () => (await server.storage.readUpdates(room.roomId)).length === 23, 'all updates stored')
     a.provider.destroy()
     await waitFor(() => server.relay.activeRooms === 0, 'the idle room to unload')
-    expect(server.storage.loadRoomState(room.roomId)).toMatchObject({ snapshotSeq: 23, updates: [] })
+    expect(await server.storage.loadRoomState(room.roomId)).toMatchObject({ snapshotSeq: 23, updates: [] })
 
     const fresh = ctx.provider(server, room.roomId, room.tokens.observer)
     expect(await contentAtFirstSync(fresh)).toEqual(expected)

@@ -18,9 +18,9 @@ const ctx = useTestContext()
 const records = (doc: Y.Doc) => doc.getMap<Record<string, unknown>>('records')
 
 /** Everything the server would hand a fresh client, from storage alone. */
-function storedDoc(server: TestServer, roomId: string): Y.Doc {
+async function storedDoc(server: TestServer, roomId: string): Promise<Y.Doc> {
   const doc = new Y.Doc()
-  const { snapshot, updates } = server.storage.loadRoomState(roomId)
+  const { snapshot, updates } = await server.storage.loadRoomState(roomId)
   if (snapshot) Y.applyUpdate(doc, snapshot)
   for (const u of updates) Y.applyUpdate(doc, u)
   return doc
@@ -67,7 +67,7 @@ describe('sync with the stock y-websocket client', () => {
     // The server's room and what it stored agree with the clients.
     const live = server.relay.room(room.roomId).doc
     expect(records(live).toJSON()).toEqual(records(a.doc).toJSON())
-    const stored = storedDoc(server, room.roomId)
+    const stored = await storedDoc(server, room.roomId)
     expect(records(stored).toJSON()).toEqual(records(a.doc).toJSON())
     expect(stored.getText('notes').toString()).toBe(a.doc.getText('notes').toString())
   })
@@ -75,7 +75,7 @@ describe('sync with the stock y-websocket client', () => {
   it('brings a late joiner up to date in its first sync', async () => {
     const { server, room, a } = await roomWithTwo()
     records(a.doc).set('shape:1', { x: 1 })
-    await waitFor(() => server.storage.readUpdates(room.roomId).length === 1, 'update to be stored')
+    await waitFor(async () => (await server.storage.readUpdates(room.roomId)).length === 1, 'update to be stored')
     const late = ctx.provider(server, room.roomId, room.tokens.observer)
     await new Promise<void>((resolve) => late.provider.once('sync', () => resolve()))
     expect(records(late.doc).get('shape:1')).toEqual({ x: 1 })
@@ -91,10 +91,10 @@ describe('sync with the stock y-websocket client', () => {
     records(a.doc).set('only-in-one', { x: 1 })
     records(b.doc).set('only-in-two', { x: 2 })
     await docUntil(b2.doc, (d) => records(d).has('only-in-two'), 'room two to sync')
-    await waitFor(() => server.storage.readUpdates(one.roomId).length === 1, 'room one update stored')
+    await waitFor(async () => (await server.storage.readUpdates(one.roomId)).length === 1, 'room one update stored')
     expect(records(b2.doc).has('only-in-one')).toBe(false)
     expect(records(b.doc).has('only-in-one')).toBe(false)
-    expect(server.storage.readUpdates(two.roomId)).toHaveLength(1)
+    expect(await server.storage.readUpdates(two.roomId)).toHaveLength(1)
   })
 })
 
@@ -104,7 +104,7 @@ describe('observers are read-only', () => {
     const o = await ctx.syncedProvider(server, room.roomId, room.tokens.observer)
     records(a.doc).set('shape:1', { x: 1 })
     await docUntil(o.doc, (d) => records(d).has('shape:1'), 'observer to see the interviewer')
-    const storedBefore = server.storage.readUpdates(room.roomId).length
+    const storedBefore = (await server.storage.readUpdates(room.roomId)).length
 
     records(o.doc).set('shape:evil', { x: 666 })
     await waitFor(() => o.denied.length > 0, 'observer to be told permission denied')
@@ -116,10 +116,10 @@ describe('observers are read-only', () => {
     expect(records(b.doc).has('shape:evil')).toBe(false)
     expect(records(a.doc).has('shape:evil')).toBe(false)
     expect(records(server.relay.room(room.roomId).doc).has('shape:evil')).toBe(false)
-    const log = server.storage.readUpdates(room.roomId)
+    const log = await server.storage.readUpdates(room.roomId)
     expect(log).toHaveLength(storedBefore + 1)
     expect(log.map((u) => u.author)).not.toContain('observer')
-    expect(records(storedDoc(server, room.roomId)).has('shape:evil')).toBe(false)
+    expect(records(await storedDoc(server, room.roomId)).has('shape:evil')).toBe(false)
 
     // The observer still receives everyone else's changes and stays connected.
     await docUntil(o.doc, (d) => records(d).has('shape:2'), 'observer to see shape:2')
@@ -136,7 +136,7 @@ describe('observers are read-only', () => {
     const denied = await raw.waitForMessage((f) => f.type === 'auth', 'permission denied')
     expect(denied).toMatchObject({ type: 'auth', permission: 0 })
     expect(raw.isOpen).toBe(true)
-    expect(server.storage.readUpdates(room.roomId)).toEqual([])
+    expect(await server.storage.readUpdates(room.roomId)).toEqual([])
   })
 })
 

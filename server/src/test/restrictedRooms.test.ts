@@ -72,7 +72,7 @@ describe('ROOM_CREATION=restricted', () => {
     const res = await postRoom(server, good.key)
     expect(res.status).toBe(201)
     const room = CreateRoomResponseSchema.parse(await res.json())
-    expect(server.rooms.get(room.roomId)?.createdByKey).toBe(good.id)
+    expect((await server.rooms.get(room.roomId))?.createdByKey).toBe(good.id)
 
     // Only the hash is stored.
     const stored = dbRows<{ id: string; label: string; key_hash: string }>(server, 'SELECT * FROM interviewer_keys')
@@ -111,6 +111,6 @@ describe('ROOM_CREATION=open (the default)', () => {
     const res = await postRoom(server)
     expect(res.status).toBe(201)
     const room = CreateRoomResponseSchema.parse(await res.json())
-    expect(server.rooms.get(room.roomId)?.createdByKey).toBeNull()
+    expect((await server.rooms.get(room.roomId))?.createdByKey).toBeNull()
   })
 })

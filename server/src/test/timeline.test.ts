@@ -29,7 +29,7 @@ describe('GET /api/rooms/:roomId/timeline', () => {
     records(cam.doc).set('shape:b', { x: 2 })
     records(cam.doc).delete('shape:a')
     await docUntil(ivy.doc, (d) => records(d).has('shape:b') && !records(d).has('shape:a'), 'the edits to arrive')
-    await waitFor(() => server.storage.readUpdates(room.roomId).length >= 2, 'the updates to be stored')
+    await waitFor(async () => (await server.storage.readUpdates(room.roomId)).length >= 2, 'the updates to be stored')
 
     const res = await fetch(`${httpBase(server)}/api/rooms/${room.roomId}/timeline`, {
       headers: { Authorization: `Bearer ${room.tokens.interviewer}` },

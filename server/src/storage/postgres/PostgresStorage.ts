@@ -2,7 +2,7 @@ import type { Role } from '@loopboard/protocol'
 import pg from 'pg'
 import type { Logger } from '../../logger.ts'
 import type { AsyncStorage } from '../AsyncStorage.ts'
-import type { RoomRow, StoredRoomState, StoredUpdate } from '../Storage.ts'
+import type { NewUpdate, RoomRow, StoredRoomState, StoredUpdate } from '../Storage.ts'
 import { migratePostgres } from './migratePostgres.ts'
 
 /** Postgres type OID of BIGINT (int8). */
@@ -168,10 +168,15 @@ export class PostgresStorage implements AsyncStorage {
 
   async appendUpdates(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): Promise<void> {
     if (!batch.length) return
-    // One statement is one transaction: all rows are stored, or none.
+    // One statement is one transaction: all rows are stored, or none; rooms.last_seq follows.
     await this.pool.query(
-      `INSERT INTO room_updates (room_id, seq, ts, author, bytes)
-       SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bytea[])`,
+      `WITH added AS (
+         INSERT INTO room_updates (room_id, seq, ts, author, bytes)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bytea[])
+         RETURNING room_id, seq
+       )
+       UPDATE rooms r SET last_seq = GREATEST(r.last_seq, a.seq)
+       FROM (SELECT room_id, MAX(seq) AS seq FROM added GROUP BY room_id) a WHERE r.id = a.room_id`,
       [
         batch.map((b) => b.roomId),
         batch.map((b) => b.update.seq),
@@ -180,6 +185,48 @@ export class PostgresStorage implements AsyncStorage {
         batch.map((b) => asBuffer(b.update.update)),
       ]
     )
+  }
+
+  async commitUpdates(batch: ReadonlyArray<{ roomId: string; update: NewUpdate }>): Promise<number[]> {
+    if (!batch.length) return []
+    const counts = new Map<string, number>()
+    for (const { roomId } of batch) counts.set(roomId, (counts.get(roomId) ?? 0) + 1)
+    // Rooms are locked in id order, so two relays committing batches of the same rooms queue
+    // behind each other instead of deadlocking.
+    const rooms = [...counts.keys()].sort()
+    return this.transaction(async (client) => {
+      const { rows } = await client.query<{ id: string; last: number }>(
+        `WITH locked AS (SELECT id FROM rooms WHERE id = ANY($1::text[]) ORDER BY id FOR UPDATE)
+         UPDATE rooms r SET last_seq = r.last_seq + c.n
+         FROM unnest($1::text[], $2::bigint[]) AS c(id, n), locked l
+         WHERE r.id = c.id AND l.id = c.id
+         RETURNING r.id, r.last_seq AS last`,
+        [rooms, rooms.map((id) => counts.get(id)!)]
+      )
+      if (rows.length !== rooms.length) {
+        const missing = rooms.filter((id) => !rows.some((r) => r.id === id))
+        throw new Error(`no such room: ${missing.join(', ')}`)
+      }
+      // Each room's first new seq; members of the batch take them in order.
+      const next = new Map(rows.map((r) => [r.id, r.last - counts.get(r.id)! + 1]))
+      const seqs = batch.map(({ roomId }) => {
+        const seq = next.get(roomId)!
+        next.set(roomId, seq + 1)
+        return seq
+      })
+      await client.query(
+        `INSERT INTO room_updates (room_id, seq, ts, author, bytes)
+         SELECT * FROM unnest($1::text[], $2::bigint[], $3::bigint[], $4::text[], $5::bytea[])`,
+        [
+          batch.map((b) => b.roomId),
+          seqs,
+          batch.map((b) => b.update.ts),
+          batch.map((b) => b.update.author),
+          batch.map((b) => asBuffer(b.update.update)),
+        ]
+      )
+      return seqs
+    })
   }
 
   async loadRoomState(roomId: string): Promise<StoredRoomState> {

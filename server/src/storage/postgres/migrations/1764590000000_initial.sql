@@ -7,7 +7,10 @@ CREATE TABLE rooms (
   title TEXT NOT NULL,
   created_at BIGINT NOT NULL,
   roles_swapped BOOLEAN NOT NULL DEFAULT FALSE,
-  created_by_key TEXT
+  created_by_key TEXT,
+  -- The room's highest board seq: appends take the next ones under this row's lock, so relays
+  -- sharing the database never hand out the same seq.
+  last_seq BIGINT NOT NULL DEFAULT 0
 );
 
 CREATE TABLE room_tokens (
