@@ -40,6 +40,10 @@ defaults
 
 frontend loopboard
   bind ${bind}
+  # The client's address for the relays' per-address limits (relays run with TRUST_PROXY=true):
+  # whatever X-Forwarded-For a client sent is dropped, and HAProxy sets the address it saw.
+  http-request del-header X-Forwarded-For
+  option forwardfor
   acl realtime path_beg /yjs/ /socket.io/
   use_backend relays_by_room if realtime
   default_backend relays

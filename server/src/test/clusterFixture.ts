@@ -111,6 +111,7 @@ export async function startCluster(ctx: TestContext, options: ClusterOptions = {
       DATABASE_URL: databaseUrl,
       REDIS_URL: redis.url,
       PUBLIC_URL: url,
+      TRUST_PROXY: 'true',
       // Every test client comes from 127.0.0.1 through HAProxy: per-address limits would count
       // the whole test as one client.
       RATE_ROOMS_PER_MINUTE: '100000',
