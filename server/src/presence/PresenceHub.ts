@@ -366,8 +366,10 @@ export class PresenceHub {
   }
 
   async close(): Promise<void> {
-    this.directory.close()
+    // Closing the sockets announces each leave to the other relays; then the goodbye (which
+    // covers any leave lost on the way), then Redis.
     await new Promise<void>((resolve) => void this.io.close(() => resolve()))
+    this.directory.close()
     await this.options.cluster?.redis.close()
   }
 }

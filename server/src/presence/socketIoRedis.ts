@@ -70,6 +70,8 @@ export async function connectSocketIoRedis(url: string, nodeId: string, logger: 
       await publisher.ping()
     },
     close: async () => {
+      // The publisher's last messages (leaves, the goodbye) go out before it closes.
+      await publisher.quit().catch(() => publisher.disconnect())
       for (const client of clients) client.disconnect()
     },
   }

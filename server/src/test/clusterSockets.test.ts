@@ -12,6 +12,7 @@ import {
 import { io, type Socket } from 'socket.io-client'
 import { describe, expect, it } from 'vitest'
 import { newTabSecret, useTestContext, waitFor, withTimeout } from './helpers.ts'
+import { DEFAULT_NODE_TIMEOUT_MS } from '../presence/PresenceDirectory.ts'
 import { startRedis, type RedisServer } from './redisFixture.ts'
 import { spawnServer, type ServerProcess } from './serverProcess.ts'
 import { missingService, redisServerBin } from './serviceBinaries.ts'
@@ -243,6 +244,16 @@ describe.skipIf(skip)('socket.io across two relay processes on one Redis', () =>
     await until(() => names(ann).length > 0, 'Ann to get the list')
     expect(names(ann)).toEqual(['Ann', 'Ivy'])
     expect((await ok(ann, AudioEvent.Join)).peers!.map((p) => p.socketId)).toEqual([ivy.id])
+  }, 90_000)
+
+  it('drops a gracefully stopped relay’s participants at once, before any heartbeat timeout', async () => {
+    const { room, a, b } = await twoRelays()
+    const ivy = await connect(a, room.roomId, room.tokens.interviewer, 'Ivy')
+    await connect(b, room.roomId, room.tokens.candidate, 'Cam')
+    await until(() => names(ivy).join() === 'Cam,Ivy', 'Ivy to see Cam')
+    await b.stop('SIGTERM')
+    // The leave (or the goodbye) arrives: no waiting for the 7 s of silence that mark a dead relay.
+    await until(() => !names(ivy).includes('Cam'), 'Cam to leave Ivy’s presence', DEFAULT_NODE_TIMEOUT_MS)
   }, 90_000)
 
   it('carries on after Redis is killed and restarted empty: presence catches up, delivery resumes', async () => {
