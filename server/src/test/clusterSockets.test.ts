@@ -44,7 +44,7 @@ type Ack = { ok: true; peers?: AudioPeer[] } | { ok: false; error: string }
  * created on a seed process whose data directory both start from): enough for the handshake on
  * either relay; everything asserted here travels between the relays through Redis only.
  */
-async function twoRelays(): Promise<{
+async function twoRelays(env: Record<string, string> = {}): Promise<{
   room: CreateRoomResponse
   a: ServerProcess
   b: ServerProcess
@@ -65,7 +65,7 @@ async function twoRelays(): Promise<{
   const relay = (nodeId: string) => {
     const dir = ctx.tempDir()
     cpSync(seedDir, dir, { recursive: true })
-    return spawnServer(ctx, dir, { REDIS_URL: redis.url, NODE_ID: nodeId })
+    return spawnServer(ctx, dir, { REDIS_URL: redis.url, NODE_ID: nodeId, ...env })
   }
   const [a, b] = await Promise.all([relay('relay-a'), relay('relay-b')])
   // Ready once each has heard the other's participants (a heartbeat round after start).
@@ -254,6 +254,39 @@ describe.skipIf(skip)('socket.io across two relay processes on one Redis', () =>
     await b.stop('SIGTERM')
     // The leave (or the goodbye) arrives: no waiting for the 7 s of silence that mark a dead relay.
     await until(() => !names(ivy).includes('Cam'), 'Cam to leave Ivy’s presence', DEFAULT_NODE_TIMEOUT_MS)
+  }, 90_000)
+
+  it('counts every relay’s sockets against the room’s capacity, and closes a replaced link’s sockets on every relay', async () => {
+    const { room, a, b } = await twoRelays({ MAX_ROOM_PARTICIPANTS: '3' })
+    const ivy = await connect(a, room.roomId, room.tokens.interviewer, 'Ivy')
+    const cam = await connect(b, room.roomId, room.tokens.candidate, 'Cam')
+    const oli = await connect(b, room.roomId, room.tokens.observer, 'Oli')
+    await until(() => names(ivy).length === 3, 'Ivy to see all three')
+    // A fourth socket on A: two of the three are on B, and still the room is full.
+    const fourth = io(a.httpBase, {
+      auth: { protocolVersion: PROTOCOL_VERSION, roomId: room.roomId, token: room.tokens.observer, name: 'Fay' },
+      transports: ['websocket'],
+      reconnection: false,
+      forceNew: true,
+    })
+    ctx.onCleanup(() => void fourth.disconnect())
+    const refusal = await withTimeout(
+      new Promise<{ data?: { code?: string } }>((resolve) => fourth.once('connect_error', resolve)),
+      'the fourth socket to be refused'
+    )
+    expect(refusal.data?.code).toBe('room_full')
+
+    // The candidate link is replaced through relay A: Cam's socket on B is closed, nobody else's.
+    let camClosed = false
+    cam.socket.once('disconnect', () => (camClosed = true))
+    const res = await fetch(`${a.httpBase}/api/rooms/${room.roomId}/links/candidate/replace`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${room.tokens.interviewer}` },
+    })
+    expect(res.status).toBe(200)
+    await until(() => camClosed, 'Cam’s socket on relay B to be closed')
+    await until(() => names(ivy).join() === 'Ivy,Oli', 'Ivy to see Cam leave')
+    expect(oli.socket.connected).toBe(true)
   }, 90_000)
 
   it('carries on after Redis is killed and restarted empty: presence catches up, delivery resumes', async () => {
