@@ -258,8 +258,8 @@ export class PresenceHub {
     this.applyRoles(roomId, rolesSwapped, 'local')
   }
 
-  private applyRoles(roomId: string, rolesSwapped: boolean, origin: 'local' | 'remote') {
-    const sockets = this.socketsIn(roomId)
+  private applyRoles(roomId: string, rolesSwapped: boolean, origin: 'local' | 'remote', only?: RoomSocket[]) {
+    const sockets = only ?? this.socketsIn(roomId)
     for (const socket of sockets) {
       const { seat, participant } = socket.data
       const role = roleOfSeat(seat, rolesSwapped)
@@ -280,6 +280,19 @@ export class PresenceHub {
         this.options.logger.error('roles listener failed', { room: roomId, error })
       }
     }
+  }
+
+  /**
+   * A socket is admitted with the role its token had when it was checked. A swap committed in
+   * between (announced before this socket was here to be refreshed) would leave it in its old
+   * role, so the room is read again once the socket is in, and the socket refreshed if so.
+   */
+  private async confirmRole(socket: RoomSocket) {
+    const { roomId, seat, participant } = socket.data
+    const room = await this.options.rooms.get(roomId)
+    if (!room || !socket.connected) return
+    const rolesSwapped = room.rolesSwapped ?? false
+    if (roleOfSeat(seat, rolesSwapped) !== participant.role) this.applyRoles(roomId, rolesSwapped, 'local', [socket])
   }
 
   /** Everyone in a room right now, on every relay, oldest first. */
@@ -363,6 +376,9 @@ export class PresenceHub {
       this.memberChanged({ before: left, after: undefined })
     })
     for (const hook of this.hooks) hook(socket)
+    this.confirmRole(socket).catch((error: unknown) =>
+      this.options.logger.warn('could not confirm a socket’s role', { room: roomId, error })
+    )
   }
 
   async close(): Promise<void> {
