@@ -57,7 +57,14 @@ export async function connectSocketIoRedis(url: string, nodeId: string, logger: 
   let duplicates = 0
   // The adapter calls `duplicate()` for its reader and its subscriber and connects them (lazyConnect).
   publisher.duplicate = () => open(`read${++duplicates}`, { enableOfflineQueue: true })
-  await publisher.connect()
+  try {
+    await publisher.connect()
+  } catch (error) {
+    publisher.disconnect()
+    const where = new URL(url)
+    where.password = ''
+    throw new Error(`Redis at REDIS_URL (${where.host}) cannot be reached: ${(error as Error).message}`)
+  }
   const adapter = createAdapter(publisher, {
     streamName: STREAM_NAME,
     channelPrefix: CHANNEL_PREFIX,

@@ -13,6 +13,7 @@ import { io, type Socket } from 'socket.io-client'
 import { describe, expect, it } from 'vitest'
 import { newTabSecret, useTestContext, waitFor, withTimeout } from './helpers.ts'
 import { DEFAULT_NODE_TIMEOUT_MS } from '../presence/PresenceDirectory.ts'
+import { freePort } from './postgresFixture.ts'
 import { startRedis, type RedisServer } from './redisFixture.ts'
 import { spawnServer, type ServerProcess } from './serverProcess.ts'
 import { missingService, redisServerBin } from './serviceBinaries.ts'
@@ -327,4 +328,17 @@ describe.skipIf(skip)('socket.io across two relay processes on one Redis', () =>
       'the signal to cross'
     )
   }, 90_000)
+})
+
+describe('a relay whose Redis cannot be reached', () => {
+  it('stops at start, naming REDIS_URL (without its password)', async () => {
+    const port = await freePort()
+    const started = spawnServer(ctx, ctx.tempDir(), { REDIS_URL: `redis://relay:s3cret@127.0.0.1:${port}` })
+    const error = await started.then(
+      () => null,
+      (e: Error) => e
+    )
+    expect(error?.message).toMatch(/Redis at REDIS_URL \(127\.0\.0\.1:\d+\) cannot be reached/)
+    expect(error?.message).not.toContain('s3cret')
+  })
 })
