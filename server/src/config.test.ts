@@ -60,6 +60,8 @@ describe('loadConfig', () => {
       { METRICS_TOKEN: 'short' },
       { REDIS_URL: 'localhost:6379' },
       { REDIS_URL: 'http://127.0.0.1:6379' },
+      { DATABASE_URL: 'mysql://db/loopboard' },
+      { DATABASE_URL: 'not a url' },
     ]) {
       expect(() => loadConfig(env), JSON.stringify(env)).toThrow(/Invalid configuration/)
     }
@@ -71,6 +73,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example.com:6380' }).redisUrl).toBe(
       'rediss://user:pw@cache.example.com:6380'
     )
+  })
+
+  it('reads DATABASE_URL (none by default: the embedded SQLite)', () => {
+    expect(loadConfig({}).databaseUrl).toBeNull()
+    for (const url of ['postgres://loopboard:pw@db:5432/loopboard', 'postgresql://db/loopboard?sslmode=require']) {
+      expect(loadConfig({ DATABASE_URL: url }).databaseUrl).toBe(url)
+    }
   })
 
   it('fails listing every invalid variable', () => {

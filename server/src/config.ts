@@ -31,6 +31,13 @@ const EnvSchema = z.object({
     .regex(/^[A-Za-z0-9._:-]{1,64}$/, 'NODE_ID: 1-64 letters, digits, dots, dashes, underscores or colons')
     .optional(),
   METRICS_TOKEN: z.string().min(16, 'METRICS_TOKEN: at least 16 characters').optional(),
+  DATABASE_URL: z
+    .url()
+    .refine(
+      (url) => URL.canParse(url) && /^postgres(ql)?:$/.test(new URL(url).protocol),
+      'DATABASE_URL: a postgres:// or postgresql:// URL'
+    )
+    .optional(),
   REDIS_URL: z
     .url()
     .refine((url) => /^rediss?:$/.test(new URL(url).protocol), 'REDIS_URL: a redis:// or rediss:// URL')
@@ -114,6 +121,8 @@ export interface Config {
   nodeId: string
   /** When set, `GET /metrics` needs `Authorization: Bearer <token>`; open otherwise. */
   metricsToken: string | undefined
+  /** Postgres holds everything (rooms, board log, interview, recordings, keys) when set; SQLite otherwise. */
+  databaseUrl: string | null
   /** Several relays: socket.io (and board fan-out) across them through this Redis. */
   redisUrl: string | null
   /** Audio through LiveKit when set; otherwise peer-to-peer audio signalled over socket.io. */
@@ -179,6 +188,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // Unique among relays on one machine without any setting.
     nodeId: e.NODE_ID ?? `${hostname()}-${process.pid}`,
     metricsToken: e.METRICS_TOKEN,
+    databaseUrl: e.DATABASE_URL ?? null,
     redisUrl: e.REDIS_URL ?? null,
     livekit: e.LIVEKIT_URL
       ? { url: e.LIVEKIT_URL, apiKey: e.LIVEKIT_API_KEY!, apiSecret: e.LIVEKIT_API_SECRET! }

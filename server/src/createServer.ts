@@ -1,6 +1,5 @@
 import type { Server as HttpServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
 import { createAdaptorServer } from '@hono/node-server'
 import type { Config } from './config.ts'
 import { attachAudioTimeline } from './audio/audioTimeline.ts'
@@ -13,20 +12,15 @@ import { createLogger, type Logger } from './logger.ts'
 import { Metrics } from './metrics/Metrics.ts'
 import { PresenceHub } from './presence/PresenceHub.ts'
 import { connectSocketIoRedis } from './presence/socketIoRedis.ts'
-import { AudioFiles } from './audioRecording/AudioFiles.ts'
 import { attachRecording } from './audioRecording/recordingSocket.ts'
 import { RecordingService } from './audioRecording/RecordingService.ts'
-import { SqliteRecordingStore } from './audioRecording/SqliteRecordingStore.ts'
 import { RateLimits } from './limits/RateLimits.ts'
 import { InterviewerKeys } from './rooms/InterviewerKeys.ts'
-import { sqliteInterviewerKeyStore } from './rooms/SqliteInterviewerKeyStore.ts'
 import { RoomLifecycle } from './rooms/RoomLifecycle.ts'
 import { RoomService } from './rooms/RoomService.ts'
-import { openSqliteDatabase } from './storage/openSqliteDatabase.ts'
-import { sqliteInterviewStore } from './storage/SqliteInterviewStore.ts'
-import { DATABASE_FILE, SqliteStorage } from './storage/SqliteStorage.ts'
-import { WalCheckpointer } from './storage/WalCheckpointer.ts'
-import { asyncStorage, type AsyncStorage } from './storage/AsyncStorage.ts'
+import type { AsyncStorage } from './storage/AsyncStorage.ts'
+import { openBackend, RECORDINGS_DIR } from './storage/openBackend.ts'
+import { DATABASE_FILE } from './storage/SqliteStorage.ts'
 import { SyncRelay } from './sync/SyncRelay.ts'
 
 export interface LoopboardServer {
@@ -50,9 +44,7 @@ export interface LoopboardServer {
   close(): Promise<void>
 }
 
-export { DATABASE_FILE }
-/** Audio tracks live under `<DATA_DIR>/recordings/<roomId>/<trackId>/`. */
-export const RECORDINGS_DIR = 'recordings'
+export { DATABASE_FILE, RECORDINGS_DIR }
 
 const SOCKET_IO_PATH = '/socket.io/'
 /** How long an open HTTP request may keep the server from stopping. */
@@ -65,30 +57,25 @@ export async function startServer(
 ): Promise<LoopboardServer> {
   const metrics = new Metrics(config.nodeId)
   let draining = false
-  const databaseFile = join(config.dataDir, DATABASE_FILE)
-  const database = openSqliteDatabase(databaseFile)
-  const checkpointer =
-    config.sqliteCheckpointMs > 0
-      ? new WalCheckpointer(database, databaseFile, config.sqliteCheckpointMs, logger)
-      : null
-  const sqlite = new SqliteStorage(database)
-  const storage = asyncStorage(sqlite)
+  // Postgres when DATABASE_URL is set (migrated on start), the embedded SQLite otherwise.
+  const backend = await openBackend(config, logger)
+  const { storage } = backend
   const rooms = new RoomService(storage)
   const lifecycle = new RoomLifecycle({ rooms, storage, logger, retentionDays: config.retentionDays })
-  const interviewStore = sqliteInterviewStore(database)
-  const interview = new InterviewService({ store: interviewStore, rooms, logger })
+  const interviewStore = backend.interview
+  const interview = new InterviewService({ store: interviewStore, rooms, logger, soleWriter: backend.soleWriter })
   const recordings = new RecordingService({
-    store: new SqliteRecordingStore(database, new AudioFiles(join(config.dataDir, RECORDINGS_DIR))),
+    store: backend.recordings,
     storage,
     events: interviewStore,
     interview,
     maxBytesPerRoom: config.maxAudioBytesPerRoom,
   })
-  const keys = new InterviewerKeys(sqliteInterviewerKeyStore(database))
+  const keys = new InterviewerKeys(backend.keys)
   const limits = new RateLimits(config)
   const socketIoRedis = config.redisUrl ? await connectSocketIoRedis(config.redisUrl, config.nodeId, logger) : null
   const readiness: ReadinessCheck[] = [
-    { name: 'storage', check: () => storage.ping() },
+    { name: backend.kind === 'postgres' ? 'postgres' : 'storage', check: () => backend.ping() },
     ...(socketIoRedis ? [{ name: 'redis', check: () => socketIoRedis.ping() }] : []),
   ]
   const app = createApp({
@@ -192,8 +179,7 @@ export async function startServer(
       await presence.close()
       clearTimeout(cut)
       httpServer.closeAllConnections()
-      await checkpointer?.stop()
-      await storage.close()
+      await backend.close()
     })())
 
   return {

@@ -1,0 +1,91 @@
+import { join } from 'node:path'
+import type pg from 'pg'
+import { AudioFiles } from '../audioRecording/AudioFiles.ts'
+import type { RecordingStore } from '../audioRecording/RecordingStore.ts'
+import { SqliteRecordingStore } from '../audioRecording/SqliteRecordingStore.ts'
+import type { Config } from '../config.ts'
+import type { Logger } from '../logger.ts'
+import type { InterviewerKeyStore } from '../rooms/InterviewerKeys.ts'
+import { sqliteInterviewerKeyStore } from '../rooms/SqliteInterviewerKeyStore.ts'
+import { asyncStorage, type AsyncStorage } from './AsyncStorage.ts'
+import type { InterviewStore } from './InterviewStore.ts'
+import { openSqliteDatabase } from './openSqliteDatabase.ts'
+import { PostgresInterviewerKeyStore } from './postgres/PostgresInterviewerKeyStore.ts'
+import { PostgresInterviewStore } from './postgres/PostgresInterviewStore.ts'
+import { PostgresRecordingStore } from './postgres/PostgresRecordingStore.ts'
+import { PostgresStorage } from './postgres/PostgresStorage.ts'
+import { sqliteInterviewStore } from './SqliteInterviewStore.ts'
+import { DATABASE_FILE, SqliteStorage } from './SqliteStorage.ts'
+import { WalCheckpointer } from './WalCheckpointer.ts'
+
+/** Audio tracks live under `<DATA_DIR>/recordings/<roomId>/<trackId>/` (embedded SQLite). */
+export const RECORDINGS_DIR = 'recordings'
+
+/** Where the server keeps everything: every store, on one backend. */
+export interface Backend {
+  /** `sqlite`: the embedded file under DATA_DIR. `postgres`: DATABASE_URL, shared by relays. */
+  kind: 'sqlite' | 'postgres'
+  /** Rooms, tokens, the board log and snapshots. */
+  storage: AsyncStorage
+  interview: InterviewStore
+  recordings: RecordingStore
+  keys: InterviewerKeyStore
+  /** The Postgres connections (room commands, cluster-wide locks); null on SQLite. */
+  pool: pg.Pool | null
+  /** Whether this process is the only writer (SQLite): then per-room caches may be trusted. */
+  soleWriter: boolean
+  /** `GET /readyz`: throws unless the database answers. */
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+/**
+ * The backend the configuration asks for: Postgres when `DATABASE_URL` is set (its schema
+ * migrated first, waiting for another relay that migrates at the same time), the embedded
+ * SQLite file otherwise. The one place that knows which classes make up each backend.
+ */
+export async function openBackend(config: Config, logger: Logger): Promise<Backend> {
+  if (config.databaseUrl) {
+    const storage = await PostgresStorage.open({ url: config.databaseUrl, logger })
+    logger.info('storage: postgres', { database: describeUrl(config.databaseUrl) })
+    return {
+      kind: 'postgres',
+      storage,
+      interview: new PostgresInterviewStore(storage.pool),
+      recordings: new PostgresRecordingStore(storage.pool),
+      keys: new PostgresInterviewerKeyStore(storage.pool),
+      pool: storage.pool,
+      soleWriter: false,
+      ping: () => storage.ping(),
+      close: () => storage.close(),
+    }
+  }
+  const databaseFile = join(config.dataDir, DATABASE_FILE)
+  const database = openSqliteDatabase(databaseFile)
+  const checkpointer =
+    config.sqliteCheckpointMs > 0
+      ? new WalCheckpointer(database, databaseFile, config.sqliteCheckpointMs, logger)
+      : null
+  const sqlite = new SqliteStorage(database)
+  const storage = asyncStorage(sqlite)
+  return {
+    kind: 'sqlite',
+    storage,
+    interview: sqliteInterviewStore(database),
+    recordings: new SqliteRecordingStore(database, new AudioFiles(join(config.dataDir, RECORDINGS_DIR))),
+    keys: sqliteInterviewerKeyStore(database),
+    pool: null,
+    soleWriter: true,
+    ping: () => storage.ping(),
+    close: async () => {
+      await checkpointer?.stop()
+      sqlite.close()
+    },
+  }
+}
+
+/** The database's host, port and name for the log: never its password. */
+function describeUrl(url: string): string {
+  const parsed = new URL(url)
+  return `${parsed.hostname}:${parsed.port || 5432}${parsed.pathname}`
+}
