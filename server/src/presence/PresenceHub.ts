@@ -1,7 +1,6 @@
 import type { Server as HttpServer } from 'node:http'
 import {
   Action,
-  PARTICIPANT_COLORS,
   PROTOCOL_VERSION,
   PresenceStatusPayloadSchema,
   ROLES,
@@ -16,6 +15,7 @@ import { z } from 'zod'
 import type { Logger } from '../logger.ts'
 import type { RateLimits } from '../limits/RateLimits.ts'
 import { roleOfSeat, type RoomService } from '../rooms/RoomService.ts'
+import { colorFor } from './colorFor.ts'
 import { handshakeGuard } from './handshakeGuard.ts'
 import type { RoomSocket, SocketData } from './RoomSocket.ts'
 import { limitSendBuffer } from './limitSendBuffer.ts'
@@ -140,7 +140,11 @@ export class PresenceHub {
       this.io.on('loopboard:roles', (message) => {
         const parsed = RolesMessageSchema.safeParse(message)
         if (!parsed.success) return options.logger.warn('ignored a malformed roles message from another relay')
-        this.applyRoles(parsed.data.roomId, parsed.data.rolesSwapped, 'remote')
+        try {
+          this.applyRoles(parsed.data.roomId, parsed.data.rolesSwapped, 'remote')
+        } catch (error) {
+          options.logger.error('applying roles from another relay failed', { room: parsed.data.roomId, error })
+        }
       })
       this.io.on('loopboard:stale', (message) => {
         const parsed = StaleMessageSchema.safeParse(message)
@@ -388,20 +392,4 @@ export class PresenceHub {
     this.directory.close()
     await this.options.cluster?.redis.close()
   }
-}
-
-/**
- * A colour for `userId` that nobody else in the room holds: the one its other connection already
- * has (a second socket of the same tab keeps its colour), else the first free one, else (more
- * people than colours) the least used.
- */
-export function colorFor(userId: string, present: ReadonlyMap<string, Participant>): string {
-  const uses = new Map<string, number>(PARTICIPANT_COLORS.map((c) => [c, 0]))
-  for (const p of present.values()) {
-    if (p.userId === userId) return p.color
-    uses.set(p.color, (uses.get(p.color) ?? 0) + 1)
-  }
-  let best: string = PARTICIPANT_COLORS[0]
-  for (const color of PARTICIPANT_COLORS) if (uses.get(color)! < uses.get(best)!) best = color
-  return best
 }
