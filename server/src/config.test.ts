@@ -67,10 +67,19 @@ describe('loadConfig', () => {
     }
   })
 
+  it('refuses REDIS_URL without DATABASE_URL: relays cannot share SQLite', () => {
+    expect(() => loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379' })).toThrow(/REDIS_URL needs DATABASE_URL/)
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379', DATABASE_URL: 'postgres://localhost/lb' })).toMatchObject({
+      redisUrl: 'redis://127.0.0.1:6379',
+      databaseUrl: 'postgres://localhost/lb',
+    })
+  })
+
   it('reads REDIS_URL (none by default: one process)', () => {
     expect(loadConfig({}).redisUrl).toBeNull()
-    expect(loadConfig({ REDIS_URL: 'redis://10.0.0.5:6379/2' }).redisUrl).toBe('redis://10.0.0.5:6379/2')
-    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example.com:6380' }).redisUrl).toBe(
+    const DATABASE_URL = 'postgres://localhost/loopboard'
+    expect(loadConfig({ REDIS_URL: 'redis://10.0.0.5:6379/2', DATABASE_URL }).redisUrl).toBe('redis://10.0.0.5:6379/2')
+    expect(loadConfig({ REDIS_URL: 'rediss://user:pw@cache.example.com:6380', DATABASE_URL }).redisUrl).toBe(
       'rediss://user:pw@cache.example.com:6380'
     )
   })

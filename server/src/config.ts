@@ -165,6 +165,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       'Invalid configuration:\nLIVEKIT_URL, LIVEKIT_API_KEY and LIVEKIT_API_SECRET go together: set all three, or none for peer-to-peer audio.'
     )
   }
+  if (e.REDIS_URL && !e.DATABASE_URL) {
+    throw new Error(
+      'Invalid configuration:\nREDIS_URL needs DATABASE_URL: relays behind one Redis must share one Postgres (they cannot share the SQLite file).'
+    )
+  }
   return {
     port: e.PORT,
     host: e.HOST,

@@ -61,7 +61,14 @@ export async function startServer(
   const backend = await openBackend(config, logger)
   const { storage } = backend
   const rooms = new RoomService(storage)
-  const lifecycle = new RoomLifecycle({ rooms, storage, logger, retentionDays: config.retentionDays })
+  const lifecycle = new RoomLifecycle({
+    rooms,
+    storage,
+    logger,
+    retentionDays: config.retentionDays,
+    // On Postgres, one relay of the cluster sweeps at a time.
+    runOnce: backend.runOnce,
+  })
   const interviewStore = backend.interview
   const interview = new InterviewService({ store: interviewStore, rooms, logger, soleWriter: backend.soleWriter })
   const recordings = new RecordingService({

@@ -1,12 +1,14 @@
 // `npm run keys -- create "<label>" | list | revoke <id>`: the interviewer keys that may create
-// rooms when ROOM_CREATION=restricted. Works on the database in DATA_DIR, also while the server
-// runs (SQLite in WAL mode).
+// rooms when ROOM_CREATION=restricted. Works on the server's database — Postgres when
+// DATABASE_URL is set, else the SQLite file in DATA_DIR — also while the server runs.
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { loadConfig } from '../config.ts'
+import { loadConfig, type Config } from '../config.ts'
 import { InterviewerKeys } from '../rooms/InterviewerKeys.ts'
 import { sqliteInterviewerKeyStore } from '../rooms/SqliteInterviewerKeyStore.ts'
 import { openSqliteDatabase } from '../storage/openSqliteDatabase.ts'
+import { PostgresInterviewerKeyStore } from '../storage/postgres/PostgresInterviewerKeyStore.ts'
+import { PostgresStorage } from '../storage/postgres/PostgresStorage.ts'
 import { DATABASE_FILE } from '../storage/SqliteStorage.ts'
 
 const USAGE = `Usage:
@@ -24,14 +26,26 @@ if (existsSync('.env')) process.loadEnvFile('.env')
 const [command, ...args] = process.argv.slice(2)
 if (!command || !['create', 'list', 'revoke'].includes(command)) fail(USAGE)
 
-let dataDir = ''
+let config: Config | undefined
 try {
-  dataDir = loadConfig().dataDir
+  config = loadConfig()
 } catch (error) {
   fail((error as Error).message)
 }
-const database = openSqliteDatabase(join(dataDir, DATABASE_FILE))
-const keys = new InterviewerKeys(sqliteInterviewerKeyStore(database))
+const { databaseUrl, dataDir } = config!
+
+/** The keys where the server keeps them, and how to let go of the database. */
+async function openKeys(): Promise<{ keys: InterviewerKeys; close: () => Promise<void> }> {
+  if (databaseUrl) {
+    const postgres = await PostgresStorage.open({ url: databaseUrl })
+    return { keys: new InterviewerKeys(new PostgresInterviewerKeyStore(postgres.pool)), close: () => postgres.close() }
+  }
+  const database = openSqliteDatabase(join(dataDir, DATABASE_FILE))
+  return { keys: new InterviewerKeys(sqliteInterviewerKeyStore(database)), close: async () => database.close() }
+}
+
+const opened = await openKeys().catch((error: Error) => fail(`Could not open the database: ${error.message}`))
+const { keys } = opened
 const when = (ms: number) => new Date(ms).toISOString().replace('T', ' ').slice(0, 16)
 
 try {
@@ -58,5 +72,5 @@ try {
 } catch (error) {
   fail((error as Error).message)
 } finally {
-  database.close()
+  await opened.close()
 }

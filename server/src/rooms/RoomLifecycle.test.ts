@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { Logger } from '../logger.ts'
 import { asyncStorage } from '../storage/AsyncStorage.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
-import { RoomLifecycle } from './RoomLifecycle.ts'
+import { RoomLifecycle, type RoomLifecycleOptions } from './RoomLifecycle.ts'
 import { RoomService } from './RoomService.ts'
 
 const DAY_MS = 24 * 60 * 60 * 1000
@@ -11,7 +11,7 @@ afterEach(() => {
   for (const storage of open.splice(0)) storage.close()
 })
 
-function setup(retentionDays = 0) {
+function setup(retentionDays = 0, runOnce?: RoomLifecycleOptions['runOnce']) {
   const storage = new SqliteStorage(':memory:')
   open.push(storage)
   const errors: Array<{ message: string; fields?: Record<string, unknown> }> = []
@@ -22,7 +22,7 @@ function setup(retentionDays = 0) {
     error: (message, fields) => errors.push({ message, fields }),
   }
   const rooms = new RoomService(asyncStorage(storage))
-  const lifecycle = new RoomLifecycle({ rooms, storage: asyncStorage(storage), logger, retentionDays })
+  const lifecycle = new RoomLifecycle({ rooms, storage: asyncStorage(storage), logger, retentionDays, runOnce })
   return { storage, rooms, lifecycle, errors }
 }
 
@@ -87,6 +87,25 @@ describe('RoomLifecycle', () => {
     expect(await lifecycle.sweep(now)).toEqual([old.id])
     expect(tidied).toEqual([[old.id]])
     expect(lifecycle.isLive(live.id)).toBe(true)
+  })
+
+  it('sweeps under the cluster-wide lock: deletes nothing in a round another relay is sweeping', async () => {
+    const rounds: string[] = []
+    let othersSweeping = true
+    const { lifecycle, rooms } = setup(7, async (name, work) => {
+      rounds.push(name)
+      return othersSweeping ? { ran: false } : { ran: true, result: await work() }
+    })
+    const tidied: string[] = []
+    lifecycle.register({ name: 'files', sweep: async () => void tidied.push('swept') })
+    const old = (await lifecycle.create('Old', { now: Date.now() - 8 * DAY_MS })).room
+    expect(await lifecycle.sweep()).toEqual([])
+    expect(await rooms.get(old.id)).not.toBeNull()
+    expect(tidied).toEqual([])
+    othersSweeping = false
+    expect(await lifecycle.sweep()).toEqual([old.id])
+    expect(tidied).toEqual(['swept'])
+    expect(rounds).toEqual(['retention', 'retention'])
   })
 
   it('keeps every room when the retention period is 0', async () => {

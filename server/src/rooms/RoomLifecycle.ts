@@ -34,6 +34,11 @@ export interface RoomLifecycleOptions {
   /** Delete rooms idle for longer than this many days; 0 keeps them forever. */
   retentionDays: number
   now?: () => number
+  /**
+   * Runs the retention sweep: with several relays on one Postgres, on one of them at a time (the
+   * others skip the round; `Backend.runOnce`). By default it runs here.
+   */
+  runOnce?: <T>(name: string, work: () => Promise<T>) => Promise<{ ran: true; result: T } | { ran: false }>
 }
 
 /**
@@ -49,6 +54,7 @@ export class RoomLifecycle {
   private logger: Logger
   private retentionDays: number
   private now: () => number
+  private runOnce: NonNullable<RoomLifecycleOptions['runOnce']>
   private hooks: RoomHooks[] = []
   private sweeper: NodeJS.Timeout | null = null
   private sweeping: Promise<string[]> | null = null
@@ -59,6 +65,7 @@ export class RoomLifecycle {
     this.logger = options.logger
     this.retentionDays = options.retentionDays
     this.now = options.now ?? Date.now
+    this.runOnce = options.runOnce ?? (async (_name, work) => ({ ran: true, result: await work() }))
   }
 
   /** Let a part of the server take part in rooms' lifecycle. */
@@ -121,28 +128,33 @@ export class RoomLifecycle {
   /**
    * Delete every room idle for longer than the retention period (none when it is 0), except
    * rooms someone is connected to now; then let each part remove leftovers of rooms that no
-   * longer exist. Returns the deleted room ids.
+   * longer exist. Returns the deleted room ids (none when another relay is sweeping).
    */
   sweep(now = this.now()): Promise<string[]> {
     return (this.sweeping ??= (async () => {
       try {
-        const deleted: string[] = []
-        if (this.retentionDays > 0) {
-          for (const roomId of await this.storage.roomsInactiveSince(now - this.retentionDays * DAY_MS)) {
-            if (this.isLive(roomId)) continue
-            if (await this.deleteRoom(roomId)) deleted.push(roomId)
-          }
-          if (deleted.length) {
-            this.logger.info('retention sweep deleted rooms', { count: deleted.length, days: this.retentionDays })
-          }
-        }
-        const exists = async (roomId: string) => (await this.storage.getRoom(roomId)) !== null
-        for (const hooks of this.hooks) await hooks.sweep?.(exists)
-        return deleted
+        const outcome = await this.runOnce('retention', () => this.sweepNow(now))
+        return outcome.ran ? outcome.result : []
       } finally {
         this.sweeping = null
       }
     })())
+  }
+
+  private async sweepNow(now: number): Promise<string[]> {
+    const deleted: string[] = []
+    if (this.retentionDays > 0) {
+      for (const roomId of await this.storage.roomsInactiveSince(now - this.retentionDays * DAY_MS)) {
+        if (this.isLive(roomId)) continue
+        if (await this.deleteRoom(roomId)) deleted.push(roomId)
+      }
+      if (deleted.length) {
+        this.logger.info('retention sweep deleted rooms', { count: deleted.length, days: this.retentionDays })
+      }
+    }
+    const exists = async (roomId: string) => (await this.storage.getRoom(roomId)) !== null
+    for (const hooks of this.hooks) await hooks.sweep?.(exists)
+    return deleted
   }
 
   /** Sweep now, then every hour (when a retention period is set). A failed sweep is logged. */

@@ -14,6 +14,7 @@ import { PostgresInterviewerKeyStore } from './postgres/PostgresInterviewerKeySt
 import { PostgresInterviewStore } from './postgres/PostgresInterviewStore.ts'
 import { PostgresRecordingStore } from './postgres/PostgresRecordingStore.ts'
 import { PostgresStorage } from './postgres/PostgresStorage.ts'
+import { runOnceInCluster } from './postgres/runOnceInCluster.ts'
 import { sqliteInterviewStore } from './SqliteInterviewStore.ts'
 import { DATABASE_FILE, SqliteStorage } from './SqliteStorage.ts'
 import { WalCheckpointer } from './WalCheckpointer.ts'
@@ -34,6 +35,11 @@ export interface Backend {
   pool: pg.Pool | null
   /** Whether this process is the only writer (SQLite): then per-room caches may be trusted. */
   soleWriter: boolean
+  /**
+   * Run background work (the retention sweep) on one relay of the cluster at a time: on Postgres
+   * the relay that takes its advisory lock runs it and the others skip the round; on SQLite it runs.
+   */
+  runOnce<T>(name: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }>
   /** `GET /readyz`: throws unless the database answers. */
   ping(): Promise<void>
   close(): Promise<void>
@@ -56,6 +62,7 @@ export async function openBackend(config: Config, logger: Logger): Promise<Backe
       keys: new PostgresInterviewerKeyStore(storage.pool),
       pool: storage.pool,
       soleWriter: false,
+      runOnce: (name, work) => runOnceInCluster(storage.pool, name, work),
       ping: () => storage.ping(),
       close: () => storage.close(),
     }
@@ -76,6 +83,7 @@ export async function openBackend(config: Config, logger: Logger): Promise<Backe
     keys: sqliteInterviewerKeyStore(database),
     pool: null,
     soleWriter: true,
+    runOnce: async (_name, work) => ({ ran: true, result: await work() }),
     ping: () => storage.ping(),
     close: async () => {
       await checkpointer?.stop()
