@@ -3,6 +3,7 @@ import {
   CreateRoomResponseSchema,
   InterviewEvent,
   PROTOCOL_VERSION,
+  RecordingEvent,
   TimelineEventType,
   type CommandAck,
   type InterviewView,
@@ -12,7 +13,7 @@ import { getPrompt } from '@loopboard/prompts'
 import { io, type Socket } from 'socket.io-client'
 import { describe, expect, it } from 'vitest'
 import { useTestContext, waitFor, withTimeout } from './helpers.ts'
-import { startPostgres } from './postgresFixture.ts'
+import { startPostgres, type PostgresCluster } from './postgresFixture.ts'
 import { spawnServer, type ServerProcess } from './serverProcess.ts'
 import { missingService, postgresBinDir } from './serviceBinaries.ts'
 
@@ -24,9 +25,11 @@ const SPOTIFY = getPrompt('design-spotify')!
 /** Starting Postgres and two relays (migrations included) on a busy 2-core machine. */
 const SLOW_MS = 120_000
 
-async function relays(count: number): Promise<ServerProcess[]> {
-  const postgres = await startPostgres()
-  ctx.onCleanup(() => postgres.stop())
+async function relays(count: number, postgres?: PostgresCluster): Promise<ServerProcess[]> {
+  if (!postgres) {
+    postgres = await startPostgres()
+    ctx.onCleanup(() => postgres!.stop())
+  }
   const env = {
     DATABASE_URL: await postgres.createDatabase(),
     // Every command below comes from two sockets of one test process.
@@ -110,6 +113,48 @@ describe.skipIf(skip)('interview commands through two relays on one Postgres', (
       expect(of(TimelineEventType.InterviewNextPhase).map((d) => (d as { phaseIndex: number }).phaseIndex)).toEqual(
         SPOTIFY.phases.slice(1).map((_, i) => i + 1)
       )
+    },
+    SLOW_MS
+  )
+
+  it(
+    'answers every command while Postgres is down, stores nothing of them, and carries on once it is back',
+    async () => {
+      const postgres = await startPostgres({ crashSafe: true })
+      ctx.onCleanup(() => postgres.stop())
+      const [relay] = await relays(1, postgres)
+      const res = await fetch(`${relay!.httpBase}/api/rooms`, { method: 'POST', body: '{}' })
+      const room = CreateRoomResponseSchema.parse(await res.json())
+      const ivy = await join(relay!, room.roomId, room.tokens.interviewer, 'Ivy')
+      expect(await ivy.send(InterviewEvent.SetPrompt, { promptId: SPOTIFY.id })).toEqual({ ok: true })
+
+      await postgres.stopImmediately()
+      const failed = { ok: false, error: 'The server could not do that; try again.' }
+      expect(await ivy.send(InterviewEvent.RevealHint)).toEqual(failed)
+      expect(await ivy.send(InterviewEvent.AddNote, { text: 'lost?', shapeId: null })).toEqual(failed)
+      expect(await ivy.send(RecordingEvent.Start)).toEqual(failed)
+      const review = await fetch(`${relay!.httpBase}/api/rooms/${room.roomId}/review`, {
+        headers: { authorization: `Bearer ${room.tokens.interviewer}` },
+      })
+      expect(review.status).toBeGreaterThanOrEqual(500)
+      expect(await review.json()).toMatchObject({ error: { message: expect.any(String) } })
+      expect(relay!.child.exitCode).toBeNull()
+
+      await postgres.restart()
+      // The pool reconnects on its next query: the same command now succeeds.
+      const deadline = Date.now() + 30_000
+      let ack = await ivy.send(InterviewEvent.RevealHint)
+      while (!ack.ok && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 200))
+        ack = await ivy.send(InterviewEvent.RevealHint)
+      }
+      expect(ack).toEqual({ ok: true })
+      const { states } = await join(relay!, room.roomId, room.tokens.candidate, 'Cam')
+      expect(states.at(-1)?.revealedHints).toEqual(SPOTIFY.hints.slice(0, 1))
+      const notes = await fetch(`${relay!.httpBase}/api/rooms/${room.roomId}/notes`, {
+        headers: { authorization: `Bearer ${room.tokens.interviewer}` },
+      })
+      expect(await notes.json()).toEqual({ notes: [] })
     },
     SLOW_MS
   )
