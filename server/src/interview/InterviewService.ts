@@ -47,6 +47,9 @@ import {
  * it they are dropped (the interview's own events still go on), so a participant cannot grow the
  * timeline, and each review that reads it, without end.
  */
+/** The links play swapped roles in even rounds: each swap starts the next round. */
+export const rolesSwappedInRound = (round: number): boolean => round % 2 === 0
+
 export const MAX_RECORDED_EVENTS_PER_ROOM = 5_000
 
 /** What changed, so the socket layer knows whom to tell. */
@@ -258,7 +261,7 @@ export class InterviewService {
     })
     // Each swap starts the next round: the links play swapped roles in even rounds. Written from
     // the committed round, so racing swaps leave the room consistent with its state.
-    await this.rooms.setRolesSwapped(roomId, next.round % 2 === 0)
+    await this.rooms.setRolesSwapped(roomId, rolesSwappedInRound(next.round))
     this.onChange(roomId, { kind: 'roles-swapped' })
   }
 

@@ -22,7 +22,7 @@ import type { RoomSocket } from '../presence/RoomSocket.ts'
 import { onCommand } from '../presence/socketCommand.ts'
 import { DomainError, Refusal } from '../DomainError.ts'
 import { roleOfSeat } from '../rooms/RoomService.ts'
-import type { InterviewChange, InterviewService } from './InterviewService.ts'
+import { rolesSwappedInRound, type InterviewChange, type InterviewService } from './InterviewService.ts'
 
 /** The seat that plays `role` now (seats and roles trade places in a swapped room). */
 function seatOf(role: Role, rolesSwapped: boolean): Role {
@@ -84,12 +84,23 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
   // Fan-out to (seat, role) channels, which reach the sockets of every relay: what a socket gets
   // depends on its seat and role only, and a socket is only ever in its own pair's channel.
   const announce = async (roomId: string, change: InterviewChange) => {
-    const swapped = await rolesSwapped(roomId)
+    if (change.kind === 'roles-swapped') {
+      // Every relay re-derives its sockets' roles and sends each what its new role holds.
+      return hub.refreshRoles(roomId)
+    }
+    // Seats are paired with roles from the committed round, not from the room row: a swap's row
+    // is written after its round, and sockets change channels only once it is. So from the
+    // commit on, nothing is addressed to a socket still in its old role's channel.
+    const { round } = await service.state(roomId)
+    const swapped = rolesSwappedInRound(round)
     const seats = ROLES.map((seat) => ({ seat, role: roleOfSeat(seat, swapped) }))
     switch (change.kind) {
       case 'state': {
         const views = await Promise.all(seats.map(({ role }) => service.view(roomId, role)))
-        seats.forEach(({ seat, role }, i) => hub.toSeat(roomId, seat, role).emit(InterviewEvent.State, views[i]!))
+        // A view of another round (a swap committed meanwhile) is left to that swap's own announcement.
+        seats.forEach(({ seat, role }, i) => {
+          if (views[i]!.round === round) hub.toSeat(roomId, seat, role).emit(InterviewEvent.State, views[i]!)
+        })
         return
       }
       case 'notes':
@@ -127,10 +138,6 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
         }
         return
       }
-      case 'roles-swapped':
-        // Every relay re-derives its sockets' roles and sends each what its new role holds.
-        await hub.refreshRoles(roomId)
-        return
     }
   }
 

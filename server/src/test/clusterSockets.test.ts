@@ -9,24 +9,32 @@ import {
   type Participant,
 } from '@loopboard/protocol'
 import { io, type Socket } from 'socket.io-client'
-import { describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { newTabSecret, useTestContext, waitFor, withTimeout } from './helpers.ts'
 import { DEFAULT_NODE_TIMEOUT_MS } from '../presence/PresenceDirectory.ts'
-import { freePort, startPostgres } from './postgresFixture.ts'
+import { freePort, startPostgres, type PostgresCluster } from './postgresFixture.ts'
 import { startRedis, type RedisServer } from './redisFixture.ts'
 import { spawnServer, type ServerProcess } from './serverProcess.ts'
 import { missingService, postgresBinDir, redisServerBin } from './serviceBinaries.ts'
 
-const skip = !redisServerBin()
-  ? missingService('redis-server', 'apt-get install redis-server, or set REDIS_SERVER_BIN')
-  : !postgresBinDir()
-    ? missingService('Postgres', 'apt-get install postgresql, or set POSTGRES_BIN_DIR')
-    : null
+const skip =
+  (redisServerBin() ? null : missingService('redis-server', 'apt-get install redis-server, or set REDIS_SERVER_BIN')) ??
+  (postgresBinDir() ? null : missingService('Postgres', 'apt-get install postgresql, or set POSTGRES_BIN_DIR'))
 
 const ctx = useTestContext()
 
+let postgres: PostgresCluster | null = null
+beforeAll(async () => {
+  if (!skip) postgres = await startPostgres()
+}, 90_000)
+afterAll(async () => {
+  await postgres?.stop()
+})
+
 /** Cross-relay delivery on a loaded 2-core machine: generous, the test waits on conditions. */
 const DELIVERY_TIMEOUT_MS = 10_000
+/** A cold start (migrations included) of a relay on a loaded 2-core machine. */
+const START_TIMEOUT_MS = 30_000
 /** What the cluster promises for a dead relay's participants. */
 const DEAD_NODE_PRESENCE_MS = 15_000
 
@@ -42,9 +50,9 @@ interface Client {
 type Ack = { ok: true; peers?: AudioPeer[] } | { ok: false; error: string }
 
 /**
- * Two relay processes on one Redis and one Postgres (a relay refuses REDIS_URL without
- * DATABASE_URL); the room is created on one of them. Everything asserted here travels between
- * the relays through Redis.
+ * Two relay processes on one Postgres and one Redis, each with an empty data directory of its
+ * own: the room is created through relay A, and everything else travels through the shared
+ * services only.
  */
 async function twoRelays(env: Record<string, string> = {}): Promise<{
   room: CreateRoomResponse
@@ -52,15 +60,21 @@ async function twoRelays(env: Record<string, string> = {}): Promise<{
   b: ServerProcess
   redis: RedisServer
 }> {
-  const [redis, postgres] = await Promise.all([startRedis(), startPostgres()])
+  const redis = await startRedis()
   ctx.onCleanup(() => redis.stop())
-  ctx.onCleanup(() => postgres.stop())
-  const shared = { REDIS_URL: redis.url, DATABASE_URL: await postgres.createDatabase() }
+  const databaseUrl = await postgres!.createDatabase()
   const relay = (nodeId: string) =>
-    spawnServer(ctx, ctx.tempDir(), { ...shared, NODE_ID: nodeId, ...env }, { readyTimeoutMs: 60_000 })
-  // One after the other: the first migrates the schema.
+    spawnServer(
+      ctx,
+      ctx.tempDir(),
+      { DATABASE_URL: databaseUrl, REDIS_URL: redis.url, NODE_ID: nodeId, ...env },
+      { readyTimeoutMs: START_TIMEOUT_MS }
+    )
+  // One after the other: the first runs the migrations.
   const a = await relay('relay-a')
   const b = await relay('relay-b')
+  // Ready once each has heard the other's participants (a heartbeat round after start).
+  await Promise.all([ready(a), ready(b)])
   const res = await fetch(`${a.httpBase}/api/rooms`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -68,8 +82,6 @@ async function twoRelays(env: Record<string, string> = {}): Promise<{
   })
   expect(res.status).toBe(201)
   const room = (await res.json()) as CreateRoomResponse
-  // Ready once each has heard the other's participants (a heartbeat round after start).
-  await Promise.all([ready(a), ready(b)])
   return { room, a, b, redis }
 }
 
@@ -187,8 +199,11 @@ describe.skipIf(skip)('socket.io across two relay processes on one Redis', () =>
 
     // Peer-to-peer audio: Ivy (A) is in the call; Cam (B) joins and learns of Ivy; Ivy hears of Cam.
     expect((await ok(ivy, AudioEvent.Join)).peers).toEqual([])
+    // Relay B may not have heard of Ivy's join yet (the ack on A came first): then Cam's list lacks
+    // her, and her offer after the peer-joined below is what connects them (the client takes an
+    // offer from a peer it has not been told of).
     const peers = (await ok(cam, AudioEvent.Join)).peers!
-    expect(peers.map((p) => p.socketId)).toEqual([ivy.id])
+    expect(peers.filter((p) => p.socketId !== ivy.id)).toEqual([])
     await until(
       () => payloads<AudioPeer>(ivy, AudioEvent.PeerJoined).some((p) => p.socketId === cam.id),
       'Ivy to hear that Cam joined the call'
@@ -219,6 +234,54 @@ describe.skipIf(skip)('socket.io across two relay processes on one Redis', () =>
       () => payloads<{ socketId: string }>(ivy, AudioEvent.PeerLeft).some((p) => p.socketId === cam.id),
       'Ivy to hear that Cam left the call'
     )
+  }, 90_000)
+
+  it('swaps roles across relays; a socket joining either relay reads the interview from Postgres', async () => {
+    const { room, a, b } = await twoRelays()
+    const ivy = await connect(a, room.roomId, room.tokens.interviewer, 'Ivy')
+    const cam = await connect(b, room.roomId, room.tokens.candidate, 'Cam')
+    await until(() => names(ivy).join() === 'Cam,Ivy' && names(cam).join() === 'Cam,Ivy', 'both to see both')
+    await ok(ivy, InterviewEvent.SetPrompt, { promptId: 'design-spotify' })
+    await ok(ivy, InterviewEvent.RevealHint)
+    type View = { round: number; prompt: { id: string } | null; revealedHints: unknown[]; guidance?: unknown }
+    // A newcomer on B is sent the interview as relay A left it.
+    const oli = await connect(b, room.roomId, room.tokens.observer, 'Oli')
+    await until(
+      () => payloads<View>(oli, InterviewEvent.State).at(-1)?.revealedHints.length === 1,
+      'Oli (relay B) to be sent the hint revealed on relay A'
+    )
+
+    // Swapped through A: Ivy (A) plays the candidate now, Cam (B) the interviewer.
+    const ivyBefore = ivy.events.length
+    await ok(ivy, InterviewEvent.SwapRoles)
+    const role = (c: Client, name: string) => view(c).find((p) => p.name === name)?.role
+    await until(
+      () => payloads(cam, InterviewEvent.SessionChanged).length === 1 && role(cam, 'Cam') === 'interviewer',
+      'Cam (relay B) to become the interviewer'
+    )
+    await until(() => role(ivy, 'Ivy') === 'candidate' && role(ivy, 'Cam') === 'interviewer', 'Ivy to see the swap')
+    await until(
+      () => payloads<View>(cam, InterviewEvent.State).at(-1)?.guidance !== undefined,
+      'Cam to be sent the interviewer’s view'
+    )
+    // Cam runs round 2 from relay B: Ivy, now the candidate on A, never gets its guidance.
+    await ok(cam, InterviewEvent.SetPrompt, { promptId: 'design-spotify' })
+    await ok(cam, InterviewEvent.RevealHint)
+    await until(
+      () => payloads<View>(ivy, InterviewEvent.State).at(-1)?.revealedHints.length === 1,
+      'Ivy (relay A) to get round 2’s hint'
+    )
+    const ivyStates = ivy.events.slice(ivyBefore).filter((e) => e.event === InterviewEvent.State)
+    expect(ivyStates.length).toBeGreaterThan(0)
+    for (const { payload } of ivyStates) expect(payload).not.toHaveProperty('guidance')
+    expect(payloads<View>(ivy, InterviewEvent.State).at(-1)).toMatchObject({ round: 2 })
+    // Ivy's link no longer runs the interview, on any relay.
+    expect(await send(ivy, InterviewEvent.RevealHint)).toMatchObject({ ok: false })
+    // A newcomer with Ivy's link on B is the candidate too, and reads round 2 without guidance.
+    const ivy2 = await connect(b, room.roomId, room.tokens.interviewer, 'Ivy tab 2')
+    expect(ivy2.you.role).toBe('candidate')
+    await until(() => payloads<View>(ivy2, InterviewEvent.State).at(-1)?.round === 2, 'the new tab to be sent round 2')
+    for (const state of payloads<object>(ivy2, InterviewEvent.State)) expect(state).not.toHaveProperty('guidance')
   }, 90_000)
 
   it('drops a kill -9ed relay’s participants from presence and the call within 15 s', async () => {
@@ -332,20 +395,15 @@ describe.skipIf(skip)('socket.io across two relay processes on one Redis', () =>
 describe.skipIf(skip)('a relay whose Redis cannot be reached', () => {
   it('stops at start, naming REDIS_URL (without its password)', async () => {
     const port = await freePort()
-    // REDIS_URL goes with DATABASE_URL: the relay opens its (reachable) Postgres, then Redis.
-    const postgres = await startPostgres()
-    ctx.onCleanup(() => postgres.stop())
-    const started = spawnServer(
-      ctx,
-      ctx.tempDir(),
-      { REDIS_URL: `redis://relay:s3cret@127.0.0.1:${port}`, DATABASE_URL: await postgres.createDatabase() },
-      { readyTimeoutMs: 60_000 }
-    )
+    const started = spawnServer(ctx, ctx.tempDir(), {
+      DATABASE_URL: await postgres!.createDatabase(),
+      REDIS_URL: `redis://relay:s3cret@127.0.0.1:${port}`,
+    })
     const error = await started.then(
       () => null,
       (e: Error) => e
     )
     expect(error?.message).toMatch(/Redis at REDIS_URL \(127\.0\.0\.1:\d+\) cannot be reached/)
     expect(error?.message).not.toContain('s3cret')
-  }, 90_000)
+  })
 })
