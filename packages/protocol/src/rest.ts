@@ -65,4 +65,6 @@ export const ApiErrorCode = {
   Conflict: 'conflict',
   TooManyRequests: 'too_many_requests',
   Internal: 'internal',
+  /** The server cannot reach its storage right now (503 with Retry-After): try again shortly. */
+  Unavailable: 'unavailable',
 } as const

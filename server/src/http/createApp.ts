@@ -25,6 +25,10 @@ import { seatGuard } from './requireSeat.ts'
 import type { RateLimits } from '../limits/RateLimits.ts'
 import { retryAfterSeconds } from '../limits/AddressLimiter.ts'
 import { roomRoutes } from './roomRoutes.ts'
+import { isStorageUnavailable } from '../storage/storageUnavailable.ts'
+
+/** What a request answered 503 during a storage outage is told to wait before retrying (s). */
+const STORAGE_RETRY_AFTER_S = 5
 
 export interface AppOptions {
   config: Pick<Config, 'publicUrl' | 'staticDir' | 'livekit' | 'audioTokenTtlSeconds' | 'iceServers' | 'roomCreation'>
@@ -127,6 +131,15 @@ export function createApp({
 
   app.onError((error, c) => {
     logger.error('request failed', { path: c.req.path, error })
+    if (isStorageUnavailable(error)) {
+      c.header('Retry-After', String(STORAGE_RETRY_AFTER_S))
+      return apiError(
+        c,
+        503,
+        ApiErrorCode.Unavailable,
+        'The server cannot reach its storage right now; try again shortly.'
+      )
+    }
     return apiError(c, 500, ApiErrorCode.Internal, 'Internal error.')
   })
   return app

@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { DomainError } from '../DomainError.ts'
 import { LogThrottle } from '../limits/LogThrottle.ts'
 import type { Logger } from '../logger.ts'
+import { isStorageUnavailable } from '../storage/storageUnavailable.ts'
 import type { RoomSocket } from './RoomSocket.ts'
 
 const throttles = new WeakMap<Logger, LogThrottle>()
@@ -54,7 +55,12 @@ export function onCommand<S extends z.ZodType>(socket: RoomSocket, logger: Logge
         // A refusal of the domain goes back to the sender as it is; anything else is a failure.
         if (error instanceof DomainError) return reply({ ok: false, error: error.message })
         logger.error('command failed', { room: socket.data.roomId, event, error })
-        reply({ ok: false, error: 'The server could not do that; try again.' })
+        reply({
+          ok: false,
+          error: isStorageUnavailable(error)
+            ? 'The server cannot reach its storage right now; nothing was changed. Try again shortly.'
+            : 'The server could not do that; try again.',
+        })
       }
       try {
         const result = run(parsed.data)

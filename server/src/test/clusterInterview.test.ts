@@ -129,15 +129,19 @@ describe.skipIf(skip)('interview commands through two relays on one Postgres', (
       expect(await ivy.send(InterviewEvent.SetPrompt, { promptId: SPOTIFY.id })).toEqual({ ok: true })
 
       await postgres.stopImmediately()
-      const failed = { ok: false, error: 'The server could not do that; try again.' }
+      const failed = {
+        ok: false,
+        error: 'The server cannot reach its storage right now; nothing was changed. Try again shortly.',
+      }
       expect(await ivy.send(InterviewEvent.RevealHint)).toEqual(failed)
       expect(await ivy.send(InterviewEvent.AddNote, { text: 'lost?', shapeId: null })).toEqual(failed)
       expect(await ivy.send(RecordingEvent.Start)).toEqual(failed)
       const review = await fetch(`${relay!.httpBase}/api/rooms/${room.roomId}/review`, {
         headers: { authorization: `Bearer ${room.tokens.interviewer}` },
       })
-      expect(review.status).toBeGreaterThanOrEqual(500)
-      expect(await review.json()).toMatchObject({ error: { message: expect.any(String) } })
+      expect(review.status).toBe(503)
+      expect(review.headers.get('retry-after')).toBe('5')
+      expect(await review.json()).toMatchObject({ error: { code: 'unavailable', message: expect.any(String) } })
       expect(relay!.child.exitCode).toBeNull()
 
       await postgres.restart()
