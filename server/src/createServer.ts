@@ -12,6 +12,7 @@ import { createLogger, type Logger } from './logger.ts'
 import { Metrics } from './metrics/Metrics.ts'
 import { PresenceHub } from './presence/PresenceHub.ts'
 import { connectSocketIoRedis } from './presence/socketIoRedis.ts'
+import { RedisRoomBus } from './bus/RedisRoomBus.ts'
 import { attachRecording } from './audioRecording/recordingSocket.ts'
 import { RecordingService } from './audioRecording/RecordingService.ts'
 import { RateLimits } from './limits/RateLimits.ts'
@@ -21,6 +22,7 @@ import { RoomService } from './rooms/RoomService.ts'
 import type { AsyncStorage } from './storage/AsyncStorage.ts'
 import { openBackend, RECORDINGS_DIR } from './storage/openBackend.ts'
 import { DATABASE_FILE } from './storage/SqliteStorage.ts'
+import { RoomFanout } from './sync/RoomFanout.ts'
 import { SyncRelay } from './sync/SyncRelay.ts'
 
 export interface LoopboardServer {
@@ -57,6 +59,8 @@ export async function startServer(
 ): Promise<LoopboardServer> {
   const metrics = new Metrics(config.nodeId)
   let draining = false
+  // Redis first: a relay that cannot reach it stops at once, naming REDIS_URL.
+  const socketIoRedis = config.redisUrl ? await connectSocketIoRedis(config.redisUrl, config.nodeId, logger) : null
   // Postgres when DATABASE_URL is set (migrated on start), the embedded SQLite otherwise.
   const backend = await openBackend(config, logger)
   const { storage } = backend
@@ -80,7 +84,15 @@ export async function startServer(
   })
   const keys = new InterviewerKeys(backend.keys)
   const limits = new RateLimits(config)
-  const socketIoRedis = config.redisUrl ? await connectSocketIoRedis(config.redisUrl, config.nodeId, logger) : null
+  // The board and awareness across relays: committed updates and cursors over one Redis stream
+  // per room, gaps read back from storage.
+  const fanout = config.redisUrl
+    ? new RoomFanout({
+        bus: await RedisRoomBus.connect({ url: config.redisUrl, nodeId: config.nodeId, logger }),
+        storage,
+        logger,
+      })
+    : null
   const readiness: ReadinessCheck[] = [
     { name: backend.kind === 'postgres' ? 'postgres' : 'storage', check: () => backend.ping() },
     ...(socketIoRedis ? [{ name: 'redis', check: () => socketIoRedis.ping() }] : []),
@@ -103,7 +115,7 @@ export async function startServer(
     },
   })
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
-  const relay = new SyncRelay({ config, storage, rooms, logger, metrics, limits })
+  const relay = new SyncRelay({ config, storage, rooms, logger, metrics, limits, ...(fanout ? { fanout } : {}) })
   httpServer.on('upgrade', (req, socket, head) => {
     // Node leaves an upgrading socket without an 'error' listener: a client that resets the
     // connection while its upgrade is answered (refused, or before ws takes it over) would
@@ -179,6 +191,7 @@ export async function startServer(
       await lifecycle.close()
       await recordings.close()
       await relay.close()
+      await fanout?.close()
       // Idle keep-alive connections go now; a request still open (a slow or half-open client)
       // gets a grace period, then is cut, so shutdown never waits on a client.
       httpServer.closeIdleConnections()

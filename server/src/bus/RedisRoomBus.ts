@@ -72,7 +72,7 @@ const streamKey = (roomId: string) => `${KEY_PREFIX}${roomId}`
  * per room (XADD … MAXLEN ~), read by every node with one blocking XREAD over all the rooms it
  * serves. Redis is never the only copy: every entry's seq lets a reader tell which updates it has
  * not seen (trimmed away, published while Redis was down, or lost with a Redis restarted empty),
- * and it is told to fill them from storage. Not wired into the relay yet.
+ * and it is told to fill them from storage. The relay uses it through `RoomFanout`.
  */
 export class RedisRoomBus {
   private commands: Redis

@@ -11,6 +11,7 @@ import { participantIdFor } from '../rooms/participantId.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import type { AsyncStorage } from '../storage/AsyncStorage.ts'
 import { FrameQueue } from './FrameQueue.ts'
+import type { RoomFanout } from './RoomFanout.ts'
 import { RoomLoadError, RoomStateError, SyncRoom, type RoomLimits, type SyncConnection } from './SyncRoom.ts'
 import { UpdateBatcher } from './UpdateBatcher.ts'
 import { BudgetExceededError, MalformedMessageError, RateLimitedError } from './syncErrors.ts'
@@ -50,6 +51,8 @@ export interface SyncRelayOptions {
   storage: Pick<AsyncStorage, 'loadRoomState' | 'saveSnapshot' | 'commitUpdates'>
   rooms: RoomService
   logger: Logger
+  /** Board and awareness across relays (REDIS_URL); none: this relay is alone. */
+  fanout?: RoomFanout
   /** Per-address limit on refused tokens (none in tests that build a relay alone). */
   limits?: RateLimits
   /** Told of every commit of board updates (count, latency, failures). */
@@ -219,6 +222,7 @@ export class SyncRelay {
     }
     this.unavailable.delete(roomId)
     this.rooms.set(roomId, room)
+    this.options.fanout?.attach(room)
     return room
   }
 
@@ -478,7 +482,9 @@ export class SyncRelay {
   /** Snapshot a room nobody is in any more (after its last commits), then free it. */
   private async unload(roomId: string, room: SyncRoom): Promise<void> {
     try {
+      // Its last commits still go out to the other relays.
       await room.committed()
+      this.options.fanout?.detach(room)
       await room.snapshot()
     } catch (error) {
       this.options.logger.error('could not snapshot an unloaded room; its log is complete', { room: roomId, error })
@@ -495,6 +501,7 @@ export class SyncRelay {
     const room = this.rooms.get(roomId)
     if (!room) return
     this.rooms.delete(roomId)
+    this.options.fanout?.detach(room)
     try {
       room.destroy(CLOSE_INTERNAL_ERROR, reason)
     } catch (error) {
@@ -523,6 +530,7 @@ export class SyncRelay {
     const room = this.rooms.get(roomId)
     if (!room) return
     this.rooms.delete(roomId)
+    this.options.fanout?.detach(room)
     room.destroy(CloseCode.RoomGone, 'room deleted')
   }
 
@@ -567,6 +575,7 @@ export class SyncRelay {
         room.destroy(CloseCode.ServiceRestart, 'server restarting; reconnect')
       })
     )
+    for (const room of this.rooms.values()) this.options.fanout?.detach(room)
     this.rooms.clear()
     const open = [...this.wss.clients]
     if (open.length) {

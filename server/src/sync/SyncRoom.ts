@@ -67,6 +67,17 @@ export class RoomLoadError extends Error {
   }
 }
 
+/** Origin of changes another relay made (its updates and awareness), so they are not published back. */
+export const REMOTE_ORIGIN = Symbol('another relay')
+
+/** What a room tells the relay's fan-out to other relays (`RoomFanout`), when there is one. */
+export interface RoomFanoutHooks {
+  /** An update this relay committed, with the seq storage gave it. */
+  committed(seq: number, update: Uint8Array): void
+  /** An awareness change of this relay's sockets (an encoded awareness update). */
+  awareness(update: Uint8Array): void
+}
+
 /** Budgets of one room (see README, bad input). */
 export interface RoomLimits extends UpdateBudget {
   /** Structs with unresolved dependencies the room holds for one connection, at most. */
@@ -147,6 +158,9 @@ export class SyncRoom {
   private destroyed = false
   /** The snapshot being written, if any. */
   private snapshotting: Promise<void> | null = null
+  private fanout: RoomFanoutHooks | null = null
+  /** Awareness client ids of other relays' sockets: never claimable by a socket here. */
+  private remoteClients = new Set<number>()
   private snapshotQueued = false
   private connections = new Set<SyncConnection>()
   private awarenessOwners = new AwarenessOwnership<SyncConnection>()
@@ -551,6 +565,7 @@ export class SyncRoom {
         this.holdsSeq(seq)
         const out = encodeUpdate(update)
         for (const other of this.connections) if (other !== sender) other.send(out)
+        this.fanout?.committed(seq, update)
         if (this.lastSeq - this.snapshotSeq >= this.snapshotEvery) this.snapshotSoon()
       },
       (error) => {
@@ -599,8 +614,10 @@ export class SyncRoom {
     const accepted = decodeAwarenessUpdate(update, {
       maxStateBytes: this.limits.maxAwarenessStateBytes,
       maxDepth: this.limits.maxDepth,
-    }).filter((entry) =>
-      this.awarenessOwners.accept(conn, participantId, entry, this.awareness.meta.get(entry.clientId)?.clock ?? -1)
+    }).filter(
+      (entry) =>
+        !this.remoteClients.has(entry.clientId) &&
+        this.awarenessOwners.accept(conn, participantId, entry, this.awareness.meta.get(entry.clientId)?.clock ?? -1)
     )
     if (!accepted.length) return
     // The role and participant id in a peer's awareness are the ones the server issued, whatever it claimed.
@@ -617,12 +634,64 @@ export class SyncRoom {
     applyAwarenessUpdate(this.awareness, encoded, conn)
   }
 
-  private onAwarenessUpdate = (change: { added: number[]; updated: number[]; removed: number[] }) => {
+  private onAwarenessUpdate = (change: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
     const ids = [...change.added, ...change.updated, ...change.removed]
     if (ids.length) this.everyoneFrame = undefined
-    if (!ids.length || !this.connections.size) return
+    if (!ids.length) return
+    // Other relays hear of this relay's own sockets' changes only (never an echo of theirs).
+    const own = origin === REMOTE_ORIGIN ? [] : ids.filter((id) => !this.remoteClients.has(id))
+    if (own.length && this.fanout) this.fanout.awareness(encodeAwarenessUpdate(this.awareness, own))
+    if (!this.connections.size) return
     const out = encodeAwareness(encodeAwarenessUpdate(this.awareness, ids))
     for (const conn of this.connections) conn.send(out)
+  }
+
+  /** Tell `hooks` of every commit and awareness change from now on (several relays). */
+  setFanout(hooks: RoomFanoutHooks | null): void {
+    this.fanout = hooks
+  }
+
+  /** The contiguous seq the doc holds: every update up to it is in the doc. */
+  get heldSeq(): number {
+    return this.lastSeq
+  }
+
+  /** Whether the doc holds updates past a seq it lacks (another relay's, not yet arrived). */
+  get hasGap(): boolean {
+    return this.ahead.size > 0
+  }
+
+  /** Whether the doc holds update `seq`. */
+  holds(seq: number): boolean {
+    return seq <= this.lastSeq || this.ahead.has(seq)
+  }
+
+  /**
+   * An update another relay committed as `seq`, applied and sent to every socket here. The
+   * caller applies them in seq order (`RoomFanout`), so every dependency is already in the doc.
+   */
+  applyRemoteUpdate(seq: number, update: Uint8Array): void {
+    if (this.destroyed || this.holds(seq)) return
+    Y.applyUpdate(this.doc, update, REMOTE_ORIGIN)
+    this.holdsSeq(seq)
+    this.lastBoardActivity = this.now()
+    const out = encodeUpdate(update)
+    for (const conn of this.connections) conn.send(out)
+  }
+
+  /** Awareness another relay's sockets changed (`ids`: the client ids in it). */
+  applyRemoteAwareness(update: Uint8Array, ids: number[]): void {
+    if (this.destroyed || !ids.length) return
+    for (const id of ids) this.remoteClients.add(id)
+    applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN)
+  }
+
+  /** Forget the awareness of another relay's sockets (that relay went silent). */
+  removeRemoteClients(ids: number[]): void {
+    if (this.destroyed) return
+    const present = ids.filter((id) => this.awareness.getStates().has(id))
+    for (const id of ids) this.remoteClients.delete(id)
+    if (present.length) removeAwarenessStates(this.awareness, present, REMOTE_ORIGIN)
   }
 }
 
