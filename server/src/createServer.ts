@@ -91,6 +91,7 @@ export async function startServer(
         bus: await RedisRoomBus.connect({ url: config.redisUrl, nodeId: config.nodeId, logger }),
         storage,
         logger,
+        metrics,
       })
     : null
   const readiness: ReadinessCheck[] = [

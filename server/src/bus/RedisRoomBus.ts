@@ -18,6 +18,8 @@ export interface BusEntry {
   /** NODE_ID of the publisher. */
   origin: string
   payload: Uint8Array
+  /** When Redis appended it (ms since the epoch, Redis's clock: the stream entry's id). */
+  publishedAt: number
 }
 
 /** Updates this subscriber has not seen; the caller reads them from storage (`readUpdates`). */
@@ -245,7 +247,7 @@ export class RedisRoomBus {
     if (!s) return
     for (const [id, fields] of items) {
       s.streamId = id.toString()
-      const entry = parseEntry(roomId, fields)
+      const entry = parseEntry(roomId, fields, Number(s.streamId.split('-')[0]))
       if (!entry) {
         this.options.logger.warn('room bus: malformed entry skipped', { roomId, id: s.streamId })
         continue
@@ -278,7 +280,7 @@ export class RedisRoomBus {
   }
 }
 
-function parseEntry(roomId: string, fields: Buffer[]): BusEntry | null {
+function parseEntry(roomId: string, fields: Buffer[], publishedAt: number): BusEntry | null {
   const map = new Map<string, Buffer>()
   for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!.toString(), fields[i + 1]!)
   const kind = map.get('k')?.toString()
@@ -292,5 +294,6 @@ function parseEntry(roomId: string, fields: Buffer[]): BusEntry | null {
     seq,
     origin,
     payload: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    publishedAt,
   }
 }

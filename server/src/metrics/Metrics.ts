@@ -10,6 +10,9 @@ export interface MetricSources {
   socketIoSockets(): number
 }
 
+/** Relay-to-relay delivery buckets (seconds): the bench's goals are 10 ms p50 and 50 ms p99. */
+const FANOUT_LAG_BUCKETS_S = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5]
+
 /** Commit latency buckets (seconds): a healthy SQLite commit is well under a millisecond. */
 const COMMIT_BUCKETS_S = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5]
 
@@ -23,6 +26,9 @@ export class Metrics {
   private updates: Counter
   private commitSeconds: Histogram
   private commitFailures: Counter
+  private fanoutLag: Histogram
+  private fanoutFailures: Counter
+  private fanoutFilled: Counter
 
   constructor(nodeId: string) {
     this.registry.setDefaultLabels({ node: nodeId })
@@ -43,6 +49,35 @@ export class Metrics {
       help: 'Batches of board updates whose commit failed (their senders were closed, nothing acknowledged).',
       registers: [this.registry],
     })
+    this.fanoutLag = new Histogram({
+      name: 'loopboard_fanout_lag_seconds',
+      help: "Time from another relay's publish of a board update (Redis's clock) to its application here.",
+      buckets: FANOUT_LAG_BUCKETS_S,
+      registers: [this.registry],
+    })
+    this.fanoutFailures = new Counter({
+      name: 'loopboard_fanout_errors_total',
+      help: 'Redis operations of the board fan-out that failed (publishes, subscriptions); covered by storage.',
+      registers: [this.registry],
+    })
+    this.fanoutFilled = new Counter({
+      name: 'loopboard_fanout_gap_updates_total',
+      help: 'Board updates of other relays read from storage because the bus did not bring them.',
+      registers: [this.registry],
+    })
+  }
+
+  /** Another relay's update, published at `publishedAt` (ms), was applied here now. */
+  fanoutDelivered(publishedAt: number, now = Date.now()): void {
+    this.fanoutLag.observe(Math.max(0, now - publishedAt) / 1000)
+  }
+
+  fanoutFailed(): void {
+    this.fanoutFailures.inc()
+  }
+
+  fanoutGapFilled(updates: number): void {
+    this.fanoutFilled.inc(updates)
   }
 
   /** Read the live gauges from `sources` at every scrape. */
@@ -82,6 +117,9 @@ export class Metrics {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() }
   }
 }
+
+/** The part of {@link Metrics} the board fan-out reports to. */
+export type FanoutMetrics = Pick<Metrics, 'fanoutDelivered' | 'fanoutFailed' | 'fanoutGapFilled'>
 
 /** The part of {@link Metrics} the update batcher reports to. */
 export type CommitMetrics = Pick<Metrics, 'committed' | 'commitFailed'>

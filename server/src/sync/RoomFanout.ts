@@ -1,6 +1,7 @@
 import type { BusEntry, RedisRoomBus } from '../bus/RedisRoomBus.ts'
 import { BusEntryKind } from '../bus/RedisRoomBus.ts'
 import type { Logger } from '../logger.ts'
+import type { FanoutMetrics } from '../metrics/Metrics.ts'
 import type { AsyncStorage } from '../storage/AsyncStorage.ts'
 import { decodeAwarenessUpdate } from './awarenessFilter.ts'
 import type { SyncRoom } from './SyncRoom.ts'
@@ -22,6 +23,7 @@ export interface RoomFanoutOptions {
   bus: Pick<RedisRoomBus, 'publish' | 'subscribe' | 'close'>
   storage: Pick<AsyncStorage, 'readUpdates'>
   logger: Logger
+  metrics?: FanoutMetrics
   heartbeatMs?: number
   nodeTimeoutMs?: number
   now?: () => number
@@ -32,8 +34,8 @@ interface Linked {
   unsubscribe: (() => void) | null
   subscribing: boolean
   detached: boolean
-  /** Updates from the bus past a seq the room lacks, by seq. */
-  pending: Map<number, Uint8Array>
+  /** Updates from the bus not applied yet (past a seq the room lacks), by seq. */
+  pending: Map<number, { update: Uint8Array; publishedAt: number }>
   /** A read of the log in progress, and whether another is wanted after it. */
   filling: Promise<void> | null
   refill: boolean
@@ -52,7 +54,10 @@ interface Linked {
  * (each relay beats every {@link NODE_HEARTBEAT_MS} in the rooms it has sockets in).
  */
 export class RoomFanout {
-  private options: Required<Omit<RoomFanoutOptions, 'now'>> & { now: () => number }
+  private options: Required<Omit<RoomFanoutOptions, 'now' | 'metrics'>> & {
+    now: () => number
+    metrics: FanoutMetrics | undefined
+  }
   private rooms = new Map<string, Linked>()
   private timer: NodeJS.Timeout
   private closed = false
@@ -62,6 +67,7 @@ export class RoomFanout {
       heartbeatMs: NODE_HEARTBEAT_MS,
       nodeTimeoutMs: NODE_TIMEOUT_MS,
       now: Date.now,
+      metrics: undefined,
       ...options,
     }
     this.timer = setInterval(() => this.tick(), this.options.heartbeatMs).unref()
@@ -131,6 +137,7 @@ export class RoomFanout {
         },
         (error: unknown) => {
           linked.subscribing = false
+          this.options.metrics?.fanoutFailed()
           this.options.logger.warn('room bus: could not subscribe; retrying', { room: room.roomId, error })
           setTimeout(() => this.subscribe(linked), RESUBSCRIBE_MS).unref()
         }
@@ -140,6 +147,7 @@ export class RoomFanout {
   private publish(roomId: string, kind: BusEntryKind, seq: number, payload: Uint8Array): void {
     // A publish that fails loses nothing: the update is in storage, and readers find the gap.
     this.options.bus.publish(roomId, { kind, seq, payload }).catch((error: unknown) => {
+      this.options.metrics?.fanoutFailed()
       this.options.logger.debug('room bus: publish failed', { room: roomId, kind, error })
     })
   }
@@ -149,7 +157,9 @@ export class RoomFanout {
     node.lastHeard = this.options.now()
     linked.nodes.set(entry.origin, node)
     if (entry.kind === BusEntryKind.Update) {
-      if (!linked.room.holds(entry.seq)) linked.pending.set(entry.seq, entry.payload)
+      if (!linked.room.holds(entry.seq)) {
+        linked.pending.set(entry.seq, { update: entry.payload, publishedAt: entry.publishedAt })
+      }
       this.drain(linked)
     } else if (entry.kind === BusEntryKind.Awareness) {
       let entries
@@ -176,7 +186,8 @@ export class RoomFanout {
     for (let next = pending.get(room.heldSeq + 1); next; next = pending.get(room.heldSeq + 1)) {
       const seq = room.heldSeq + 1
       pending.delete(seq)
-      room.applyRemoteUpdate(seq, next)
+      room.applyRemoteUpdate(seq, next.update)
+      this.options.metrics?.fanoutDelivered(next.publishedAt)
     }
     for (const seq of pending.keys()) if (room.holds(seq)) pending.delete(seq)
     if (pending.size) this.fill(linked)
@@ -202,10 +213,14 @@ export class RoomFanout {
       const updates = await this.options.storage.readUpdates(room.roomId, room.heldSeq)
       if (linked.detached) return
       // Storage's seqs have no holes; the room skips what it holds.
+      let filled = 0
       for (const u of updates) {
         linked.pending.delete(u.seq)
-        if (u.seq === room.heldSeq + 1) room.applyRemoteUpdate(u.seq, u.update)
+        if (u.seq !== room.heldSeq + 1) continue
+        room.applyRemoteUpdate(u.seq, u.update)
+        filled++
       }
+      if (filled) this.options.metrics?.fanoutGapFilled(filled)
     })()
       .catch((error: unknown) =>
         this.options.logger.warn('could not read missing updates from storage; will retry', {

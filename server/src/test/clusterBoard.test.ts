@@ -103,6 +103,17 @@ describe.skipIf(skip)('the board across two relays (Postgres + Redis)', () => {
     const stored = await docFromPostgres(databaseUrl, room.roomId)
     expect(docContent(stored)).toEqual(docContent(onA.doc))
     expect(stored.getText('notes').toString()).toBe('written while Redis was down')
+
+    // Both ways are on /metrics: updates delivered through Redis, and the ones read back from Postgres.
+    const metric = async (relay: ServerProcess, name: string) => {
+      const text = await (await fetch(`${relay.httpBase}/metrics`)).text()
+      const line = text.split('\n').find((l) => l.startsWith(name))
+      return line ? Number(line.split(' ').at(-1)) : 0
+    }
+    for (const relay of [a, b]) {
+      expect(await metric(relay, 'loopboard_fanout_lag_seconds_count')).toBeGreaterThan(0)
+      expect(await metric(relay, 'loopboard_fanout_gap_updates_total')).toBeGreaterThan(0)
+    }
   })
 
   it('shows a client’s cursor on the other relay, and drops it once its relay is killed', async () => {
