@@ -173,10 +173,7 @@ export class RoomFanout {
         if (e.state === null) node.clients.delete(e.clientId)
         else node.clients.add(e.clientId)
       }
-      linked.room.applyRemoteAwareness(
-        entry.payload,
-        entries.map((e) => e.clientId)
-      )
+      linked.room.applyRemoteAwareness(entry.payload, entries)
     }
   }
 

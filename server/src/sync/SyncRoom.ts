@@ -677,13 +677,22 @@ export class SyncRoom {
     this.lastBoardActivity = this.now()
     const out = encodeUpdate(update)
     for (const conn of this.connections) conn.send(out)
+    if (!this.held.size) return
+    // A socket's update held for a missing dependency may have just got it.
+    try {
+      this.releaseResolved()
+    } catch (error) {
+      this.onStorageFailure(error)
+    }
   }
 
-  /** Awareness another relay's sockets changed (`ids`: the client ids in it). */
-  applyRemoteAwareness(update: Uint8Array, ids: number[]): void {
-    if (this.destroyed || !ids.length) return
-    for (const id of ids) this.remoteClients.add(id)
+  /** Awareness another relay's sockets changed (`entries`: its client ids, and whether each left). */
+  applyRemoteAwareness(update: Uint8Array, entries: ReadonlyArray<{ clientId: number; state: unknown }>): void {
+    if (this.destroyed || !entries.length) return
+    for (const { clientId } of entries) this.remoteClients.add(clientId)
     applyAwarenessUpdate(this.awareness, update, REMOTE_ORIGIN)
+    // A client that left there may come back here: its id is free again.
+    for (const { clientId, state } of entries) if (state === null) this.remoteClients.delete(clientId)
   }
 
   /** Forget the awareness of another relay's sockets (that relay went silent). */

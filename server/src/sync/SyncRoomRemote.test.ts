@@ -78,7 +78,7 @@ describe('SyncRoom with other relays', () => {
     const remote = awarenessFrame([{ clientId: 42, clock: 1, state: { name: 'Remote', role: 'interviewer' } }])
     // Between relays travels the awareness update itself (the frame without its message type).
     const body = (decodeFrame(remote) as { payload: Uint8Array }).payload
-    room.applyRemoteAwareness(body, [42])
+    room.applyRemoteAwareness(body, [{ clientId: 42, state: { name: 'Remote' } }])
     expect(room.awareness.getStates().get(42)).toEqual({ name: 'Remote', role: 'interviewer' })
     // Shown to the sockets here, not published back.
     expect(peer.decoded().some((f) => f.type === 'awareness')).toBe(true)
@@ -95,5 +95,20 @@ describe('SyncRoom with other relays', () => {
     room.removeRemoteClients([42])
     expect(room.awareness.getStates().has(42)).toBe(false)
     expect(published).toHaveLength(1)
+  })
+
+  it('frees another relay’s awareness id once it left there, for the same client arriving here', async () => {
+    const room = await makeRoom()
+    const body = (entries: Parameters<typeof awarenessFrame>[0]) =>
+      (decodeFrame(awarenessFrame(entries)) as { payload: Uint8Array }).payload
+    room.applyRemoteAwareness(body([{ clientId: 42, clock: 1, state: { name: 'Moving' } }]), [
+      { clientId: 42, state: { name: 'Moving' } },
+    ])
+    room.applyRemoteAwareness(body([{ clientId: 42, clock: 2, state: null }]), [{ clientId: 42, state: null }])
+    expect(room.awareness.getStates().has(42)).toBe(false)
+    const arrived = new FakeConn(1, 'candidate')
+    room.join(arrived)
+    room.receive(arrived, awarenessFrame([{ clientId: 42, clock: 3, state: { name: 'Moving' } }]))
+    expect(room.awareness.getStates().get(42)).toEqual({ name: 'Moving', role: 'candidate' })
   })
 })
