@@ -107,6 +107,8 @@ export class PresenceHub {
    * pass the room's capacity check before any is admitted); one is all a client needs.
    */
   private claimed = new WeakSet<object>()
+  /** Sockets past the handshake's checks and not yet admitted, by room: they count as present. */
+  private admitting = new Map<string, Set<string>>()
   private options: PresenceHubOptions
 
   constructor(httpServer: HttpServer, options: PresenceHubOptions) {
@@ -162,8 +164,15 @@ export class PresenceHub {
       handshakeGuard({
         ...options,
         claimed: this.claimed,
-        // Every relay's sockets count.
-        present: (roomId) => this.directory.count(roomId),
+        // Every relay's sockets count, and this relay's being admitted.
+        present: (roomId) => this.directory.count(roomId) + (this.admitting.get(roomId)?.size ?? 0),
+        reserve: (roomId, socket) => {
+          let pending = this.admitting.get(roomId)
+          if (!pending) this.admitting.set(roomId, (pending = new Set()))
+          pending.add(socket.id)
+          // A handshake whose connection closes before the socket is admitted.
+          socket.conn.once('close', () => this.unreserve(roomId, socket.id))
+        },
       })
     )
     this.io.on('connection', (socket) => this.admit(socket))
@@ -336,8 +345,15 @@ export class PresenceHub {
     }
   }
 
+  private unreserve(roomId: string, socketId: string) {
+    const pending = this.admitting.get(roomId)
+    pending?.delete(socketId)
+    if (pending?.size === 0) this.admitting.delete(roomId)
+  }
+
   private admit(socket: PresenceSocket) {
     const { roomId, seat } = socket.data
+    this.unreserve(roomId, socket.id)
     const { maxSendBufferBytes } = this.options
     if (maxSendBufferBytes !== undefined) {
       limitSendBuffer(socket, maxSendBufferBytes, (queuedBytes) =>

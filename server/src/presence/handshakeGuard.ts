@@ -17,8 +17,10 @@ export interface HandshakeGuardOptions {
   commandsPerSecond?: number
   /** engine.io connections holding (or being admitted with) a room socket: one each. */
   claimed: WeakSet<object>
-  /** Sockets in a room now, on every relay. */
+  /** Sockets in a room now, on every relay, and those of this relay being admitted. */
   present: (roomId: string) => number
+  /** Count `socket` against the room's capacity from now until it is admitted or gone. */
+  reserve: (roomId: string, socket: RoomSocket) => void
 }
 
 /**
@@ -77,6 +79,8 @@ async function admit(
     options.claimed.delete(socket.conn)
     return next(handshakeError('room_full', `This room is full (${max} participants). Try again later.`))
   }
+  // Checked and counted in one turn: handshakes whose tokens were checked at once cannot all pass.
+  options.reserve(auth.roomId, socket)
   socket.data = {
     roomId: auth.roomId,
     seat: result.seat,
