@@ -71,6 +71,12 @@ export class PostgresRoomCommands<S> {
     work: (client: pg.ClientBase, current: VersionedState<S>) => Promise<T>
   ): Promise<T> {
     const client = await this.pool.connect()
+    // A connection cut between two of this transaction's queries is reported on the client, not
+    // on a query: unheard, the event would end the process. The next query fails; the broken
+    // connection is discarded below instead of going back to the pool.
+    let lost: Error | undefined
+    const onError = (error: Error) => (lost = error)
+    client.on('error', onError)
     try {
       await client.query('BEGIN')
       // The row must exist to be locked; racing first commands both insert-or-skip, then queue on the lock.
@@ -87,10 +93,11 @@ export class PostgresRoomCommands<S> {
       await client.query('COMMIT')
       return result
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
+      if (!lost) await client.query('ROLLBACK').catch(() => {})
       throw error
     } finally {
-      client.release()
+      client.off('error', onError)
+      client.release(lost)
     }
   }
 }

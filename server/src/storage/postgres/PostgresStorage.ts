@@ -74,16 +74,22 @@ export class PostgresStorage implements AsyncStorage {
 
   private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect()
+    // A connection cut between two queries is reported on the client, not on a query: unheard, the
+    // event would end the process. The next query fails; the broken connection is discarded.
+    let lost: Error | undefined
+    const onError = (error: Error) => (lost = error)
+    client.on('error', onError)
     try {
       await client.query('BEGIN')
       const result = await work(client)
       await client.query('COMMIT')
       return result
     } catch (error) {
-      await client.query('ROLLBACK').catch(() => {})
+      if (!lost) await client.query('ROLLBACK').catch(() => {})
       throw error
     } finally {
-      client.release()
+      client.off('error', onError)
+      client.release(lost)
     }
   }
 

@@ -78,6 +78,38 @@ describe.skipIf(skip)('cluster coordination in Postgres', () => {
     await nodes[0].ping()
   })
 
+  it('survives its connection being cut mid-command: the command fails, nothing is stored, the pool goes on', async () => {
+    const { url, nodes } = await twoNodes()
+    const commands = new PostgresRoomCommands<Interview>(nodes[0].pool, fresh)
+    let release!: () => void
+    const held = new Promise<void>((r) => (release = r))
+    let inside = false
+    // Between two queries of the command's transaction, holding the room's lock.
+    const cut = commands.underLock('r1', 1, async (client) => {
+      inside = true
+      await held
+      await client.query('UPDATE interview_state SET state = \'{"phase": 9, "revealed": []}\' WHERE room_id = \'r1\'')
+    })
+    await expect.poll(() => inside, { timeout: 10_000 }).toBe(true)
+    const admin = new pg.Client({ connectionString: url })
+    await admin.connect()
+    try {
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() AND state = 'idle in transaction'"
+      )
+    } finally {
+      await admin.end()
+    }
+    // Give the termination time to reach the client while it waits between queries.
+    await new Promise((r) => setTimeout(r, 200))
+    release()
+    await expect(cut).rejects.toThrow()
+    // Nothing of it was stored, and the next command on the same pool works.
+    expect(await commands.read('r1')).toEqual({ state: fresh(), version: 0 })
+    await commands.apply('r1', ({ state }) => ({ ...state, phase: 1 }))
+    expect((await commands.read('r1')).state.phase).toBe(1)
+  })
+
   it('runs background work on one node at a time; the others skip the round', async () => {
     const { nodes } = await twoNodes()
     let release!: () => void
