@@ -616,7 +616,7 @@ export class SyncRoom {
       maxDepth: this.limits.maxDepth,
     }).filter(
       (entry) =>
-        !this.remoteClients.has(entry.clientId) &&
+        this.mayClaim(entry.clientId, participantId) &&
         this.awarenessOwners.accept(conn, participantId, entry, this.awareness.meta.get(entry.clientId)?.clock ?? -1)
     )
     if (!accepted.length) return
@@ -698,9 +698,23 @@ export class SyncRoom {
   /** Forget the awareness of another relay's sockets (that relay went silent). */
   removeRemoteClients(ids: number[]): void {
     if (this.destroyed) return
-    const present = ids.filter((id) => this.awareness.getStates().has(id))
-    for (const id of ids) this.remoteClients.delete(id)
+    // Ids a socket here has taken over since are its own now.
+    const remote = ids.filter((id) => this.remoteClients.delete(id))
+    const present = remote.filter((id) => this.awareness.getStates().has(id))
     if (present.length) removeAwarenessStates(this.awareness, present, REMOTE_ORIGIN)
+  }
+
+  /**
+   * May a socket of `participantId` use awareness id `clientId`? Not while another relay's socket
+   * holds it — unless that is the same participant, arriving here from that relay (the other
+   * relay vouched for its participant id in the state).
+   */
+  private mayClaim(clientId: number, participantId: string): boolean {
+    if (!this.remoteClients.has(clientId)) return true
+    const user = this.awareness.getStates().get(clientId)?.user as { userId?: unknown } | undefined
+    if (user?.userId !== participantId) return false
+    this.remoteClients.delete(clientId)
+    return true
   }
 }
 

@@ -111,4 +111,24 @@ describe('SyncRoom with other relays', () => {
     room.receive(arrived, awarenessFrame([{ clientId: 42, clock: 3, state: { name: 'Moving' } }]))
     expect(room.awareness.getStates().get(42)).toEqual({ name: 'Moving', role: 'candidate' })
   })
+
+  it('lets the same participant take its awareness id over when it arrives here from another relay', async () => {
+    const room = await makeRoom()
+    const body = (entries: Parameters<typeof awarenessFrame>[0]) =>
+      (decodeFrame(awarenessFrame(entries)) as { payload: Uint8Array }).payload
+    const state = { user: { name: 'Cara', userId: 'participant-1' }, role: 'candidate' }
+    room.applyRemoteAwareness(body([{ clientId: 42, clock: 5, state }]), [{ clientId: 42, state }])
+    // Someone else still cannot; Cara (same server-issued participant id) can, from her next change.
+    const other = new FakeConn(2, 'candidate', 'participant-2')
+    const cara = new FakeConn(1, 'candidate', 'participant-1')
+    room.join(other)
+    room.join(cara)
+    room.receive(other, awarenessFrame([{ clientId: 42, clock: 6, state: { user: { name: 'Not Cara' } } }]))
+    expect(room.awareness.getStates().get(42)).toEqual(state)
+    room.receive(cara, awarenessFrame([{ clientId: 42, clock: 6, state: { user: { name: 'Cara', x: 1 } } }]))
+    expect(room.awareness.getStates().get(42)).toMatchObject({ user: { name: 'Cara', x: 1, userId: 'participant-1' } })
+    // Her old relay going silent no longer removes what is hers here now.
+    room.removeRemoteClients([42])
+    expect(room.awareness.getStates().has(42)).toBe(true)
+  })
 })
