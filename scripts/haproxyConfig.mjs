@@ -18,7 +18,7 @@ export function haproxyConfig({ bind, relays, checkInterval = '1s', statsSocket,
     .join('\n')
   const health = `  option httpchk
   # HTTP/1.1 with a Host header: the relay answers a bare HTTP/1.0 probe with 400.
-  http-check send meth GET uri /readyz ver HTTP/1.1 hdr Host localhost
+  http-check send meth GET uri /readyz?scope=routing ver HTTP/1.1 hdr Host localhost
   http-check expect status 200`
   // Which relay answered, for tests and for finding a room's relay while debugging.
   const served = relayHeader ? '\n  http-response set-header X-Loopboard-Relay %s' : ''

@@ -96,7 +96,8 @@ export async function startServer(
     : null
   const readiness: ReadinessCheck[] = [
     { name: backend.kind === 'postgres' ? 'postgres' : 'storage', check: () => backend.ping() },
-    ...(socketIoRedis ? [{ name: 'redis', check: () => socketIoRedis.ping() }] : []),
+    // Without Redis a relay still serves the rooms hashed to it: the proxy keeps routing to it.
+    ...(socketIoRedis ? [{ name: 'redis', check: () => socketIoRedis.ping(), routing: false }] : []),
   ]
   const app = createApp({
     config,

@@ -14,6 +14,12 @@ try {
   process.exit(1)
 }
 const logger = createLogger(config.logLevel, { format: config.logFormat, nodeId: config.nodeId })
+// Every handler catches its own errors; a promise rejection that still escapes is a bug, and must
+// not end every room's session with it (Node's default). Logged loudly instead. (An uncaught
+// exception still ends the process: after one, the process state cannot be trusted.)
+process.on('unhandledRejection', (reason) => {
+  logger.error('unhandled promise rejection (a bug; the process carries on)', { error: reason })
+})
 const server = await startServer(config, logger).catch((error: NodeJS.ErrnoException) => {
   const hint = error.code === 'EADDRINUSE' ? ` (port ${config.port} is in use; set PORT to another)` : ''
   logger.error(`could not start${hint}`, { error })

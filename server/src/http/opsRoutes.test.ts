@@ -129,4 +129,42 @@ describe('GET /readyz', () => {
     expect(res.status).toBe(503)
     expect(await res.json()).toEqual({ ok: false, checks: { server: 'shutting down' } })
   })
+
+  it('with scope=routing, checks only what the proxy must route around (a Redis outage is not one)', async () => {
+    let redisUp = false
+    let storageUp = true
+    const app = opsRoutes({
+      metrics: new Metrics('n'),
+      metricsToken: undefined,
+      readiness: [
+        {
+          name: 'postgres',
+          check: () => {
+            if (!storageUp) throw new Error('down')
+          },
+        },
+        {
+          name: 'redis',
+          routing: false,
+          check: () => {
+            if (!redisUp) throw new Error('down')
+          },
+        },
+      ],
+      draining: () => false,
+      logger: createLogger('silent'),
+    })
+    const full = await app.request('/readyz')
+    expect(full.status).toBe(503)
+    expect(await full.json()).toEqual({ ok: false, checks: { postgres: 'ok', redis: 'unavailable' } })
+    const routing = await app.request('/readyz?scope=routing')
+    expect(routing.status).toBe(200)
+    expect(await routing.json()).toEqual({ ok: true, checks: { postgres: 'ok' } })
+    storageUp = false
+    expect((await app.request('/readyz?scope=routing')).status).toBe(503)
+    redisUp = true
+    storageUp = true
+    expect((await app.request('/readyz')).status).toBe(200)
+    expect((await app.request('/readyz?scope=everything')).status).toBe(400)
+  })
 })

@@ -9,6 +9,14 @@ import { apiError, bearerToken } from './errors.ts'
 export interface ReadinessCheck {
   name: string
   check(): void | Promise<void>
+  /**
+   * Whether the load balancer should stop routing to this relay while the check fails (default
+   * true). False for what only degrades the service: without Redis a relay still serves every
+   * room hashed to it, so taking every relay out of rotation would turn a fan-out outage into a
+   * full one. `GET /readyz` checks everything; `GET /readyz?scope=routing` (the proxy's health
+   * check) only what routing depends on.
+   */
+  routing?: boolean
 }
 
 export interface OpsOptions {
@@ -51,8 +59,13 @@ export function opsRoutes({ metrics, metricsToken, readiness, draining, logger }
   app.get('/readyz', async (c) => {
     c.header('Cache-Control', 'no-store')
     if (draining()) return c.json({ ok: false, checks: { server: 'shutting down' } }, 503)
+    const scope = c.req.query('scope')
+    if (scope !== undefined && scope !== 'routing') {
+      return apiError(c, 400, ApiErrorCode.BadRequest, 'scope must be "routing" or absent.')
+    }
+    const checks = scope === 'routing' ? readiness.filter((check) => check.routing !== false) : readiness
     const results = await Promise.all(
-      readiness.map(async (check) => {
+      checks.map(async (check) => {
         try {
           await run(check)
           return [check.name, 'ok'] as const

@@ -10,7 +10,8 @@ import { spawnServer, type ServerProcess } from './serverProcess.ts'
 import { missingService, postgresBinDir, redisServerBin } from './serviceBinaries.ts'
 
 /** Health-check period HAProxy uses here; a relay is out after 2 failed checks, back after 2 good ones. */
-const CHECK_INTERVAL_MS = 500
+/** HAProxy's health-check interval (a relay is out after two failed checks). */
+export const CHECK_INTERVAL_MS = 500
 /** A relay starting (Postgres migrations included) on a busy 2-core machine. */
 const RELAY_READY_TIMEOUT_MS = 60_000
 
