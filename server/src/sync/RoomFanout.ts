@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type { BusEntry, RedisRoomBus } from '../bus/RedisRoomBus.ts'
 import { BusEntryKind } from '../bus/RedisRoomBus.ts'
 import type { Logger } from '../logger.ts'
@@ -14,6 +15,15 @@ export const NODE_TIMEOUT_MS = 15_000
 const GAP_GRACE_MS = 500
 /** Wait before subscribing again after Redis refused a subscription. */
 const RESUBSCRIBE_MS = 1_000
+/**
+ * What one relay tells the others about a room's /yjs sockets: the room was deleted (close them
+ * with 4404) or a link of it was replaced (close them so they authenticate again).
+ */
+export const RoomNotice = { Deleted: 'deleted', Reauthenticate: 'reauthenticate' } as const
+export type RoomNotice = (typeof RoomNotice)[keyof typeof RoomNotice]
+const RoomNoticeSchema = z.object({ notice: z.enum([RoomNotice.Deleted, RoomNotice.Reauthenticate]) })
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
 /** An awareness update with no entries: the heartbeat. */
 const HEARTBEAT = Uint8Array.of(0)
 /** Remote awareness comes from relays, which vouched for it; these only bound the decoding. */
@@ -61,6 +71,7 @@ export class RoomFanout {
   private rooms = new Map<string, Linked>()
   private timer: NodeJS.Timeout
   private closed = false
+  private noticeHandler: ((roomId: string, notice: RoomNotice) => void) | null = null
 
   constructor(options: RoomFanoutOptions) {
     this.options = {
@@ -109,6 +120,17 @@ export class RoomFanout {
     linked.room.setFanout(null)
     linked.unsubscribe?.()
     if (linked.gapTimer) clearTimeout(linked.gapTimer)
+  }
+
+  /** Called with each notice another relay sends about a room loaded here. */
+  onNotice(handler: (roomId: string, notice: RoomNotice) => void): void {
+    this.noticeHandler = handler
+  }
+
+  /** Tell the other relays about a room, whether or not it is loaded here. */
+  announce(roomId: string, notice: RoomNotice): void {
+    // Seq 0: a notice says nothing about how far the board is.
+    this.publish(roomId, BusEntryKind.Event, 0, new TextEncoder().encode(JSON.stringify({ notice })))
   }
 
   async close(): Promise<void> {
@@ -161,6 +183,18 @@ export class RoomFanout {
         linked.pending.set(entry.seq, { update: entry.payload, publishedAt: entry.publishedAt })
       }
       this.drain(linked)
+    } else if (entry.kind === BusEntryKind.Event) {
+      let parsed
+      try {
+        parsed = RoomNoticeSchema.safeParse(JSON.parse(utf8.decode(entry.payload)))
+      } catch {
+        parsed = null
+      }
+      if (!parsed?.success) {
+        this.options.logger.warn('room bus: malformed notice skipped', { room: linked.room.roomId })
+        return
+      }
+      this.noticeHandler?.(linked.room.roomId, parsed.data.notice)
     } else if (entry.kind === BusEntryKind.Awareness) {
       let entries
       try {

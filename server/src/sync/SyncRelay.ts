@@ -11,7 +11,7 @@ import { participantIdFor } from '../rooms/participantId.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import type { AsyncStorage } from '../storage/AsyncStorage.ts'
 import { FrameQueue } from './FrameQueue.ts'
-import type { RoomFanout } from './RoomFanout.ts'
+import { RoomNotice, type RoomFanout } from './RoomFanout.ts'
 import { RoomLoadError, RoomStateError, SyncRoom, type RoomLimits, type SyncConnection } from './SyncRoom.ts'
 import { UpdateBatcher } from './UpdateBatcher.ts'
 import { BudgetExceededError, MalformedMessageError, RateLimitedError } from './syncErrors.ts'
@@ -127,6 +127,11 @@ export class SyncRelay {
       this.sleeper = setInterval(() => this.sleepIdleRooms(sleepAfter), Math.max(250, sleepAfter / 4)).unref()
     }
     this.batcher = new UpdateBatcher(options.storage, options.metrics)
+    // What another relay did to a room this one holds sockets of.
+    options.fanout?.onNotice((roomId, notice) => {
+      if (notice === RoomNotice.Deleted) this.dropLocal(roomId)
+      else this.closeForReauthentication(roomId)
+    })
     const { config } = options
     this.limits = {
       maxStructs: config.maxUpdateStructs,
@@ -516,12 +521,23 @@ export class SyncRelay {
    * others are back within a moment. (Sockets do not record which link opened them.)
    */
   reauthenticateRoom(roomId: string): void {
+    this.closeForReauthentication(roomId)
+    this.options.fanout?.announce(roomId, RoomNotice.Reauthenticate)
+  }
+
+  private closeForReauthentication(roomId: string): void {
     this.rooms.get(roomId)?.closeConnections(CloseCode.GoingAway, 'a link of this room was replaced')
   }
 
   async dropRoom(roomId: string): Promise<void> {
     // Commit what is queued first, so the room's rows are all there to be deleted with it.
     await this.batcher.flush()
+    this.dropLocal(roomId)
+    // The other relays close theirs too.
+    this.options.fanout?.announce(roomId, RoomNotice.Deleted)
+  }
+
+  private dropLocal(roomId: string): void {
     const timer = this.unloadTimers.get(roomId)
     if (timer) {
       clearTimeout(timer)

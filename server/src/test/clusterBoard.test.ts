@@ -137,4 +137,32 @@ describe.skipIf(skip)('the board across two relays (Postgres + Redis)', () => {
       DEAD_NODE_AWARENESS_MS
     )
   }, 60_000)
+
+  it('closes the /yjs sockets on every relay when a link is replaced or the room is deleted through another', async () => {
+    const { a, b, room } = await twoRelays()
+    const candidateOnB = await client(b, room.roomId, room.tokens.candidate)
+    const observerOnB = await client(b, room.roomId, room.tokens.observer)
+    const asInterviewer = { authorization: `Bearer ${room.tokens.interviewer}` }
+    // The candidate's link is replaced through relay A: B's candidate socket is closed and its old
+    // token refused from then on; the observer reconnects as before.
+    const replaced = await fetch(`${a.httpBase}/api/rooms/${room.roomId}/links/candidate/replace`, {
+      method: 'POST',
+      headers: asInterviewer,
+    })
+    expect(replaced.status).toBe(200)
+    await waitFor(
+      () => candidateOnB.closes.some((c) => c.code === 1001),
+      'B’s candidate socket to be closed',
+      DELIVERY_TIMEOUT_MS
+    )
+    await synced(observerOnB.provider)
+    // Deleted through relay A: B's sockets close with 4404.
+    const deleted = await fetch(`${a.httpBase}/api/rooms/${room.roomId}`, { method: 'DELETE', headers: asInterviewer })
+    expect(deleted.status).toBe(204)
+    await waitFor(
+      () => observerOnB.closes.some((c) => c.code === 4404),
+      'B’s observer socket to be closed as deleted',
+      DELIVERY_TIMEOUT_MS
+    )
+  })
 })
