@@ -155,7 +155,15 @@ describe.skipIf(skip)('the board across two relays (Postgres + Redis)', () => {
       'B’s candidate socket to be closed',
       DELIVERY_TIMEOUT_MS
     )
-    await synced(observerOnB.provider)
+    // The observer was closed too (sockets do not record their link) and is back once synced again.
+    await waitFor(
+      () =>
+        observerOnB.closes.some((c) => c.code === 1001) &&
+        observerOnB.provider.wsconnected &&
+        observerOnB.provider.synced,
+      'B’s observer to be back',
+      DELIVERY_TIMEOUT_MS
+    )
     // Deleted through relay A: B's sockets close with 4404.
     const deleted = await fetch(`${a.httpBase}/api/rooms/${room.roomId}`, { method: 'DELETE', headers: asInterviewer })
     expect(deleted.status).toBe(204)
