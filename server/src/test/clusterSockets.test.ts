@@ -132,7 +132,11 @@ const payloads = <T>(client: Client, event: string) =>
   client.events.filter((e) => e.event === event).map((e) => e.payload as T)
 
 async function send(client: Client, event: string, payload: unknown = {}): Promise<Ack> {
-  return withTimeout(client.socket.emitWithAck(event, payload) as Promise<Ack>, `${client.name}: ${event} ack`)
+  return withTimeout(
+    client.socket.emitWithAck(event, payload) as Promise<Ack>,
+    `${client.name}: ${event} ack`,
+    DELIVERY_TIMEOUT_MS
+  )
 }
 async function ok(client: Client, event: string, payload: unknown = {}): Promise<{ peers?: AudioPeer[] }> {
   const ack = await send(client, event, payload)
