@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startPostgres, type PostgresCluster } from '../../test/postgresFixture.ts'
 import { missingService, postgresBinDir } from '../../test/serviceBinaries.ts'
 import { storageContract } from '../storageContract.ts'
-import { PostgresStorage } from './PostgresStorage.ts'
+import { PostgresStorage, snapshotLockName } from './PostgresStorage.ts'
 
 const skip = postgresBinDir() ? null : missingService('Postgres', 'apt-get install postgresql, or set POSTGRES_BIN_DIR')
 
@@ -21,6 +21,41 @@ describe.skipIf(skip)('Postgres', () => {
     const url = await cluster!.createDatabase()
     const reopen = () => PostgresStorage.open({ url })
     return Object.assign(await reopen(), { reopen })
+  })
+
+  it('writes a room\u2019s snapshot from one relay at a time, and never one older than the stored one', async () => {
+    const url = await cluster!.createDatabase()
+    const storage = await PostgresStorage.open({ url })
+    const other = new pg.Client({ connectionString: url })
+    await other.connect()
+    try {
+      await storage.createRoom(
+        { id: 'r1', title: 'T', createdAt: 1 },
+        { interviewer: 'i', candidate: 'c', observer: 'o' }
+      )
+      await storage.commitUpdates(
+        [1, 2, 3].map(() => ({
+          roomId: 'r1',
+          update: { ts: 1, author: 'interviewer' as const, update: Uint8Array.of(0) },
+        }))
+      )
+      // Another relay is writing this room's snapshot: this one skips.
+      await other.query('BEGIN')
+      await other.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 0))', [snapshotLockName('r1')])
+      await storage.saveSnapshot('r1', 2, Uint8Array.of(0xa2), 2)
+      expect((await storage.loadRoomState('r1')).snapshotSeq).toBe(0)
+      // Once that relay is done, this one writes.
+      await other.query('COMMIT')
+      await storage.saveSnapshot('r1', 3, Uint8Array.of(0xa3), 3)
+      expect((await storage.loadRoomState('r1')).snapshotSeq).toBe(3)
+      // A relay that is behind adds nothing older.
+      await storage.saveSnapshot('r1', 2, Uint8Array.of(0xa2), 4)
+      const { rows } = await other.query('SELECT upto_seq FROM room_snapshots WHERE room_id = $1', ['r1'])
+      expect(rows.map((r: { upto_seq: number }) => Number(r.upto_seq))).toEqual([3])
+    } finally {
+      await other.end()
+      await storage.close()
+    }
   })
 
   it('migrates once, even when several relays start at the same moment', async () => {

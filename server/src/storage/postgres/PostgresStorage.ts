@@ -262,12 +262,27 @@ export class PostgresStorage implements AsyncStorage {
     }
   }
 
+  /**
+   * Several relays can hold one room, and each snapshots what it holds: one room's snapshot is
+   * written by one relay at a time (a per-room advisory lock for the transaction; a relay that
+   * finds it taken skips this snapshot, the holder is writing one), and never one older than a
+   * snapshot already stored (a relay behind the others adds nothing).
+   */
   async saveSnapshot(roomId: string, uptoSeq: number, state: Uint8Array, ts: number): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO room_snapshots (room_id, upto_seq, ts, state) VALUES ($1, $2, $3, $4)
-       ON CONFLICT (room_id, upto_seq) DO UPDATE SET ts = excluded.ts, state = excluded.state`,
-      [roomId, uptoSeq, ts, asBuffer(state)]
-    )
+    await this.transaction(async (client) => {
+      const { rows } = await client.query<{ locked: boolean }>(
+        'SELECT pg_try_advisory_xact_lock(hashtextextended($1, 0)) AS locked',
+        [snapshotLockName(roomId)]
+      )
+      if (!rows[0]!.locked) return
+      await client.query(
+        `INSERT INTO room_snapshots (room_id, upto_seq, ts, state)
+         SELECT $1, $2, $3, $4
+         WHERE NOT EXISTS (SELECT 1 FROM room_snapshots WHERE room_id = $1 AND upto_seq > $2)
+         ON CONFLICT (room_id, upto_seq) DO UPDATE SET ts = excluded.ts, state = excluded.state`,
+        [roomId, uptoSeq, ts, asBuffer(state)]
+      )
+    })
   }
 
   async readUpdates(roomId: string, afterSeq = 0): Promise<StoredUpdate[]> {
@@ -295,3 +310,6 @@ export class PostgresStorage implements AsyncStorage {
     return (this.closed ??= this.pool.end())
   }
 }
+
+/** The advisory lock a relay holds while it writes a room's snapshot. */
+export const snapshotLockName = (roomId: string) => `loopboard:snapshot:${roomId}`

@@ -3,10 +3,10 @@ import type pg from 'pg'
 const lockName = (name: string) => `loopboard:${name}`
 
 /**
- * Run `work` on at most one node of the cluster at a time (retention sweep, snapshots): the node
+ * Run `work` on at most one node of the cluster at a time (the retention sweep): the node
  * that takes the Postgres advisory lock named `name` runs it, the others skip this round
  * (resolving `{ ran: false }`). The lock belongs to the database session, so a node that dies
- * mid-work releases it with its connection. Not wired into the server yet.
+ * mid-work releases it with its connection.
  */
 export async function runOnceInCluster<T>(
   pool: pg.Pool,
