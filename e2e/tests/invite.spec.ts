@@ -33,7 +33,10 @@ test('the interviewer replaces the candidate link from the room: the old one sto
   await expect(replacement.page.getByTestId('my-role')).toHaveText('candidate')
 })
 
-test('“Your sessions” on the landing page finds the candidate and observer links again', async ({ server, browser }) => {
+test('“Your sessions” on the landing page finds the candidate and observer links again', async ({
+  server,
+  browser,
+}) => {
   const context = await browser.newContext()
   const page = await context.newPage()
   await page.goto(server.url)

@@ -21,10 +21,10 @@ test('clicking a note fits its shape at ≤ 200 % without changing anyone’s se
   // A small shape, selected when the note is written, so the note is tied to it.
   await interviewer.drawRectangle(300, 250, 40, 30)
   await expect(interviewer.rectangles).toHaveCount(2)
-  await expect
-    .poll(() => interviewer.page.evaluate(() => window.loopboardEditor!.getSelectedShapeIds().length))
-    .toBe(1)
-  const shapeId: string = await interviewer.page.evaluate(() => String(window.loopboardEditor!.getSelectedShapeIds()[0]))
+  await expect.poll(() => interviewer.page.evaluate(() => window.loopboardEditor!.getSelectedShapeIds().length)).toBe(1)
+  const shapeId: string = await interviewer.page.evaluate(() =>
+    String(window.loopboardEditor!.getSelectedShapeIds()[0])
+  )
   await ivy.open('My notes')
   await interviewer.page.getByLabel('New note').fill('Cache sizing is hand-waved')
   await interviewer.page.getByRole('button', { name: 'Add note' }).click()

@@ -16,8 +16,18 @@ describe('POST /api/rooms/:id/links/:seat/replace', () => {
     const session = (token: string) =>
       fetch(`${httpBase(server)}/api/rooms/${room.roomId}/session`, { headers: { authorization: `Bearer ${token}` } })
 
-    const candidate = ctx.presence(server, { roomId: room.roomId, token: room.tokens.candidate, name: 'Cam', userId: 'user-cam' })
-    const observer = ctx.presence(server, { roomId: room.roomId, token: room.tokens.observer, name: 'Oli', userId: 'user-oli' })
+    const candidate = ctx.presence(server, {
+      roomId: room.roomId,
+      token: room.tokens.candidate,
+      name: 'Cam',
+      userId: 'user-cam',
+    })
+    const observer = ctx.presence(server, {
+      roomId: room.roomId,
+      token: room.tokens.observer,
+      name: 'Oli',
+      userId: 'user-oli',
+    })
     await waitFor(() => candidate.connected && observer.connected, 'both to connect')
 
     // Only the room's creator may; a bad seat is a 400.

@@ -48,6 +48,8 @@ describe('the build', () => {
     const context = { resolve: async (id: string) => ({ id }) }
     expect(await resolveId.call(context, '@tiptap/core', '/app/node_modules/tldraw/dist-esm/index.mjs', {})).toBe(shim)
     expect(await resolveId.call(context, '@tiptap/core', shim, {})).toBeNull()
-    expect(await resolveId.call(context, '@tiptap/pm/model', '/app/node_modules/tldraw/dist-esm/index.mjs', {})).toBeNull()
+    expect(
+      await resolveId.call(context, '@tiptap/pm/model', '/app/node_modules/tldraw/dist-esm/index.mjs', {})
+    ).toBeNull()
   })
 })

@@ -46,11 +46,7 @@ export function FeedbackPublisher({
     <section className="feedback-preview" aria-labelledby="feedback-preview-title">
       <h3 id="feedback-preview-title">What the candidate will read</h3>
       <label className="check">
-        <input
-          type="checkbox"
-          checked={withRecommendation}
-          onChange={(e) => setWithRecommendation(e.target.checked)}
-        />{' '}
+        <input type="checkbox" checked={withRecommendation} onChange={(e) => setWithRecommendation(e.target.checked)} />{' '}
         Include the hire recommendation
       </label>
       <FeedbackMarkdown markdown={markdown} testId="feedback-preview" />

@@ -31,7 +31,8 @@ export function scorecardMarkdown(
 ): string {
   const lines = [`# Feedback: ${prompt.title}`, '']
   if (candidateName) lines.push(`Candidate: ${candidateName}`, '')
-  if (includeRecommendation && scorecard.recommendation) lines.push(`**Recommendation:** ${RECOMMENDATION_LABELS[scorecard.recommendation]}`, '')
+  if (includeRecommendation && scorecard.recommendation)
+    lines.push(`**Recommendation:** ${RECOMMENDATION_LABELS[scorecard.recommendation]}`, '')
   if (scorecard.summary.trim()) lines.push('## Summary', '', scorecard.summary.trim(), '')
   lines.push('## Scores', '', '| Dimension | Score |', '| --- | --- |')
   for (const dimension of prompt.rubric) {

@@ -49,8 +49,8 @@ export function InvitePanel({ roomId, token }: { roomId: string; token: string }
             <CopyField label={label} value={links[seat]} id={`invite-${seat}`} />
           ) : (
             <p className="muted small-print">
-              {label}: not kept in this browser. Links are stored only hashed on the server, so replace it to get
-              one to send.
+              {label}: not kept in this browser. Links are stored only hashed on the server, so replace it to get one to
+              send.
             </p>
           )}
           <button type="button" className="small" disabled={busy !== null} onClick={() => void replace(seat)}>

@@ -56,9 +56,7 @@ export function Sidebar({
     {
       id: 'shared',
       label: 'Shared notes',
-      render: () => (
-        <SharedNotes key={doc.guid} doc={doc} awareness={awareness} readOnly={role === Role.Observer} />
-      ),
+      render: () => <SharedNotes key={doc.guid} doc={doc} awareness={awareness} readOnly={role === Role.Observer} />,
     },
     { id: 'people', label: `People (${participants.length})`, render: () => <ParticipantsPanel editor={editor} /> },
   ]
