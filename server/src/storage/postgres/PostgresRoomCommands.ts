@@ -1,4 +1,5 @@
 import type pg from 'pg'
+import { inTransaction } from './inTransaction.ts'
 
 /** A room's interview state as stored, with the number of commands applied to it. */
 export interface VersionedState<S> {
@@ -70,15 +71,7 @@ export class PostgresRoomCommands<S> {
     now: number,
     work: (client: pg.ClientBase, current: VersionedState<S>) => Promise<T>
   ): Promise<T> {
-    const client = await this.pool.connect()
-    // A connection cut between two of this transaction's queries is reported on the client, not
-    // on a query: unheard, the event would end the process. The next query fails; the broken
-    // connection is discarded below instead of going back to the pool.
-    let lost: Error | undefined
-    const onError = (error: Error) => (lost = error)
-    client.on('error', onError)
-    try {
-      await client.query('BEGIN')
+    return inTransaction(this.pool, async (client) => {
       // The row must exist to be locked; racing first commands both insert-or-skip, then queue on the lock.
       await client.query(
         `INSERT INTO interview_state (room_id, state, version, updated_at) VALUES ($1, $2, 0, $3)
@@ -89,15 +82,7 @@ export class PostgresRoomCommands<S> {
         'SELECT state, version FROM interview_state WHERE room_id = $1 FOR UPDATE',
         [roomId]
       )
-      const result = await work(client, rows[0]!)
-      await client.query('COMMIT')
-      return result
-    } catch (error) {
-      if (!lost) await client.query('ROLLBACK').catch(() => {})
-      throw error
-    } finally {
-      client.off('error', onError)
-      client.release(lost)
-    }
+      return work(client, rows[0]!)
+    })
   }
 }

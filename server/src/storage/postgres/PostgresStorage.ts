@@ -4,6 +4,7 @@ import type { Logger } from '../../logger.ts'
 import type { AsyncStorage } from '../AsyncStorage.ts'
 import type { NewUpdate, RoomRow, StoredRoomState, StoredUpdate } from '../Storage.ts'
 import { migratePostgres } from './migratePostgres.ts'
+import { inTransaction } from './inTransaction.ts'
 
 /** Postgres type OID of BIGINT (int8). */
 const INT8_OID = 20
@@ -72,25 +73,8 @@ export class PostgresStorage implements AsyncStorage {
     return new PostgresStorage(pool)
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect()
-    // A connection cut between two queries is reported on the client, not on a query: unheard, the
-    // event would end the process. The next query fails; the broken connection is discarded.
-    let lost: Error | undefined
-    const onError = (error: Error) => (lost = error)
-    client.on('error', onError)
-    try {
-      await client.query('BEGIN')
-      const result = await work(client)
-      await client.query('COMMIT')
-      return result
-    } catch (error) {
-      if (!lost) await client.query('ROLLBACK').catch(() => {})
-      throw error
-    } finally {
-      client.off('error', onError)
-      client.release(lost)
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, work)
   }
 
   async createRoom(room: RoomRow, tokenHashes: Record<Role, string>): Promise<void> {
