@@ -98,8 +98,10 @@ export class SyncRelay {
   private rooms = new Map<string, SyncRoom>()
   /** Rooms being loaded from storage; every socket of the room waits on the same load. */
   private loading = new Map<string, Promise<SyncRoom | null>>()
-  /** Sockets accepted while their room loads, with how to close them. */
-  private waiting = new Map<WebSocket, (code: number, reason: string) => void>()
+  /** Sockets accepted while their room loads, with their room and how to close them. */
+  private waiting = new Map<WebSocket, { roomId: string; close: (code: number, reason: string) => void }>()
+  /** How many of {@link waiting} each room has: they count against its participant limit. */
+  private waitingPerRoom = new Map<string, number>()
   private unloadTimers = new Map<string, NodeJS.Timeout>()
   private options: SyncRelayOptions
   private nextConnectionId = 1
@@ -353,7 +355,7 @@ export class SyncRelay {
         // A socket we close is done: its further frames are dropped unread, and if it does not
         // answer the close handshake promptly it is cut (a flooder would otherwise keep us parsing).
         closedByServer = true
-        this.waiting.delete(ws)
+        this.stopWaiting(ws)
         ws.close(code, truncateReason(reason))
         setTimeout(() => ws.terminate(), CLOSED_SOCKET_GRACE_MS).unref()
       },
@@ -392,7 +394,7 @@ export class SyncRelay {
       }
     })
     ws.on('close', () => {
-      this.waiting.delete(ws)
+      this.stopWaiting(ws)
       if (!room) return
       try {
         room.leave(conn)
@@ -403,10 +405,18 @@ export class SyncRelay {
     })
     // Accepted at once; the room loads meanwhile (a browser cannot read why an upgrade was
     // refused, so a room that cannot load is told with a close code).
-    this.waiting.set(ws, conn.close)
+    // Sockets waiting for the load count against the room's limit too: otherwise any number of
+    // them could each queue frames while a slow load runs.
+    const present = (this.rooms.get(roomId)?.size ?? 0) + (this.waitingPerRoom.get(roomId) ?? 0)
+    if (present >= config.maxRoomParticipants) {
+      conn.close(CloseCode.RoomFull, `this room is full (${config.maxRoomParticipants} participants); try again later`)
+      return
+    }
+    this.waiting.set(ws, { roomId, close: conn.close })
+    this.waitingPerRoom.set(roomId, (this.waitingPerRoom.get(roomId) ?? 0) + 1)
     void this.loadRoom(roomId)
       .then((loaded) => {
-        this.waiting.delete(ws)
+        this.stopWaiting(ws)
         if (closedByServer || ws.readyState !== WebSocket.OPEN) {
           if (loaded && loaded.size === 0 && this.rooms.get(roomId) === loaded) this.scheduleUnload(roomId)
           return
@@ -436,6 +446,15 @@ export class SyncRelay {
         logger.error('could not attach socket', { room: roomId, error })
         conn.close(CLOSE_INTERNAL_ERROR, 'internal error')
       })
+  }
+
+  private stopWaiting(ws: WebSocket): void {
+    const entry = this.waiting.get(ws)
+    if (!entry) return
+    this.waiting.delete(ws)
+    const left = (this.waitingPerRoom.get(entry.roomId) ?? 1) - 1
+    if (left > 0) this.waitingPerRoom.set(entry.roomId, left)
+    else this.waitingPerRoom.delete(entry.roomId)
   }
 
   /** Close the sender for its own bad frame; drop the room if its memory can no longer be trusted. */
@@ -572,8 +591,9 @@ export class SyncRelay {
     clearInterval(this.pinger)
     if (this.sleeper) clearInterval(this.sleeper)
     // Sockets whose room is still loading have had nothing applied: they only need telling.
-    for (const close of [...this.waiting.values()]) close(CloseCode.ServiceRestart, 'server restarting; reconnect')
+    for (const { close } of [...this.waiting.values()]) close(CloseCode.ServiceRestart, 'server restarting; reconnect')
     this.waiting.clear()
+    this.waitingPerRoom.clear()
     // Commits in flight and queued finish (a failed one is reported to its rooms, never thrown).
     await this.batcher.flush()
     for (const timer of this.unloadTimers.values()) clearTimeout(timer)

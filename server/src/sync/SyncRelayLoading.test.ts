@@ -174,6 +174,18 @@ describe('SyncRelay while a room loads', () => {
     expect(honest.isOpen).toBe(true)
   })
 
+  it('counts sockets waiting for the load against the room’s participant limit', async () => {
+    const h = await harness()
+    const limit = testConfig().maxRoomParticipants
+    const admitted = await Promise.all(Array.from({ length: limit }, () => open(h)))
+    const extra = await open(h)
+    const closed = await withTimeout(extra.closed, 'the socket past the limit to be closed')
+    expect(closed.code).toBe(CloseCode.RoomFull)
+    h.releaseLoads()
+    for (const raw of admitted) await raw.waitForMessage((f) => f.type === 'sync', 'the server’s sync step 1')
+    expect(admitted.every((raw) => raw.isOpen)).toBe(true)
+  })
+
   it('closes the sockets of a room whose load fails with 4503, and loads it again for the next', async () => {
     const h = await harness()
     h.holdLoads(false)
