@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { haproxyConfig } from './haproxyConfig.mjs'
+import { pipePrefixed } from './pipePrefixed.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const base = Number(process.env.PORT ?? 3000)
@@ -73,15 +74,7 @@ process.on('SIGINT', () => stop(0))
 process.on('SIGTERM', () => stop(0))
 function start(name, cmd, args, env = {}) {
   const child = spawn(cmd, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const prefix = (chunk) =>
-    chunk
-      .toString()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => `[${name}] ${line}\n`)
-      .join('')
-  child.stdout.on('data', (c) => process.stdout.write(prefix(c)))
-  child.stderr.on('data', (c) => process.stderr.write(prefix(c)))
+  pipePrefixed(child, name)
   child.on('exit', (code, signal) => {
     if (!stopping) {
       console.error(`[${name}] exited (${code ?? signal}); stopping the cluster`)

@@ -3,6 +3,7 @@
 import './check-node.mjs'
 import { spawn } from 'node:child_process'
 import { join, resolve } from 'node:path'
+import { pipePrefixed } from './pipePrefixed.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const port = process.env.PORT ?? '3000'
@@ -11,15 +12,7 @@ const children = [
   ['vite', [process.execPath, join(root, 'node_modules/vite/bin/vite.js')]],
 ].map(([name, [cmd, ...args]]) => {
   const child = spawn(cmd, args, { cwd: root, env: { ...process.env, PORT: port }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const prefix = (chunk) =>
-    chunk
-      .toString()
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => `[${name}] ${line}\n`)
-      .join('')
-  child.stdout.on('data', (c) => process.stdout.write(prefix(c)))
-  child.stderr.on('data', (c) => process.stderr.write(prefix(c)))
+  pipePrefixed(child, name)
   child.on('exit', (code) => {
     console.error(`[${name}] exited with ${code}; stopping`)
     stop(code ?? 1)
