@@ -17,6 +17,7 @@ const EnvSchema = z.object({
   ROOM_IDLE_UNLOAD_MS: int(0).default(30_000),
   ROOM_SLEEP_AFTER_MS: int(0).default(60_000),
   SQLITE_CHECKPOINT_MS: int(0).default(1_000),
+  SQLITE_JOURNAL_FLUSH_MS: int(1).max(60_000).default(100),
   MAX_UPDATE_STRUCTS: int(1).default(20_000),
   MAX_NESTING_DEPTH: int(4).max(1_000).default(32),
   MAX_PENDING_STRUCTS_PER_SOCKET: int(0).default(1_000),
@@ -101,6 +102,8 @@ export interface Config {
   roomSleepAfterMs: number
   /** WAL checkpoint interval of the worker thread (0: SQLite checkpoints on the event loop). */
   sqliteCheckpointMs: number
+  /** Journaled board updates move into SQLite at most this long after they are written. */
+  sqliteJournalFlushMs: number
   /** Most structs in one Yjs update. */
   maxUpdateStructs: number
   /** Deepest nesting of shared types and JSON values in the board. */
@@ -181,6 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     roomIdleUnloadMs: e.ROOM_IDLE_UNLOAD_MS,
     roomSleepAfterMs: e.ROOM_SLEEP_AFTER_MS,
     sqliteCheckpointMs: e.SQLITE_CHECKPOINT_MS,
+    sqliteJournalFlushMs: e.SQLITE_JOURNAL_FLUSH_MS,
     maxUpdateStructs: e.MAX_UPDATE_STRUCTS,
     maxNestingDepth: e.MAX_NESTING_DEPTH,
     maxPendingStructsPerSocket: e.MAX_PENDING_STRUCTS_PER_SOCKET,

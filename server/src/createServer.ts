@@ -117,7 +117,16 @@ export async function startServer(
     },
   })
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
-  const relay = new SyncRelay({ config, storage, rooms, logger, metrics, limits, ...(fanout ? { fanout } : {}) })
+  const relay = new SyncRelay({
+    config,
+    storage,
+    rooms,
+    logger,
+    metrics,
+    limits,
+    ...(backend.commitUpdatesNow ? { commitUpdatesNow: backend.commitUpdatesNow } : {}),
+    ...(fanout ? { fanout } : {}),
+  })
   httpServer.on('upgrade', (req, socket, head) => {
     // Node leaves an upgrading socket without an 'error' listener: a client that resets the
     // connection while its upgrade is answered (refused, or before ws takes it over) would

@@ -20,6 +20,8 @@ export class SqliteStorage implements Storage {
     | 'findByTokenHash'
     | 'replaceTokenHash'
     | 'appendUpdate'
+    | 'insertRecovered'
+    | 'roomLastSeq'
     | 'commitUpdate'
     | 'latestSnapshot'
     | 'updatesAfter'
@@ -57,6 +59,14 @@ export class SqliteStorage implements Storage {
       ),
       updatesAfter: p('SELECT seq, ts, author, bytes FROM room_updates WHERE room_id = ? AND seq > ? ORDER BY seq'),
       lastSeq: p('SELECT COALESCE(MAX(seq), 0) AS seq FROM room_updates WHERE room_id = ?'),
+      roomLastSeq: p(
+        'SELECT COALESCE(MAX(u.seq), 0) AS seq FROM rooms r LEFT JOIN room_updates u ON u.room_id = r.id WHERE r.id = ? GROUP BY r.id'
+      ),
+      // Journal records of rooms deleted meanwhile are skipped; ones already stored are kept.
+      insertRecovered: p(
+        `INSERT OR IGNORE INTO room_updates (room_id, seq, ts, author, bytes)
+         SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ?1)`
+      ),
       insertSnapshot: p('INSERT OR REPLACE INTO room_snapshots (room_id, upto_seq, ts, state) VALUES (?, ?, ?, ?)'),
       // Every table of a room references it with ON DELETE CASCADE.
       deleteRoom: p('DELETE FROM rooms WHERE id = ?'),
@@ -153,6 +163,31 @@ export class SqliteStorage implements Storage {
       throw error
     }
     return seqs
+  }
+
+  /** The room's highest stored seq (0 with none), or null if there is no such room. */
+  lastSeqOf(roomId: string): number | null {
+    const row = this.stmt.roomLastSeq.get(roomId) as { seq: number } | undefined
+    return row ? row.seq : null
+  }
+
+  /**
+   * Store updates taken back from a journal after a restart, in one transaction: those already
+   * stored, and those of rooms that no longer exist, are skipped. Returns how many were stored.
+   */
+  insertRecovered(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): number {
+    let stored = 0
+    this.db.exec('BEGIN')
+    try {
+      for (const { roomId, update: u } of batch) {
+        stored += Number(this.stmt.insertRecovered.run(roomId, u.seq, u.ts, u.author, u.update).changes)
+      }
+      this.db.exec('COMMIT')
+    } catch (error) {
+      this.db.exec('ROLLBACK')
+      throw error
+    }
+    return stored
   }
 
   loadRoomState(roomId: string): StoredRoomState {

@@ -37,7 +37,8 @@ export interface StoredRoomState {
  * Rooms, their tokens and their board log. Synchronous, as the embedded SQLite driver is; the
  * relay sees every backend through the asynchronous `AsyncStorage` (SQLite via
  * `asyncStorage()`), and its UpdateBatcher commits the updates of one event-loop turn in one
- * `commitUpdates`, broadcasting them once it resolves. `storageContract.ts` says what every
+ * `commitUpdates`, broadcasting them once it resolves — or, on the embedded SQLite, each update
+ * at once through `JournaledStorage` (a journal append). `storageContract.ts` says what every
  * backend must do.
  */
 export interface Storage {

@@ -16,7 +16,9 @@ import { PostgresRecordingStore } from './postgres/PostgresRecordingStore.ts'
 import { PostgresStorage } from './postgres/PostgresStorage.ts'
 import { runOnceInCluster } from './postgres/runOnceInCluster.ts'
 import { sqliteInterviewStore } from './SqliteInterviewStore.ts'
+import { JOURNAL_FILE, JournaledStorage } from './JournaledStorage.ts'
 import { DATABASE_FILE, SqliteStorage } from './SqliteStorage.ts'
+import type { Storage } from './Storage.ts'
 import { WalCheckpointer } from './WalCheckpointer.ts'
 
 /** Audio tracks live under `<DATA_DIR>/recordings/<roomId>/<trackId>/` (embedded SQLite). */
@@ -28,6 +30,11 @@ export interface Backend {
   kind: 'sqlite' | 'postgres'
   /** Rooms, tokens, the board log and snapshots. */
   storage: AsyncStorage
+  /**
+   * The same storage's commit, synchronous (embedded SQLite: a journal append), for the relay to
+   * broadcast each update in the handler of the frame that brought it. Absent on Postgres.
+   */
+  commitUpdatesNow?: Storage['commitUpdates']
   interview: InterviewStore
   recordings: RecordingStore
   keys: InterviewerKeyStore
@@ -73,11 +80,16 @@ export async function openBackend(config: Config, logger: Logger): Promise<Backe
     config.sqliteCheckpointMs > 0
       ? new WalCheckpointer(database, databaseFile, config.sqliteCheckpointMs, logger)
       : null
-  const sqlite = new SqliteStorage(database)
-  const storage = asyncStorage(sqlite)
+  const board = new JournaledStorage(new SqliteStorage(database), join(config.dataDir, JOURNAL_FILE), {
+    flushMs: config.sqliteJournalFlushMs,
+    onFlushError: (error) => logger.warn('could not move journaled board updates into SQLite; retrying', { error }),
+  })
+  if (board.recovered) logger.info('stored board updates recovered from the journal', { updates: board.recovered })
+  const storage = asyncStorage(board)
   return {
     kind: 'sqlite',
     storage,
+    commitUpdatesNow: (batch) => board.commitUpdates(batch),
     interview: sqliteInterviewStore(database),
     recordings: new SqliteRecordingStore(database, new AudioFiles(join(config.dataDir, RECORDINGS_DIR))),
     keys: sqliteInterviewerKeyStore(database),
@@ -87,7 +99,8 @@ export async function openBackend(config: Config, logger: Logger): Promise<Backe
     ping: () => storage.ping(),
     close: async () => {
       await checkpointer?.stop()
-      sqlite.close()
+      // Journaled updates go into the database before the last connection checkpoints it.
+      board.close()
     },
   }
 }

@@ -10,6 +10,7 @@ import type { RateLimits } from '../limits/RateLimits.ts'
 import { participantIdFor } from '../rooms/participantId.ts'
 import type { RoomService } from '../rooms/RoomService.ts'
 import type { AsyncStorage } from '../storage/AsyncStorage.ts'
+import type { Storage } from '../storage/Storage.ts'
 import { FrameQueue } from './FrameQueue.ts'
 import { RoomNotice, type RoomFanout } from './RoomFanout.ts'
 import { RoomLoadError, RoomStateError, SyncRoom, type RoomLimits, type SyncConnection } from './SyncRoom.ts'
@@ -49,6 +50,11 @@ export interface SyncRelayOptions {
     | 'maxRoomParticipants'
   >
   storage: Pick<AsyncStorage, 'loadRoomState' | 'saveSnapshot' | 'commitUpdates'>
+  /**
+   * The embedded storage's synchronous commit (a journal append): with it, each frame's updates
+   * are committed and broadcast in the frame's own handler instead of once per event-loop turn.
+   */
+  commitUpdatesNow?: Storage['commitUpdates']
   rooms: RoomService
   logger: Logger
   /** Board and awareness across relays (REDIS_URL); none: this relay is alone. */
@@ -128,7 +134,7 @@ export class SyncRelay {
       // Checked at a quarter of the idle time: a room sleeps between 1x and 1.25x of it.
       this.sleeper = setInterval(() => this.sleepIdleRooms(sleepAfter), Math.max(250, sleepAfter / 4)).unref()
     }
-    this.batcher = new UpdateBatcher(options.storage, options.metrics)
+    this.batcher = new UpdateBatcher(options.storage, options.metrics, options.commitUpdatesNow)
     // What another relay did to a room this one holds sockets of.
     options.fanout?.onNotice((roomId, notice) => {
       if (notice === RoomNotice.Deleted) this.dropLocal(roomId)

@@ -197,4 +197,43 @@ describe('UpdateBatcher', () => {
     expect(order).toEqual([1, 2, 3])
     expect(storage.commits).toEqual([1, 2])
   })
+
+  it('with a synchronous commit, stores and reports each update before append returns', async () => {
+    const { storage } = setup('r1')
+    const batcher = new UpdateBatcher(asyncStorage(storage), undefined, (batch) => storage.commitUpdates(batch))
+    const events: string[] = []
+    batcher.append(
+      'r1',
+      update(1),
+      (seq) => events.push(`stored ${seq}`),
+      () => events.push('failed')
+    )
+    batcher.append(
+      'r1',
+      update(2),
+      (seq) => events.push(`stored ${seq}`),
+      () => events.push('failed')
+    )
+    expect(events).toEqual(['stored 1', 'stored 2'])
+    expect(storage.commits).toEqual([1, 1])
+    expect(batcher.busy).toBe(false)
+    // An unknown room fails at once and stores nothing; a throwing after-store step is a failure too.
+    batcher.append(
+      'ghost',
+      update(3),
+      () => events.push('stored ghost'),
+      (e) => events.push(`failed ${String(e)}`)
+    )
+    batcher.append(
+      'r1',
+      update(4),
+      () => {
+        throw new Error('snapshot broke')
+      },
+      (e) => events.push(`failed ${String(e)}`)
+    )
+    expect(events.slice(2)).toEqual([expect.stringMatching(/^failed .*FOREIGN KEY/), 'failed Error: snapshot broke'])
+    await batcher.flush()
+    expect(storage.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2, 3])
+  })
 })

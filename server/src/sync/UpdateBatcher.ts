@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks'
 import type { CommitMetrics } from '../metrics/Metrics.ts'
 import type { AsyncStorage } from '../storage/AsyncStorage.ts'
-import type { NewUpdate } from '../storage/Storage.ts'
+import type { NewUpdate, Storage } from '../storage/Storage.ts'
 
 interface Pending {
   roomId: string
@@ -20,6 +20,10 @@ interface Pending {
  * (group commit), so commits — and so each room's broadcasts — happen in append order. With the
  * embedded SQLite the commit is done synchronously inside `flush()` and only the `stored`
  * callbacks wait for a microtask; a networked database batches whatever arrives during a round trip.
+ *
+ * With a synchronous `commitNow` (the embedded storage, which makes an update durable with one
+ * journal append) there is nothing to group: each update is committed inside `append`, and its
+ * `stored` callback runs before `append` returns, so a frame's updates go out in its own handler.
  */
 export class UpdateBatcher {
   private storage: Pick<AsyncStorage, 'commitUpdates'>
@@ -28,10 +32,16 @@ export class UpdateBatcher {
   /** The commit in flight, if any. */
   private committing: Promise<void> | null = null
   private metrics: CommitMetrics | undefined
+  private commitNow: Storage['commitUpdates'] | undefined
 
-  constructor(storage: Pick<AsyncStorage, 'commitUpdates'>, metrics?: CommitMetrics) {
+  constructor(
+    storage: Pick<AsyncStorage, 'commitUpdates'>,
+    metrics?: CommitMetrics,
+    commitNow?: Storage['commitUpdates']
+  ) {
     this.storage = storage
     this.metrics = metrics
+    this.commitNow = commitNow
   }
 
   /** Updates queued or being committed. */
@@ -44,6 +54,10 @@ export class UpdateBatcher {
    * fails. Neither throws out of the batcher.
    */
   append(roomId: string, update: NewUpdate, stored: (seq: number) => void, failed: (error: unknown) => void): void {
+    if (this.commitNow) {
+      this.commitAtOnce({ roomId, update, stored, failed }, this.commitNow)
+      return
+    }
     this.pending.push({ roomId, update, stored, failed })
     if (!this.committing) this.scheduled ??= setImmediate(() => void this.flush())
   }
@@ -66,6 +80,24 @@ export class UpdateBatcher {
     })
     this.committing = committing
     return committing
+  }
+
+  private commitAtOnce(p: Pending, commitNow: Storage['commitUpdates']): void {
+    const started = performance.now()
+    let seq: number
+    try {
+      seq = commitNow([p])[0]!
+    } catch (error) {
+      this.metrics?.commitFailed()
+      report(() => p.failed(error))
+      return
+    }
+    this.metrics?.committed(1, (performance.now() - started) / 1000)
+    try {
+      p.stored(seq)
+    } catch (error) {
+      report(() => p.failed(error))
+    }
   }
 
   private async commit(batch: Pending[]): Promise<void> {

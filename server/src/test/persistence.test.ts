@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs'
 import { DatabaseSync } from 'node:sqlite'
 import { join } from 'node:path'
 import type { CreateRoomResponse } from '@loopboard/protocol'
@@ -6,6 +7,8 @@ import * as Y from 'yjs'
 import { DATABASE_FILE } from '../createServer.ts'
 import type { StoredUpdate } from '../storage/Storage.ts'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
+import { JOURNAL_FILE } from '../storage/JournaledStorage.ts'
+import { decodeRecords } from '../storage/UpdateJournal.ts'
 import { createRoom, docUntil, useTestContext, waitFor, withTimeout, type ProviderHandle } from './helpers.ts'
 import { spawnServer } from './serverProcess.ts'
 
@@ -40,6 +43,15 @@ function draw(doc: Y.Doc, count = 20): Record<string, Shape> {
   return records(doc).toJSON() as Record<string, Shape>
 }
 
+/** The room's updates still in the relay's journal (not yet moved into the database). */
+function journaled(dataDir: string, roomId: string): StoredUpdate[] {
+  const file = join(dataDir, JOURNAL_FILE)
+  if (!existsSync(file)) return []
+  return decodeRecords(readFileSync(file))
+    .records.filter((r) => r.roomId === roomId)
+    .map(({ roomId: _room, ...update }) => update)
+}
+
 function rebuild(updates: Uint8Array[], snapshot: Uint8Array | null = null): Y.Doc {
   const doc = new Y.Doc()
   if (snapshot) Y.applyUpdate(doc, snapshot)
@@ -56,8 +68,15 @@ describe('the update log', () => {
 
     // What storage held at the moment each side received a remote change.
     const seenAt: Array<{ by: string; stored: StoredUpdate[] }> = []
-    // A connection of the test's own, read synchronously the moment a client is sent a change.
-    const log = new SqliteStorage(ctx.database(server))
+    // A connection of the test's own, read synchronously the moment a client is sent a change,
+    // with the journal an update is made durable in before it moves into the database.
+    const stored = new SqliteStorage(ctx.database(server))
+    const log = {
+      readUpdates: (roomId: string): StoredUpdate[] => {
+        const rows = [...stored.readUpdates(roomId), ...journaled(server.dataDir, roomId)]
+        return [...new Map(rows.map((u) => [u.seq, u])).values()].sort((a, b) => a.seq - b.seq)
+      },
+    }
     for (const [by, handle] of [
       ['interviewer', interviewer],
       ['candidate', candidate],
@@ -166,8 +185,12 @@ describe('a real process restart', () => {
       const db = new DatabaseSync(join(dataDir, DATABASE_FILE))
       const count = (table: string) =>
         (db.prepare(`SELECT COUNT(*) AS n FROM ${table} WHERE room_id = ?`).get(room.roomId) as { n: number }).n
-      expect(count('room_updates')).toBe(23)
-      // A clean shutdown snapshots; a crash leaves only the log, which must be enough.
+      const inJournal = journaled(dataDir, room.roomId).length
+      // Every update is durable: in the database, or (a crash before it moved there) the journal.
+      expect(count('room_updates') + inJournal).toBe(23)
+      // A clean shutdown moves the journal into the database and snapshots; a crash leaves only
+      // the log, which must be enough.
+      if (signal === 'SIGTERM') expect(inJournal).toBe(0)
       expect(count('room_snapshots')).toBe(signal === 'SIGTERM' ? 1 : 0)
       db.close()
 
@@ -181,6 +204,13 @@ describe('a real process restart', () => {
       const fresh = ctx.provider(second.wsBase, room.roomId, room.tokens.observer)
       expect(await contentAtFirstSync(fresh)).toEqual(expected)
       expect(fresh.doc.getText('notes').toString()).toBe('candidate proposes a queue')
+      // The restart moved what the journal held into the database before serving anyone.
+      const after = new DatabaseSync(join(dataDir, DATABASE_FILE), { readOnly: true })
+      expect(after.prepare('SELECT COUNT(*) AS n FROM room_updates WHERE room_id = ?').get(room.roomId)).toEqual({
+        n: 23,
+      })
+      after.close()
+      if (inJournal) expect(second.output()).toMatch(/recovered from the journal/)
       await second.stop()
     })
   }

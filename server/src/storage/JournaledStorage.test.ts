@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process'
+import { appendFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import type { Role } from '@loopboard/protocol'
+import { describe, expect, it } from 'vitest'
+import { useTestContext, waitFor } from '../test/helpers.ts'
+import { asyncStorage } from './AsyncStorage.ts'
+import { JournaledStorage, type JournaledStorageOptions } from './JournaledStorage.ts'
+import { openSqliteDatabase } from './openSqliteDatabase.ts'
+import { SqliteStorage } from './SqliteStorage.ts'
+import { storageContract } from './storageContract.ts'
+
+const ctx = useTestContext()
+
+const hashes = (prefix: string): Record<Role, string> => ({
+  interviewer: `${prefix}-i`,
+  candidate: `${prefix}-c`,
+  observer: `${prefix}-o`,
+})
+const fresh = (n: number) => ({ ts: 1_000 + n, author: 'candidate' as const, update: new Uint8Array([n]) })
+
+function files() {
+  const dir = ctx.tempDir()
+  return { db: join(dir, 'loopboard.db'), journal: join(dir, 'loopboard.journal') }
+}
+
+function openJournaled(f: ReturnType<typeof files>, options: Partial<JournaledStorageOptions> = {}) {
+  const s = new JournaledStorage(new SqliteStorage(f.db), f.journal, { flushMs: 60_000, ...options })
+  ctx.onCleanup(() => s.close())
+  return s
+}
+
+// Everything a backend must do, with the journal in front (flushed only when something reads).
+storageContract('JournaledStorage', () => {
+  const f = files()
+  return Object.assign(openJournaled(f), { reopen: () => openJournaled(f) })
+})
+storageContract('JournaledStorage via asyncStorage()', () => {
+  const f = files()
+  return Object.assign(asyncStorage(openJournaled(f)), { reopen: () => asyncStorage(openJournaled(f)) })
+})
+
+describe('JournaledStorage', () => {
+  it('keeps committed updates in the journal until the interval, then moves them into SQLite', async () => {
+    const f = files()
+    const s = openJournaled(f, { flushMs: 30 })
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    expect(s.commitUpdates([{ roomId: 'r1', update: fresh(1) }])).toEqual([1])
+    expect(s.commitUpdates([{ roomId: 'r1', update: fresh(2) }])).toEqual([2])
+    expect(s.unflushed).toBe(2)
+    expect(statSync(f.journal).size).toBeGreaterThan(0)
+    // Another connection to the file does not see them yet: they are only in the journal.
+    const other = new SqliteStorage(f.db)
+    ctx.onCleanup(() => other.close())
+    expect(other.readUpdates('r1')).toEqual([])
+    await waitFor(() => s.unflushed === 0, 'the interval flush')
+    expect(other.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2])
+    expect(statSync(f.journal).size).toBe(0)
+  })
+
+  it('moves them at once when many wait', async () => {
+    const s = openJournaled(files(), { flushAtUpdates: 3 })
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    s.commitUpdates([1, 2, 3].map((n) => ({ roomId: 'r1', update: fresh(n) })))
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(s.unflushed).toBe(0)
+  })
+
+  it('keeps what SQLite refuses journaled, retries, and refuses new updates past its byte budget', async () => {
+    const f = files()
+    const errors: unknown[] = []
+    const s = openJournaled(f, { flushMs: 20, maxPendingBytes: 4, onFlushError: (e) => errors.push(e) })
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    // SQLite refusing every write to the board log (as a full disk would).
+    const db = openSqliteDatabase(f.db)
+    ctx.onCleanup(() => db.close())
+    db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON room_updates BEGIN SELECT RAISE(ABORT, 'disk full'); END`)
+    expect(s.commitUpdates([1, 2, 3, 4, 5].map((n) => ({ roomId: 'r1', update: fresh(n) })))).toEqual([1, 2, 3, 4, 5])
+    await waitFor(() => errors.length >= 2, 'two failed flushes')
+    expect(String(errors[0])).toMatch(/disk full/)
+    expect(s.unflushed).toBe(5)
+    // Over the budget: the next commit tries once more, then is refused whole.
+    expect(() => s.commitUpdates([{ roomId: 'r1', update: fresh(6) }])).toThrow(/disk full/)
+    expect(() => s.readUpdates('r1')).toThrow(/disk full/)
+    db.exec('DROP TRIGGER refuse')
+    await waitFor(() => s.unflushed === 0, 'the retried flush')
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2, 3, 4, 5])
+    expect(s.commitUpdates([{ roomId: 'r1', update: fresh(6) }])).toEqual([6])
+  })
+
+  it('after kill -9, stores what only the journal held before anything else runs', () => {
+    const f = files()
+    const setup = new SqliteStorage(f.db)
+    setup.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    setup.createRoom({ id: 'gone', title: 'gone', createdAt: 1 }, hashes('gone'))
+    setup.appendUpdate('r1', { seq: 1, ts: 1, author: 'interviewer', update: new Uint8Array([1]) })
+    setup.close()
+    // A process commits 40 updates, then is killed before its interval flush.
+    const storageModule = new URL('./JournaledStorage.ts', import.meta.url).pathname
+    const sqliteModule = new URL('./SqliteStorage.ts', import.meta.url).pathname
+    const child = spawnSync(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `
+        const { JournaledStorage } = await import(${JSON.stringify(storageModule)})
+        const { SqliteStorage } = await import(${JSON.stringify(sqliteModule)})
+        const s = new JournaledStorage(new SqliteStorage(${JSON.stringify(f.db)}), ${JSON.stringify(f.journal)}, { flushMs: 60000 })
+        for (let i = 0; i < 20; i++) s.commitUpdates([
+          { roomId: 'r1', update: { ts: i, author: 'candidate', update: new Uint8Array([i]) } },
+          { roomId: 'gone', update: { ts: i, author: 'candidate', update: new Uint8Array([i]) } },
+        ])
+        process.kill(process.pid, 'SIGKILL')
+        `,
+      ],
+      { encoding: 'utf8' }
+    )
+    expect(child.signal, child.stderr).toBe('SIGKILL')
+    const plain = new SqliteStorage(f.db)
+    expect(plain.readUpdates('r1').map((u) => u.seq)).toEqual([1])
+    // Deleted while the server was down (or between the crash and the restart).
+    plain.deleteRoom('gone')
+    plain.close()
+    // The last record was being written when the process died.
+    appendFileSync(f.journal, Buffer.from([40, 0, 0, 0, 1, 2]))
+
+    const s = openJournaled(f)
+    expect(s.recovered).toBe(20)
+    expect(statSync(f.journal).size).toBe(0)
+    const updates = s.readUpdates('r1')
+    expect(updates.map((u) => u.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1))
+    expect([...updates[5]!.update]).toEqual([4])
+    // Numbering carries on after the recovered ones.
+    expect(s.commitUpdates([{ roomId: 'r1', update: fresh(99) }])).toEqual([22])
+    s.close()
+    // Recovered records already stored are not stored twice (a crash between the flush and clearing the journal).
+    expect(openJournaled(f).recovered).toBe(0)
+  })
+})

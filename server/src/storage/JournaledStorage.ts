@@ -1,0 +1,228 @@
+import type { Role } from '@loopboard/protocol'
+import type { SqliteStorage } from './SqliteStorage.ts'
+import type { NewUpdate, RoomRow, Storage, StoredRoomState, StoredUpdate } from './Storage.ts'
+import { UpdateJournal, type JournalRecord } from './UpdateJournal.ts'
+
+/** The journal file's name inside DATA_DIR, next to the database. */
+export const JOURNAL_FILE = 'loopboard.journal'
+
+export interface JournaledStorageOptions {
+  /** Journal records move into SQLite at most this long after they are written. */
+  flushMs: number
+  /** Journaled but not yet in SQLite: at this many updates they move at the end of the turn. */
+  flushAtUpdates?: number
+  /**
+   * Refuse new updates (commitUpdates throws) while this many bytes wait for SQLite: reached
+   * only when SQLite keeps failing, and then memory must not grow without end.
+   */
+  maxPendingBytes?: number
+  /** A background move into SQLite failed; it is retried at the next interval. */
+  onFlushError?: (error: unknown) => void
+}
+
+const DEFAULT_FLUSH_AT_UPDATES = 2_000
+const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024
+
+/**
+ * The embedded storage the relay writes through: `commitUpdates` numbers each update with its
+ * room's next seq and makes it durable with one append to the {@link UpdateJournal}, then the
+ * journal's records move into SQLite in one transaction every `flushMs` (or sooner when many
+ * wait). Every read of the board log, snapshot, deletion and explicit append moves them first,
+ * so callers see exactly what a plain {@link SqliteStorage} would show them.
+ *
+ * Seqs are numbered here, from each room's highest stored seq: the process that opened the
+ * database file is its only writer (the embedded setup). At open, records a crash left in the
+ * journal are stored before anything else runs.
+ */
+export class JournaledStorage implements Storage {
+  private sqlite: SqliteStorage
+  private journal: UpdateJournal
+  private options: Required<Omit<JournaledStorageOptions, 'onFlushError'>> &
+    Pick<JournaledStorageOptions, 'onFlushError'>
+  /** Each room's last seq handed out (a room is here once it has been committed to). */
+  private lastSeqs = new Map<string, number>()
+  private pending: Array<{ roomId: string; update: StoredUpdate }> = []
+  private pendingBytes = 0
+  private timer: NodeJS.Timeout | null = null
+  private immediate: NodeJS.Immediate | null = null
+  private closed = false
+  /** Updates taken back from the journal when it was opened. */
+  readonly recovered: number
+
+  constructor(sqlite: SqliteStorage, journalFile: string, options: JournaledStorageOptions) {
+    this.sqlite = sqlite
+    this.options = {
+      flushAtUpdates: DEFAULT_FLUSH_AT_UPDATES,
+      maxPendingBytes: DEFAULT_MAX_PENDING_BYTES,
+      ...options,
+    }
+    const { journal, recovered } = UpdateJournal.open(journalFile)
+    this.journal = journal
+    try {
+      this.recovered = recovered.length
+        ? sqlite.insertRecovered(recovered.map(({ roomId, ...update }) => ({ roomId, update })))
+        : 0
+      if (journal.bytes > 0) journal.clear()
+    } catch (error) {
+      journal.close()
+      throw error
+    }
+  }
+
+  /** Updates journaled and not yet in SQLite. */
+  get unflushed(): number {
+    return this.pending.length
+  }
+
+  commitUpdates(batch: ReadonlyArray<{ roomId: string; update: NewUpdate }>): number[] {
+    if (!batch.length) return []
+    if (this.closed) throw new Error('storage is closed')
+    if (this.pendingBytes > this.options.maxPendingBytes) {
+      // SQLite has refused the earlier ones; try once more before refusing these.
+      this.flush()
+    }
+    // Number the whole batch before anything is written: all of it is stored, or none.
+    const next = new Map<string, number>()
+    const records: JournalRecord[] = batch.map(({ roomId, update }) => {
+      const seq = (next.get(roomId) ?? this.lastSeqOf(roomId)) + 1
+      next.set(roomId, seq)
+      return { roomId, seq, ...update }
+    })
+    this.journal.append(records)
+    for (const [roomId, seq] of next) this.lastSeqs.set(roomId, seq)
+    for (const { roomId, ...update } of records) {
+      this.pending.push({ roomId, update })
+      this.pendingBytes += update.update.byteLength
+    }
+    this.scheduleFlush()
+    return records.map((r) => r.seq)
+  }
+
+  /** Move every journaled update into SQLite now (one transaction), then empty the journal. */
+  flush(): void {
+    this.cancelFlush()
+    if (!this.pending.length) return
+    try {
+      this.sqlite.appendUpdates(this.pending)
+    } catch (error) {
+      // The records stay journaled and pending; try again at the next interval.
+      this.timer = setTimeout(() => this.flushInBackground(), this.options.flushMs).unref()
+      throw error
+    }
+    this.pending = []
+    this.pendingBytes = 0
+    try {
+      this.journal.clear()
+    } catch (error) {
+      // Everything is stored; a journal left full is stored again at the next open, and skipped.
+      this.options.onFlushError?.(error)
+    }
+  }
+
+  private lastSeqOf(roomId: string): number {
+    const known = this.lastSeqs.get(roomId)
+    if (known !== undefined) return known
+    const stored = this.sqlite.lastSeqOf(roomId)
+    if (stored === null) throw new Error(`no room ${roomId}`)
+    return stored
+  }
+
+  private scheduleFlush(): void {
+    if (this.pending.length >= this.options.flushAtUpdates) {
+      this.immediate ??= setImmediate(() => this.flushInBackground())
+    } else {
+      this.timer ??= setTimeout(() => this.flushInBackground(), this.options.flushMs).unref()
+    }
+  }
+
+  private cancelFlush(): void {
+    if (this.timer) clearTimeout(this.timer)
+    if (this.immediate) clearImmediate(this.immediate)
+    this.timer = null
+    this.immediate = null
+  }
+
+  private flushInBackground(): void {
+    try {
+      this.flush()
+    } catch (error) {
+      this.options.onFlushError?.(error)
+    }
+  }
+
+  // Rooms and tokens: no board log involved.
+  createRoom(room: RoomRow, tokenHashes: Record<Role, string>): void {
+    this.sqlite.createRoom(room, tokenHashes)
+  }
+  getRoom(roomId: string): RoomRow | null {
+    return this.sqlite.getRoom(roomId)
+  }
+  findSeat(roomId: string, tokenHash: string): Role | null {
+    return this.sqlite.findSeat(roomId, tokenHash)
+  }
+  replaceTokenHash(roomId: string, seat: Role, tokenHash: string): void {
+    this.sqlite.replaceTokenHash(roomId, seat, tokenHash)
+  }
+  findByTokenHash(tokenHash: string): { roomId: string; seat: Role } | null {
+    return this.sqlite.findByTokenHash(tokenHash)
+  }
+  setRolesSwapped(roomId: string, swapped: boolean): void {
+    this.sqlite.setRolesSwapped(roomId, swapped)
+  }
+  ping(): void {
+    this.sqlite.ping()
+  }
+
+  // The board log: journaled updates go into SQLite first.
+  deleteRoom(roomId: string): boolean {
+    this.flush()
+    this.lastSeqs.delete(roomId)
+    return this.sqlite.deleteRoom(roomId)
+  }
+  roomsInactiveSince(before: number): string[] {
+    this.flush()
+    return this.sqlite.roomsInactiveSince(before)
+  }
+  appendUpdate(roomId: string, update: StoredUpdate): void {
+    this.flush()
+    this.lastSeqs.delete(roomId)
+    this.sqlite.appendUpdate(roomId, update)
+  }
+  appendUpdates(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): void {
+    this.flush()
+    for (const { roomId } of batch) this.lastSeqs.delete(roomId)
+    this.sqlite.appendUpdates(batch)
+  }
+  loadRoomState(roomId: string): StoredRoomState {
+    this.flush()
+    return this.sqlite.loadRoomState(roomId)
+  }
+  saveSnapshot(roomId: string, uptoSeq: number, state: Uint8Array, ts: number): void {
+    this.flush()
+    this.sqlite.saveSnapshot(roomId, uptoSeq, state, ts)
+  }
+  readUpdates(roomId: string, afterSeq?: number): StoredUpdate[] {
+    this.flush()
+    return this.sqlite.readUpdates(roomId, afterSeq)
+  }
+  updateSpan(roomId: string): { first: number | null; last: number | null } {
+    this.flush()
+    return this.sqlite.updateSpan(roomId)
+  }
+
+  /**
+   * Move what is journaled into SQLite and close both. If SQLite refuses, the journal keeps the
+   * records and the next open stores them.
+   */
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    try {
+      this.flush()
+    } finally {
+      this.cancelFlush()
+      this.journal.close()
+      this.sqlite.close()
+    }
+  }
+}

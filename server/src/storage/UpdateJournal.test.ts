@@ -1,0 +1,92 @@
+import { appendFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { useTestContext } from '../test/helpers.ts'
+import { UpdateJournal, type JournalRecord } from './UpdateJournal.ts'
+
+const ctx = useTestContext()
+
+const record = (seq: number, roomId = 'room-a', size = 3): JournalRecord => ({
+  roomId,
+  seq,
+  ts: 1_700_000_000_000 + seq,
+  author: seq % 2 ? 'candidate' : 'interviewer',
+  update: new Uint8Array(size).fill(seq),
+})
+
+function open(file: string) {
+  const opened = UpdateJournal.open(file)
+  ctx.onCleanup(() => opened.journal.close())
+  return opened
+}
+
+describe('UpdateJournal', () => {
+  it('gives back, after reopening, every record appended, in order and byte for byte', () => {
+    const file = join(ctx.tempDir(), 'j')
+    const first = open(file)
+    expect(first.recovered).toEqual([])
+    first.journal.append([record(1), record(2, 'room-b', 0)])
+    first.journal.append([record(3, 'ä-room', 1_000)])
+    first.journal.close()
+    const again = UpdateJournal.open(file)
+    again.journal.close()
+    expect(again.recovered).toEqual([record(1), record(2, 'room-b', 0), record(3, 'ä-room', 1_000)])
+    expect(again.discardedBytes).toBe(0)
+  })
+
+  it('drops a record cut short by a crash and appends readable records after it', () => {
+    const file = join(ctx.tempDir(), 'j')
+    const { journal } = open(file)
+    journal.append([record(1)])
+    journal.append([record(2)])
+    const whole = statSync(file).size
+    journal.close()
+    // The second record's write was cut off halfway.
+    truncateSync(file, whole - 5)
+    const reopened = open(file)
+    expect(reopened.recovered.map((r) => r.seq)).toEqual([1])
+    expect(reopened.discardedBytes).toBeGreaterThan(0)
+    reopened.journal.append([record(3)])
+    reopened.journal.close()
+    expect(UpdateJournal.open(file).recovered.map((r) => r.seq)).toEqual([1, 3])
+  })
+
+  it('stops at a damaged record (checksum) and at trailing garbage', () => {
+    const file = join(ctx.tempDir(), 'j')
+    const { journal } = open(file)
+    journal.append([record(1), record(2), record(3)])
+    journal.close()
+    const data = readFileSync(file)
+    const damaged = Buffer.from(data)
+    // A byte inside the second record's update.
+    const second = data.indexOf(Buffer.from([2, 2, 2]))
+    damaged[second] = 9
+    writeFileSync(file, damaged)
+    expect(open(file).recovered.map((r) => r.seq)).toEqual([1])
+
+    const clean = join(ctx.tempDir(), 'k')
+    writeFileSync(clean, data)
+    appendFileSync(clean, Buffer.from([255, 255, 255, 255, 1, 2, 3, 4, 5]))
+    const withGarbage = open(clean)
+    expect(withGarbage.recovered.map((r) => r.seq)).toEqual([1, 2, 3])
+    expect(withGarbage.discardedBytes).toBe(9)
+  })
+
+  it('clear() empties the file; appends start over', () => {
+    const file = join(ctx.tempDir(), 'j')
+    const { journal } = open(file)
+    journal.append([record(1), record(2)])
+    expect(journal.bytes).toBe(statSync(file).size)
+    journal.clear()
+    expect(statSync(file).size).toBe(0)
+    journal.append([record(3)])
+    journal.close()
+    expect(UpdateJournal.open(file).recovered.map((r) => r.seq)).toEqual([3])
+  })
+
+  it('refuses a room id it could not read back', () => {
+    const { journal } = open(join(ctx.tempDir(), 'j'))
+    expect(() => journal.append([record(1, 'x'.repeat(256))])).toThrow(/room id/)
+    expect(journal.bytes).toBe(0)
+  })
+})

@@ -1,0 +1,149 @@
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { crc32 } from 'node:zlib'
+import { ROLES, type Role } from '@loopboard/protocol'
+
+/** One board update as the journal keeps it: everything its row in `room_updates` needs. */
+export interface JournalRecord {
+  roomId: string
+  seq: number
+  ts: number
+  author: Role
+  update: Uint8Array
+}
+
+/** What {@link UpdateJournal.open} found in the file: its whole records, in append order. */
+export interface JournalOpened {
+  journal: UpdateJournal
+  recovered: JournalRecord[]
+  /** Bytes after the last whole record (a write cut short by a crash), cut off at open. */
+  discardedBytes: number
+}
+
+/** length (u32) + CRC-32 of the payload (u32), then the payload. */
+const HEADER_BYTES = 8
+/** room id length (u8), room id, seq (f64), ts (f64), author index (u8), then the update. */
+const FIXED_PAYLOAD_BYTES = 1 + 8 + 8 + 1
+const MAX_ROOM_ID_BYTES = 255
+
+/**
+ * An append-only file of board updates in front of the embedded database: the relay makes an
+ * update durable with one `write()` here before it broadcasts it, and moves the journal's
+ * records into SQLite in batches later (`JournaledStorage`). A SQLite transaction per update
+ * costs several times one `write()` (locks, WAL frames of whole pages); this keeps that cost
+ * off each update's path to the other clients.
+ *
+ * Durability is SQLite's with `synchronous = NORMAL` in WAL mode: a record is in the operating
+ * system once `append` returns, so it survives the process being killed, not a power cut.
+ * Each record carries its length and a CRC-32, so a record cut short by a crash is recognised at
+ * open and dropped with anything after it; the next append overwrites it.
+ */
+export class UpdateJournal {
+  private fd: number
+  private size: number
+  private closed = false
+
+  private constructor(fd: number, size: number) {
+    this.fd = fd
+    this.size = size
+  }
+
+  /** Open (or create) the journal at `file`, returning the records it already holds. */
+  static open(file: string): JournalOpened {
+    const existing = existsSync(file) ? readFileSync(file) : Buffer.alloc(0)
+    const { records, validBytes } = decodeRecords(existing)
+    const fd = openSync(file, existsSync(file) ? 'r+' : 'w+')
+    const journal = new UpdateJournal(fd, validBytes)
+    if (validBytes < existing.byteLength) ftruncateSync(fd, validBytes)
+    return { journal, recovered: records, discardedBytes: existing.byteLength - validBytes }
+  }
+
+  /** Bytes of whole records in the file. */
+  get bytes(): number {
+    return this.size
+  }
+
+  /**
+   * Append `records` with one write. Throws if they could not all be written; then the file is
+   * as it was before (a partial write is cut off), so later appends stay readable.
+   */
+  append(records: readonly JournalRecord[]): void {
+    if (!records.length) return
+    const buffer = encodeRecords(records)
+    let written = 0
+    try {
+      while (written < buffer.byteLength) {
+        written += writeSync(this.fd, buffer, written, buffer.byteLength - written, this.size + written)
+      }
+    } catch (error) {
+      if (written > 0) ftruncateSync(this.fd, this.size)
+      throw error
+    }
+    this.size += written
+  }
+
+  /** Forget every record: they are all in the database now. */
+  clear(): void {
+    ftruncateSync(this.fd, 0)
+    this.size = 0
+  }
+
+  close(): void {
+    if (this.closed) return
+    this.closed = true
+    closeSync(this.fd)
+  }
+}
+
+export function encodeRecords(records: readonly JournalRecord[]): Buffer {
+  const ids = records.map((r) => Buffer.from(r.roomId, 'utf8'))
+  let total = 0
+  for (const [i, r] of records.entries()) {
+    if (ids[i]!.byteLength > MAX_ROOM_ID_BYTES) throw new Error(`room id over ${MAX_ROOM_ID_BYTES} bytes`)
+    total += HEADER_BYTES + FIXED_PAYLOAD_BYTES + ids[i]!.byteLength + r.update.byteLength
+  }
+  const buffer = Buffer.allocUnsafe(total)
+  let at = 0
+  for (const [i, r] of records.entries()) {
+    const id = ids[i]!
+    const payloadBytes = FIXED_PAYLOAD_BYTES + id.byteLength + r.update.byteLength
+    const start = at + HEADER_BYTES
+    let p = start
+    p = buffer.writeUInt8(id.byteLength, p)
+    p += id.copy(buffer, p)
+    p = buffer.writeDoubleLE(r.seq, p)
+    p = buffer.writeDoubleLE(r.ts, p)
+    p = buffer.writeUInt8(ROLES.indexOf(r.author), p)
+    buffer.set(r.update, p)
+    buffer.writeUInt32LE(payloadBytes, at)
+    buffer.writeUInt32LE(crc32(buffer.subarray(start, start + payloadBytes)), at + 4)
+    at = start + payloadBytes
+  }
+  return buffer
+}
+
+/** The whole records at the start of `data`, stopping at the first one that is cut short or damaged. */
+export function decodeRecords(data: Buffer): { records: JournalRecord[]; validBytes: number } {
+  const records: JournalRecord[] = []
+  let at = 0
+  while (at + HEADER_BYTES <= data.byteLength) {
+    const length = data.readUInt32LE(at)
+    const start = at + HEADER_BYTES
+    if (length < FIXED_PAYLOAD_BYTES || start + length > data.byteLength) break
+    const payload = data.subarray(start, start + length)
+    if (crc32(payload) !== data.readUInt32LE(at + 4)) break
+    const idBytes = payload.readUInt8(0)
+    if (FIXED_PAYLOAD_BYTES + idBytes > length) break
+    let p = 1
+    const roomId = payload.toString('utf8', p, p + idBytes)
+    p += idBytes
+    const seq = payload.readDoubleLE(p)
+    const ts = payload.readDoubleLE(p + 8)
+    const author = ROLES[payload.readUInt8(p + 16)]
+    if (!author) break
+    // A copy: the caller may keep it after the file's buffer is gone.
+    const update = new Uint8Array(payload.subarray(p + 17))
+    records.push({ roomId, seq, ts, author, update })
+    at = start + length
+  }
+  return { records, validBytes: at }
+}
