@@ -62,7 +62,7 @@ export async function startServer(
   // Redis first: a relay that cannot reach it stops at once, naming REDIS_URL.
   const socketIoRedis = config.redisUrl ? await connectSocketIoRedis(config.redisUrl, config.nodeId, logger) : null
   // Postgres when DATABASE_URL is set (migrated on start), the embedded SQLite otherwise.
-  const backend = await openBackend(config, logger)
+  const backend = await openBackend(config, logger, metrics)
   const { storage } = backend
   const rooms = new RoomService(storage)
   const lifecycle = new RoomLifecycle({

@@ -55,6 +55,12 @@ describe('GET /metrics', () => {
     expect(sample(after.text, 'loopboard_board_updates_total')).toBe(3)
     expect(sample(after.text, 'loopboard_storage_commit_seconds_count')).toBeGreaterThanOrEqual(1)
     expect(sample(after.text, 'loopboard_storage_commit_failures_total')).toBe(0)
+    // The embedded storage moves its journal into SQLite within SQLITE_JOURNAL_FLUSH_MS.
+    await waitFor(
+      async () => (sample((await scrape(server)).text, 'loopboard_storage_journal_flush_seconds_count') ?? 0) >= 1,
+      'a journal flush'
+    )
+    expect(sample((await scrape(server)).text, 'loopboard_storage_journal_flush_failures_total')).toBe(0)
     // No room id ever becomes a label.
     expect(after.text).not.toContain(room.roomId)
   })

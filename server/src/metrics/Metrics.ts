@@ -26,6 +26,8 @@ export class Metrics {
   private updates: Counter
   private commitSeconds: Histogram
   private commitFailures: Counter
+  private journalFlushSeconds: Histogram
+  private journalFlushFailures: Counter
   private fanoutLag: Histogram
   private fanoutFailures: Counter
   private fanoutFilled: Counter
@@ -47,6 +49,17 @@ export class Metrics {
     this.commitFailures = new Counter({
       name: 'loopboard_storage_commit_failures_total',
       help: 'Batches of board updates whose commit failed (their senders were closed, nothing acknowledged).',
+      registers: [this.registry],
+    })
+    this.journalFlushSeconds = new Histogram({
+      name: 'loopboard_storage_journal_flush_seconds',
+      help: 'Embedded SQLite: time to move the journaled board updates into the database (one transaction, on the event loop).',
+      buckets: COMMIT_BUCKETS_S,
+      registers: [this.registry],
+    })
+    this.journalFlushFailures = new Counter({
+      name: 'loopboard_storage_journal_flush_failures_total',
+      help: 'Embedded SQLite: moves of journaled board updates into the database that failed (kept journaled, retried).',
       registers: [this.registry],
     })
     this.fanoutLag = new Histogram({
@@ -112,6 +125,15 @@ export class Metrics {
     this.commitFailures.inc()
   }
 
+  /** Journaled updates were moved into the database in `seconds` (or failed to be). */
+  journalFlushed(seconds: number): void {
+    this.journalFlushSeconds.observe(seconds)
+  }
+
+  journalFlushFailed(): void {
+    this.journalFlushFailures.inc()
+  }
+
   /** The Prometheus text exposition. */
   async text(): Promise<{ contentType: string; body: string }> {
     return { contentType: this.registry.contentType, body: await this.registry.metrics() }
@@ -120,6 +142,9 @@ export class Metrics {
 
 /** The part of {@link Metrics} the board fan-out reports to. */
 export type FanoutMetrics = Pick<Metrics, 'fanoutDelivered' | 'fanoutFailed' | 'fanoutGapFilled'>
+
+/** The part of {@link Metrics} the embedded storage's journal reports to. */
+export type JournalMetrics = Pick<Metrics, 'journalFlushed' | 'journalFlushFailed'>
 
 /** The part of {@link Metrics} the update batcher reports to. */
 export type CommitMetrics = Pick<Metrics, 'committed' | 'commitFailed'>

@@ -1,4 +1,6 @@
 import type { Role } from '@loopboard/protocol'
+import { performance } from 'node:perf_hooks'
+import type { JournalMetrics } from '../metrics/Metrics.ts'
 import type { SqliteStorage } from './SqliteStorage.ts'
 import type { NewUpdate, RoomRow, Storage, StoredRoomState, StoredUpdate } from './Storage.ts'
 import { UpdateJournal, type JournalRecord } from './UpdateJournal.ts'
@@ -18,6 +20,8 @@ export interface JournaledStorageOptions {
   maxPendingBytes?: number
   /** A background move into SQLite failed; it is retried at the next interval. */
   onFlushError?: (error: unknown) => void
+  /** Told how long each move into SQLite took, and of each that failed. */
+  metrics?: JournalMetrics
 }
 
 const DEFAULT_FLUSH_AT_UPDATES = 2_000
@@ -37,8 +41,8 @@ const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024
 export class JournaledStorage implements Storage {
   private sqlite: SqliteStorage
   private journal: UpdateJournal
-  private options: Required<Omit<JournaledStorageOptions, 'onFlushError'>> &
-    Pick<JournaledStorageOptions, 'onFlushError'>
+  private options: Required<Pick<JournaledStorageOptions, 'flushMs' | 'flushAtUpdates' | 'maxPendingBytes'>> &
+    Pick<JournaledStorageOptions, 'onFlushError' | 'metrics'>
   /** Each room's last seq handed out (a room is here once it has been committed to). */
   private lastSeqs = new Map<string, number>()
   private pending: Array<{ roomId: string; update: StoredUpdate }> = []
@@ -102,9 +106,12 @@ export class JournaledStorage implements Storage {
   flush(): void {
     this.cancelFlush()
     if (!this.pending.length) return
+    const started = performance.now()
     try {
       this.sqlite.appendUpdates(this.pending)
+      this.options.metrics?.journalFlushed((performance.now() - started) / 1000)
     } catch (error) {
+      this.options.metrics?.journalFlushFailed()
       // The records stay journaled and pending; try again at the next interval.
       this.timer = setTimeout(() => this.flushInBackground(), this.options.flushMs).unref()
       throw error

@@ -5,6 +5,7 @@ import type { RecordingStore } from '../audioRecording/RecordingStore.ts'
 import { SqliteRecordingStore } from '../audioRecording/SqliteRecordingStore.ts'
 import type { Config } from '../config.ts'
 import type { Logger } from '../logger.ts'
+import type { JournalMetrics } from '../metrics/Metrics.ts'
 import type { InterviewerKeyStore } from '../rooms/InterviewerKeys.ts'
 import { sqliteInterviewerKeyStore } from '../rooms/SqliteInterviewerKeyStore.ts'
 import { asyncStorage, type AsyncStorage } from './AsyncStorage.ts'
@@ -57,7 +58,7 @@ export interface Backend {
  * migrated first, waiting for another relay that migrates at the same time), the embedded
  * SQLite file otherwise. The one place that knows which classes make up each backend.
  */
-export async function openBackend(config: Config, logger: Logger): Promise<Backend> {
+export async function openBackend(config: Config, logger: Logger, metrics?: JournalMetrics): Promise<Backend> {
   if (config.databaseUrl) {
     const storage = await PostgresStorage.open({ url: config.databaseUrl, logger })
     logger.info('storage: postgres', { database: describeUrl(config.databaseUrl) })
@@ -83,6 +84,7 @@ export async function openBackend(config: Config, logger: Logger): Promise<Backe
   const board = new JournaledStorage(new SqliteStorage(database), join(config.dataDir, JOURNAL_FILE), {
     flushMs: config.sqliteJournalFlushMs,
     onFlushError: (error) => logger.warn('could not move journaled board updates into SQLite; retrying', { error }),
+    ...(metrics ? { metrics } : {}),
   })
   if (board.recovered) logger.info('stored board updates recovered from the journal', { updates: board.recovered })
   const storage = asyncStorage(board)
