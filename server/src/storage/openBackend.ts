@@ -1,4 +1,5 @@
 import { join } from 'node:path'
+import type { DatabaseSync } from 'node:sqlite'
 import type pg from 'pg'
 import { AudioFiles } from '../audioRecording/AudioFiles.ts'
 import type { RecordingStore } from '../audioRecording/RecordingStore.ts'
@@ -17,6 +18,7 @@ import { PostgresRecordingStore } from './postgres/PostgresRecordingStore.ts'
 import { PostgresStorage } from './postgres/PostgresStorage.ts'
 import { runOnceInCluster } from './postgres/runOnceInCluster.ts'
 import { sqliteInterviewStore } from './SqliteInterviewStore.ts'
+import { lockDataDir } from './DataDirLock.ts'
 import { JOURNAL_FILE, JournaledStorage } from './JournaledStorage.ts'
 import { DATABASE_FILE, SqliteStorage } from './SqliteStorage.ts'
 import type { Storage } from './Storage.ts'
@@ -75,17 +77,31 @@ export async function openBackend(config: Config, logger: Logger, metrics?: Jour
       close: () => storage.close(),
     }
   }
+  // Refused if another server has this DATA_DIR open: seqs and the journal belong to one process.
+  const lock = lockDataDir(config.dataDir)
   const databaseFile = join(config.dataDir, DATABASE_FILE)
-  const database = openSqliteDatabase(databaseFile)
+  let database: DatabaseSync
+  let board: JournaledStorage
+  try {
+    database = openSqliteDatabase(databaseFile)
+    try {
+      board = new JournaledStorage(new SqliteStorage(database), join(config.dataDir, JOURNAL_FILE), {
+        flushMs: config.sqliteJournalFlushMs,
+        onFlushError: (error) => logger.warn('could not move journaled board updates into SQLite; retrying', { error }),
+        ...(metrics ? { metrics } : {}),
+      })
+    } catch (error) {
+      database.close()
+      throw error
+    }
+  } catch (error) {
+    lock.release()
+    throw error
+  }
   const checkpointer =
     config.sqliteCheckpointMs > 0
       ? new WalCheckpointer(database, databaseFile, config.sqliteCheckpointMs, logger)
       : null
-  const board = new JournaledStorage(new SqliteStorage(database), join(config.dataDir, JOURNAL_FILE), {
-    flushMs: config.sqliteJournalFlushMs,
-    onFlushError: (error) => logger.warn('could not move journaled board updates into SQLite; retrying', { error }),
-    ...(metrics ? { metrics } : {}),
-  })
   if (board.recovered) logger.info('stored board updates recovered from the journal', { updates: board.recovered })
   const storage = asyncStorage(board)
   return {
@@ -101,8 +117,12 @@ export async function openBackend(config: Config, logger: Logger, metrics?: Jour
     ping: () => storage.ping(),
     close: async () => {
       await checkpointer?.stop()
-      // Journaled updates go into the database before the last connection checkpoints it.
-      board.close()
+      try {
+        // Journaled updates go into the database before the last connection checkpoints it.
+        board.close()
+      } finally {
+        lock.release()
+      }
     },
   }
 }
