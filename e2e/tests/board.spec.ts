@@ -64,3 +64,101 @@ test('a shape far off screen is drawn once it comes into view, and can be hit an
   await expect(far).toContainText('Far away cache')
   expect(candidate.errors).toEqual([])
 })
+
+test('labels measured in one batch give every shape the geometry tldraw measures one label at a time', async ({
+  room,
+  join,
+}) => {
+  const interviewer = await join(room.links.interviewer, 'Ivy')
+  await interviewer.ready()
+  const created = await interviewer.page.evaluate(() => {
+    const editor = window.loopboardEditor!
+    const rich = (text: string) => ({
+      type: 'doc',
+      content: text
+        ? text.split('\n').map((line) => ({ type: 'paragraph', content: [{ type: 'text', text: line }] }))
+        : [],
+    })
+    const words = [
+      'Load balancer',
+      'Kafka topic: events',
+      'A label far longer than the box it sits in',
+      'DB',
+      'x\ny\nz',
+      '',
+    ]
+    const fonts = ['draw', 'sans', 'serif', 'mono'] as const
+    const sizes = ['s', 'm', 'l', 'xl'] as const
+    const shapes: Parameters<typeof editor.createShapes>[0] = []
+    for (let i = 0; i < 48; i++) {
+      // Half in view, half far off screen: both are measured when the board opens.
+      const x = (i % 8) * 150 + (i >= 24 ? 20_000 : 0)
+      const y = Math.floor((i % 24) / 8) * 200
+      const text = words[Math.floor(i / 3) % words.length]!
+      const style = { font: fonts[i % 4]!, size: sizes[Math.floor(i / 4) % 4]! }
+      if (i % 3 === 0)
+        shapes.push({ type: 'geo', x, y, props: { ...style, w: 60 + (i % 5) * 50, h: 50, richText: rich(text) } })
+      else if (i % 3 === 1)
+        shapes.push({
+          type: 'note',
+          x,
+          y,
+          props: { ...style, richText: rich(text || 'Supercalifragilisticexpialidocious') },
+        })
+      else
+        shapes.push({
+          type: 'text',
+          x,
+          y,
+          props: { ...style, richText: rich(text || 'Text'), autoSize: i % 2 === 0, w: 120 },
+        })
+    }
+    editor.createShapes(shapes)
+    return editor.getCurrentPageShapes().length
+  })
+
+  // The same board opened as it ships (labels measured in batches) and with the measurement tldraw
+  // does alone (one forced layout per label), each in a fresh browser.
+  const batched = await join(room.links.candidate, 'Cam')
+  const unbatched = new URL(room.links.observer)
+  unbatched.searchParams.set('measure', 'one-by-one')
+  const alone = await join(unbatched.toString(), 'Obi')
+  const geometryOf = (participant: typeof batched) =>
+    participant.page.evaluate(async () => {
+      const editor = window.loopboardEditor!
+      // Fonts loaded and the shapes laid out with them, as a person would see the board.
+      await document.fonts.ready
+      await new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))
+      type Geometry = { bounds: { x: number; y: number; w: number; h: number }; children?: Geometry[] }
+      const describe = (g: Geometry): unknown => ({
+        bounds: [g.bounds.x, g.bounds.y, g.bounds.w, g.bounds.h],
+        children: g.children?.map(describe),
+      })
+      return Object.fromEntries(
+        editor
+          .getCurrentPageShapes()
+          .map((shape) => [
+            shape.id,
+            { page: editor.getShapePageBounds(shape), geometry: describe(editor.getShapeGeometry(shape) as never) },
+          ])
+      )
+    })
+  for (const participant of [batched, alone]) {
+    await participant.ready()
+    await expect
+      .poll(() => participant.page.evaluate(() => window.loopboardEditor!.getCurrentPageShapes().length))
+      .toBe(created)
+  }
+  const [withBatches, oneByOne] = [await geometryOf(batched), await geometryOf(alone)]
+  expect(Object.keys(withBatches)).toHaveLength(created)
+  expect(withBatches).toEqual(oneByOne)
+
+  // The batches did the measuring. Measured alone: only what is not foreseen (a note whose
+  // text is too wide is re-measured at smaller font sizes, one size at a time).
+  const counts = await batched.page.evaluate(() => window.loopboardLabelMeasure!)
+  expect(counts.batched).toBeGreaterThanOrEqual(created * 0.8)
+  expect(counts.alone).toBeLessThan(counts.batched / 4)
+  expect(await alone.page.evaluate(() => window.loopboardLabelMeasure!.batched)).toBe(0)
+  expect(batched.errors).toEqual([])
+  expect(alone.errors).toEqual([])
+})

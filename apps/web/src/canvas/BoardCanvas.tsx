@@ -3,6 +3,7 @@ import { useEffect } from 'react'
 import { Tldraw, type Editor, type TLComponents } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { Board } from './createBoard.ts'
+import { installLabelMeasurePrefetch, labelMeasureCounts } from './labelMeasurePrefetch.ts'
 import { LazyShapeWrapper } from './LazyShapeWrapper.tsx'
 import { PeerCursor } from './PeerCursor.tsx'
 
@@ -14,6 +15,16 @@ const assetUrls = getAssetUrlsByImport()
  * board, and the relay refuses frames over 1 MiB by default; base64 adds a third.
  */
 const MAX_ASSET_BYTES = 700 * 1024
+
+/** Replaced at build time: a production build has none of the hooks below. */
+const TEST_HOOKS = import.meta.env.DEV || import.meta.env.VITE_TEST_HOOKS === '1'
+
+// Before any editor exists: its constructor already measures every label on the page. The tests
+// also open boards without it (`?measure=one-by-one`), to compare every shape's geometry.
+if (!(TEST_HOOKS && new URLSearchParams(location.search).get('measure') === 'one-by-one')) {
+  installLabelMeasurePrefetch()
+}
+if (TEST_HOOKS) window.loopboardLabelMeasure = labelMeasureCounts
 
 /** Module-level so tldraw sees the same object on every render. */
 const components: TLComponents = { CollaboratorCursor: PeerCursor, ShapeWrapper: LazyShapeWrapper }
@@ -28,6 +39,8 @@ declare global {
   interface Window {
     /** The live editor, for debugging from the console and for end-to-end tests. */
     loopboardEditor?: Editor
+    /** Test builds: how many label measurements were answered from a batch, and measured alone. */
+    loopboardLabelMeasure?: typeof labelMeasureCounts
   }
 }
 
