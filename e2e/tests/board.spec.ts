@@ -20,7 +20,7 @@ test('a rectangle drawn by the interviewer appears for the candidate, and vice v
   expect(candidate.foreignRequests).toEqual([])
 })
 
-test('a shape far off screen is drawn once it comes into view, and can be hit and selected before', async ({
+test('a shape far off screen is mounted once it comes into view, and can be hit and selected before', async ({
   room,
   join,
 }) => {
@@ -28,6 +28,7 @@ test('a shape far off screen is drawn once it comes into view, and can be hit an
   await interviewer.ready()
   await interviewer.page.evaluate(() => {
     const editor = window.loopboardEditor!
+    editor.createShape({ id: 'shape:near' as never, type: 'geo', x: 100, y: 100, props: { w: 100, h: 60 } })
     editor.createShape({
       id: 'shape:far' as never,
       type: 'geo',
@@ -47,8 +48,9 @@ test('a shape far off screen is drawn once it comes into view, and can be hit an
   const candidate = await join(room.links.candidate, 'Cam')
   await candidate.ready()
   const far = candidate.page.locator('.tl-shape[data-shape-id="shape:far"]')
-  await expect(far).toHaveCount(1)
-  await expect(far).toBeEmpty()
+  // Not mounted at all while it has never been in view (tldraw alone mounts every shape, hidden).
+  await expect(candidate.page.locator('.tl-shape[data-shape-id="shape:near"]')).toHaveCount(1)
+  await expect(far).toHaveCount(0)
   // Geometry does not need the component: hit testing and bounds work while it is not drawn.
   expect(
     await candidate.page.evaluate(() => window.loopboardEditor!.getShapeAtPoint({ x: 40_100, y: 40_050 })?.id)
@@ -59,9 +61,12 @@ test('a shape far off screen is drawn once it comes into view, and can be hit an
     editor.zoomToBounds(editor.getShapePageBounds('shape:far' as never)!, { immediate: true })
   })
   await expect(far).toContainText('Far away cache')
-  // Panning away keeps it drawn (it is not rebuilt each time it comes back).
+  await far.evaluate((element) => (element.dataset.mountedOnce = 'yes'))
+  // Panning away keeps it mounted (it is not rebuilt each time it comes back).
   await candidate.page.evaluate(() => window.loopboardEditor!.setCamera({ x: 0, y: 0, z: 1 }, { immediate: true }))
+  await expect(candidate.page.locator('.tl-shape[data-shape-id="shape:near"]')).toBeInViewport()
   await expect(far).toContainText('Far away cache')
+  await expect(far).toHaveAttribute('data-mounted-once', 'yes')
   expect(candidate.errors).toEqual([])
 })
 

@@ -4,7 +4,7 @@ import { Tldraw, type Editor, type TLComponents } from 'tldraw'
 import 'tldraw/tldraw.css'
 import type { Board } from './createBoard.ts'
 import { installLabelMeasurePrefetch, labelMeasureCounts } from './labelMeasurePrefetch.ts'
-import { LazyShapeWrapper } from './LazyShapeWrapper.tsx'
+import { mountShapesWhenSeen } from './mountShapesWhenSeen.ts'
 import { PeerCursor } from './PeerCursor.tsx'
 
 /** Fonts, icons and translations come from our own origin: no CDN, works offline. */
@@ -27,7 +27,7 @@ if (!(TEST_HOOKS && new URLSearchParams(location.search).get('measure') === 'one
 if (TEST_HOOKS) window.loopboardLabelMeasure = labelMeasureCounts
 
 /** Module-level so tldraw sees the same object on every render. */
-const components: TLComponents = { CollaboratorCursor: PeerCursor, ShapeWrapper: LazyShapeWrapper }
+const components: TLComponents = { CollaboratorCursor: PeerCursor }
 
 /**
  * tldraw refuses new shapes past 4,000 on a page by default; a long interview's board can hold
@@ -53,6 +53,8 @@ export function BoardCanvas({
   online: boolean
   onEditor?: (editor: Editor | null) => void
 }) {
+  // Idempotent, and needed before the editor's first render.
+  mountShapesWhenSeen(board.store)
   useEffect(() => {
     board.setOnline(online)
   }, [board, online])
