@@ -132,9 +132,9 @@ export function labelMeasureRequests(editor: Editor, shape: TLShape): MeasureReq
 
 /** Per text manager (one per editor). */
 interface PrefetchState {
-  /** Answers measured in this task's batches; emptied when the task ends. */
+  /** Answers of the batches made while the running script lasts; emptied in the next microtask. */
   answers: Map<string, TLMeasuredTextSize>
-  /** Shape types whose labels this task already gathered (one batch per type and task at most). */
+  /** Shape types gathered while the running script lasts (one batch per type and script at most). */
   gathered: Set<LabelledType>
   /** Shape records whose requests were already batched (under the current fonts). */
   seen: WeakSet<TLShape>
@@ -189,9 +189,13 @@ function prefetch(manager: TextManager, state: PrefetchState, key: string, opts:
     for (const shape of editor.getCurrentPageShapes()) {
       if (shape.type !== type || state.seen.has(shape)) continue
       shapes.push(shape)
-      for (const request of labelMeasureRequests(editor, shape)) {
-        requests.set(measurementKey(request.html, request.opts), request)
+      let ahead: MeasureRequest[] = []
+      try {
+        ahead = labelMeasureRequests(editor, shape)
+      } catch {
+        continue // a shape this file cannot read is left to tldraw, measured alone
       }
+      for (const request of ahead) requests.set(measurementKey(request.html, request.opts), request)
     }
     if (!requests.has(key)) return // not a page label this file foresees: measured alone, as before
     for (const shape of shapes) state.seen.add(shape)
@@ -229,7 +233,14 @@ export function installLabelMeasurePrefetch() {
       states.set(this, state)
     }
     const key = measurementKey(html, opts)
-    if (!state.answers.has(key)) prefetch(this, state, key, opts)
+    if (!state.answers.has(key)) {
+      try {
+        prefetch(this, state, key, opts)
+      } catch (error) {
+        // A failed batch must not break the editor: the label is measured alone instead.
+        console.warn(`[board] label batch skipped: ${(error as Error)?.message ?? String(error)}`)
+      }
+    }
     const answer = state.answers.get(key)
     if (answer) {
       labelMeasureCounts.batched++
