@@ -58,6 +58,25 @@ describe('JournaledStorage', () => {
     expect(statSync(f.journal).size).toBe(0)
   })
 
+  it('moves them in chunks, one per event-loop turn, emptying the journal with the last', async () => {
+    const f = files()
+    const moves: number[] = []
+    const s = openJournaled(f, {
+      flushMs: 10,
+      flushChunk: 2,
+      metrics: { journalFlushed: () => moves.push(s.unflushed), journalFlushFailed: () => {} },
+    })
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    s.commitUpdates([1, 2, 3, 4, 5].map((n) => ({ roomId: 'r1', update: fresh(n) })))
+    const other = new SqliteStorage(f.db)
+    ctx.onCleanup(() => other.close())
+    await waitFor(() => s.unflushed === 0, 'every chunk')
+    // Waiting before each move: 5, then 3, then the last one (1) goes with the journal emptied.
+    expect(moves).toEqual([5, 3, 1])
+    expect(other.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2, 3, 4, 5])
+    expect(statSync(f.journal).size).toBe(0)
+  })
+
   it('moves them at once when many wait', async () => {
     const s = openJournaled(files(), { flushAtUpdates: 3 })
     s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
@@ -111,6 +130,8 @@ describe('JournaledStorage', () => {
           { roomId: 'r1', update: { ts: i, author: 'candidate', update: new Uint8Array([i]) } },
           { roomId: 'gone', update: { ts: i, author: 'candidate', update: new Uint8Array([i]) } },
         ])
+        // A snapshot does not wait for the journal: it names seqs only the journal holds.
+        s.saveSnapshot('r1', 11, new Uint8Array([0xaa]), 5)
         process.kill(process.pid, 'SIGKILL')
         `,
       ],
@@ -131,6 +152,9 @@ describe('JournaledStorage', () => {
     const updates = s.readUpdates('r1')
     expect(updates.map((u) => u.seq)).toEqual(Array.from({ length: 21 }, (_, i) => i + 1))
     expect([...updates[5]!.update]).toEqual([4])
+    const state = s.loadRoomState('r1')
+    expect(state).toMatchObject({ snapshotSeq: 11, lastSeq: 21 })
+    expect(state.updates.map((u) => [...u])).toEqual(Array.from({ length: 10 }, (_, i) => [i + 10]))
     // Numbering carries on after the recovered ones.
     expect(s.commitUpdates([{ roomId: 'r1', update: fresh(99) }])).toEqual([22])
     s.close()

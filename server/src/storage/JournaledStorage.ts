@@ -14,6 +14,11 @@ export interface JournaledStorageOptions {
   /** Journaled but not yet in SQLite: at this many updates they move at the end of the turn. */
   flushAtUpdates?: number
   /**
+   * A background move takes at most this many updates per event-loop turn, so frames arriving
+   * meanwhile are not held up behind one long transaction; the journal is emptied with the last.
+   */
+  flushChunk?: number
+  /**
    * Refuse new updates (commitUpdates throws) while this many bytes wait for SQLite: reached
    * only when SQLite keeps failing, and then memory must not grow without end.
    */
@@ -25,6 +30,8 @@ export interface JournaledStorageOptions {
 }
 
 const DEFAULT_FLUSH_AT_UPDATES = 2_000
+/** ~7 µs an update in SQLite: a chunk holds the event loop well under a millisecond. */
+const DEFAULT_FLUSH_CHUNK = 32
 const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024
 
 /**
@@ -41,7 +48,9 @@ const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024
 export class JournaledStorage implements Storage {
   private sqlite: SqliteStorage
   private journal: UpdateJournal
-  private options: Required<Pick<JournaledStorageOptions, 'flushMs' | 'flushAtUpdates' | 'maxPendingBytes'>> &
+  private options: Required<
+    Pick<JournaledStorageOptions, 'flushMs' | 'flushAtUpdates' | 'flushChunk' | 'maxPendingBytes'>
+  > &
     Pick<JournaledStorageOptions, 'onFlushError' | 'metrics'>
   /** Each room's last seq handed out (a room is here once it has been committed to). */
   private lastSeqs = new Map<string, number>()
@@ -57,6 +66,7 @@ export class JournaledStorage implements Storage {
     this.sqlite = sqlite
     this.options = {
       flushAtUpdates: DEFAULT_FLUSH_AT_UPDATES,
+      flushChunk: DEFAULT_FLUSH_CHUNK,
       maxPendingBytes: DEFAULT_MAX_PENDING_BYTES,
       ...options,
     }
@@ -105,18 +115,29 @@ export class JournaledStorage implements Storage {
   /** Move every journaled update into SQLite now (one transaction), then empty the journal. */
   flush(): void {
     this.cancelFlush()
-    if (!this.pending.length) return
+    this.store(this.pending.length)
+  }
+
+  /**
+   * Move the oldest `count` journaled updates into SQLite in one transaction; once none is left,
+   * empty the journal. On failure they stay pending (and journaled) and a retry is scheduled.
+   */
+  private store(count: number): void {
+    if (!count) return
     const started = performance.now()
+    const moving = count === this.pending.length ? this.pending : this.pending.slice(0, count)
     try {
-      this.sqlite.appendUpdates(this.pending)
+      this.sqlite.appendUpdates(moving)
       this.options.metrics?.journalFlushed((performance.now() - started) / 1000)
     } catch (error) {
       this.options.metrics?.journalFlushFailed()
-      // The records stay journaled and pending; try again at the next interval.
+      this.cancelFlush()
       this.timer = setTimeout(() => this.flushInBackground(), this.options.flushMs).unref()
       throw error
     }
-    this.pending = []
+    for (const { update } of moving) this.pendingBytes -= update.update.byteLength
+    this.pending = moving === this.pending ? [] : this.pending.slice(count)
+    if (this.pending.length) return
     this.pendingBytes = 0
     try {
       this.journal.clear()
@@ -149,9 +170,16 @@ export class JournaledStorage implements Storage {
     this.immediate = null
   }
 
+  /** One chunk per event-loop turn until the last, which takes whatever arrived meanwhile too. */
   private flushInBackground(): void {
+    this.cancelFlush()
     try {
-      this.flush()
+      if (this.pending.length > this.options.flushChunk) {
+        this.store(this.options.flushChunk)
+        this.immediate = setImmediate(() => this.flushInBackground())
+      } else {
+        this.store(this.pending.length)
+      }
     } catch (error) {
       this.options.onFlushError?.(error)
     }
@@ -204,8 +232,12 @@ export class JournaledStorage implements Storage {
     this.flush()
     return this.sqlite.loadRoomState(roomId)
   }
+  /**
+   * Not waiting for the journal: a snapshot may name a seq whose update is still only journaled
+   * (a crash then stores it at the next open, before any load), and every read of the log moves
+   * the journal first. A full move here would hold up the room's frames for milliseconds.
+   */
   saveSnapshot(roomId: string, uptoSeq: number, state: Uint8Array, ts: number): void {
-    this.flush()
     this.sqlite.saveSnapshot(roomId, uptoSeq, state, ts)
   }
   readUpdates(roomId: string, afterSeq?: number): StoredUpdate[] {
