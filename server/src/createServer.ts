@@ -187,6 +187,10 @@ export async function startServer(
       httpServer.off('error', reject)
       resolve()
     })
+  }).catch(async (error: unknown) => {
+    // Not listening (port in use): give the data directory back before reporting it.
+    await backend.close().catch(() => {})
+    throw error
   })
   const { port } = httpServer.address() as AddressInfo
   const localHost = ['0.0.0.0', '::', '127.0.0.1', '::1'].includes(config.host) ? 'localhost' : config.host

@@ -40,6 +40,10 @@ describe('lockDataDir', () => {
     const server = await ctx.server()
     const config = testConfig({ port: 0, host: '127.0.0.1', dataDir: server.dataDir, publicUrl: undefined })
     await expect(startServer(config)).rejects.toThrow(`DATA_DIR ${server.dataDir} is in use`)
+    // Not listening (its port taken) gives the directory back at once.
+    const other = { ...config, dataDir: ctx.tempDir() }
+    await expect(startServer({ ...other, port: server.port })).rejects.toThrow(/EADDRINUSE/)
+    await (await startServer(other)).close()
     await server.close()
     const again = await startServer(config)
     await again.close()

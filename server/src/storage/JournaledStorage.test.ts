@@ -77,12 +77,47 @@ describe('JournaledStorage', () => {
     expect(statSync(f.journal).size).toBe(0)
   })
 
-  it('moves them at once when many wait', async () => {
-    const s = openJournaled(files(), { flushAtUpdates: 3 })
+  it('moves a backlog of flushAtUpdates at once, not in chunks (a flood must not outrun the moves)', async () => {
+    const moves: number[] = []
+    const s = openJournaled(files(), {
+      flushAtUpdates: 10,
+      flushChunk: 2,
+      metrics: { journalFlushed: () => moves.push(s.unflushed), journalFlushFailed: () => {} },
+    })
     s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
-    s.commitUpdates([1, 2, 3].map((n) => ({ roomId: 'r1', update: fresh(n) })))
+    s.commitUpdates(Array.from({ length: 12 }, (_, n) => ({ roomId: 'r1', update: fresh(n) })))
     await new Promise((resolve) => setImmediate(resolve))
     expect(s.unflushed).toBe(0)
+    expect(moves).toEqual([12])
+  })
+
+  it('numbers past a snapshot that names seqs the log lost (a power cut before the journal reached the disk)', () => {
+    const s = openJournaled(files())
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    s.appendUpdates(
+      [1, 2, 3].map((seq) => ({
+        roomId: 'r1',
+        update: { seq, ts: seq, author: 'candidate' as const, update: new Uint8Array([seq]) },
+      }))
+    )
+    s.saveSnapshot('r1', 50, new Uint8Array([0xaa]), 5)
+    expect(s.commitUpdates([{ roomId: 'r1', update: fresh(51) }])).toEqual([51])
+    expect(s.loadRoomState('r1')).toMatchObject({ snapshotSeq: 50, lastSeq: 51 })
+  })
+
+  it('skips a row already stored when moving, instead of failing every move after it', () => {
+    const f = files()
+    const errors: unknown[] = []
+    const s = openJournaled(f, { onFlushError: (e) => errors.push(e) })
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    expect(s.commitUpdates([1, 2].map((n) => ({ roomId: 'r1', update: fresh(n) })))).toEqual([1, 2])
+    // The same row stored meanwhile (as a move whose journal could not be emptied leaves it).
+    const other = new SqliteStorage(f.db)
+    ctx.onCleanup(() => other.close())
+    other.appendUpdate('r1', { seq: 1, ts: 1_001, author: 'candidate', update: new Uint8Array([1]) })
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2])
+    expect(s.unflushed).toBe(0)
+    expect(errors).toEqual([])
   })
 
   it('keeps what SQLite refuses journaled, retries, and refuses new updates past its byte budget', async () => {

@@ -30,6 +30,9 @@ export interface JournaledStorageOptions {
 }
 
 const DEFAULT_FLUSH_AT_UPDATES = 2_000
+/** What a waiting row holds in memory besides its update's bytes (objects, room id), roughly. */
+const ROW_OVERHEAD_BYTES = 160
+const rowBytes = (update: StoredUpdate) => update.update.byteLength + ROW_OVERHEAD_BYTES
 /** ~7 µs an update in SQLite: a chunk holds the event loop well under a millisecond. */
 const DEFAULT_FLUSH_CHUNK = 32
 const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024
@@ -37,13 +40,15 @@ const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024
 /**
  * The embedded storage the relay writes through: `commitUpdates` numbers each update with its
  * room's next seq and makes it durable with one append to the {@link UpdateJournal}, then the
- * journal's records move into SQLite in one transaction every `flushMs` (or sooner when many
- * wait). Every read of the board log, snapshot, deletion and explicit append moves them first,
- * so callers see exactly what a plain {@link SqliteStorage} would show them.
+ * journal's records move into SQLite every `flushMs`, a chunk per event-loop turn (all at once
+ * when `flushAtUpdates` wait). Every read of the board log, deletion and explicit append moves
+ * them first, so callers see exactly what a plain {@link SqliteStorage} would show them; a
+ * snapshot does not wait (it may name seqs only the journal holds).
  *
- * Seqs are numbered here, from each room's highest stored seq: the process that opened the
- * database file is its only writer (the embedded setup). At open, records a crash left in the
- * journal are stored before anything else runs.
+ * Seqs are numbered here, from each room's highest stored seq or snapshot seq: the process that
+ * opened the database file is its only writer (the embedded setup, held by `DataDirLock`). At
+ * open, records a crash left in the journal are stored before anything else runs. Moves skip
+ * rows already stored and rows of rooms deleted meanwhile, so one odd row never wedges them.
  */
 export class JournaledStorage implements Storage {
   private sqlite: SqliteStorage
@@ -61,6 +66,8 @@ export class JournaledStorage implements Storage {
   private closed = false
   /** Updates taken back from the journal when it was opened. */
   readonly recovered: number
+  /** Bytes at the journal's end that were no whole record (a write cut short), dropped at open. */
+  readonly discardedJournalBytes: number
 
   constructor(sqlite: SqliteStorage, journalFile: string, options: JournaledStorageOptions) {
     this.sqlite = sqlite
@@ -70,7 +77,8 @@ export class JournaledStorage implements Storage {
       maxPendingBytes: DEFAULT_MAX_PENDING_BYTES,
       ...options,
     }
-    const { journal, recovered } = UpdateJournal.open(journalFile)
+    const { journal, recovered, discardedBytes } = UpdateJournal.open(journalFile)
+    this.discardedJournalBytes = discardedBytes
     this.journal = journal
     try {
       this.recovered = recovered.length
@@ -106,7 +114,7 @@ export class JournaledStorage implements Storage {
     for (const [roomId, seq] of next) this.lastSeqs.set(roomId, seq)
     for (const { roomId, ...update } of records) {
       this.pending.push({ roomId, update })
-      this.pendingBytes += update.update.byteLength
+      this.pendingBytes += rowBytes(update)
     }
     this.scheduleFlush()
     return records.map((r) => r.seq)
@@ -127,15 +135,15 @@ export class JournaledStorage implements Storage {
     const started = performance.now()
     const moving = count === this.pending.length ? this.pending : this.pending.slice(0, count)
     try {
-      this.sqlite.appendUpdates(moving)
-      this.options.metrics?.journalFlushed((performance.now() - started) / 1000)
+      this.sqlite.insertRecovered(moving)
     } catch (error) {
       this.options.metrics?.journalFlushFailed()
       this.cancelFlush()
-      this.timer = setTimeout(() => this.flushInBackground(), this.options.flushMs).unref()
+      if (!this.closed) this.timer = setTimeout(() => this.flushInBackground(), this.options.flushMs).unref()
       throw error
     }
-    for (const { update } of moving) this.pendingBytes -= update.update.byteLength
+    this.options.metrics?.journalFlushed((performance.now() - started) / 1000)
+    for (const { update } of moving) this.pendingBytes -= rowBytes(update)
     this.pending = moving === this.pending ? [] : this.pending.slice(count)
     if (this.pending.length) return
     this.pendingBytes = 0
@@ -170,11 +178,14 @@ export class JournaledStorage implements Storage {
     this.immediate = null
   }
 
-  /** One chunk per event-loop turn until the last, which takes whatever arrived meanwhile too. */
+  /**
+   * One chunk per event-loop turn until the last, which takes whatever arrived meanwhile too; a
+   * backlog of `flushAtUpdates` or more (a flood outrunning the chunks) goes all at once.
+   */
   private flushInBackground(): void {
     this.cancelFlush()
     try {
-      if (this.pending.length > this.options.flushChunk) {
+      if (this.pending.length > this.options.flushChunk && this.pending.length < this.options.flushAtUpdates) {
         this.store(this.options.flushChunk)
         this.immediate = setImmediate(() => this.flushInBackground())
       } else {

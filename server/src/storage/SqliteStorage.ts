@@ -59,9 +59,13 @@ export class SqliteStorage implements Storage {
       ),
       updatesAfter: p('SELECT seq, ts, author, bytes FROM room_updates WHERE room_id = ? AND seq > ? ORDER BY seq'),
       lastSeq: p('SELECT COALESCE(MAX(seq), 0) AS seq FROM room_updates WHERE room_id = ?'),
-      roomLastSeq: p(
-        'SELECT COALESCE(MAX(u.seq), 0) AS seq FROM rooms r LEFT JOIN room_updates u ON u.room_id = r.id WHERE r.id = ? GROUP BY r.id'
-      ),
+      // A snapshot can name a seq past the log's end (its rows still in a journal when the
+      // machine lost power): numbering goes on past both, never reusing a seq a snapshot covers.
+      roomLastSeq: p(`
+        SELECT MAX(
+          COALESCE((SELECT MAX(seq) FROM room_updates WHERE room_id = r.id), 0),
+          COALESCE((SELECT MAX(upto_seq) FROM room_snapshots WHERE room_id = r.id), 0)
+        ) AS seq FROM rooms r WHERE r.id = ?`),
       // Journal records of rooms deleted meanwhile are skipped; ones already stored are kept.
       insertRecovered: p(
         `INSERT OR IGNORE INTO room_updates (room_id, seq, ts, author, bytes)
@@ -165,15 +169,16 @@ export class SqliteStorage implements Storage {
     return seqs
   }
 
-  /** The room's highest stored seq (0 with none), or null if there is no such room. */
+  /** The room's highest seq in its log or snapshots (0 with none), or null if there is no such room. */
   lastSeqOf(roomId: string): number | null {
     const row = this.stmt.roomLastSeq.get(roomId) as { seq: number } | undefined
     return row ? row.seq : null
   }
 
   /**
-   * Store updates taken back from a journal after a restart, in one transaction: those already
-   * stored, and those of rooms that no longer exist, are skipped. Returns how many were stored.
+   * Store updates from a journal (moved in the background, or taken back after a restart), in one
+   * transaction: those already stored, and those of rooms that no longer exist, are skipped.
+   * Returns how many were stored.
    */
   insertRecovered(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): number {
     let stored = 0

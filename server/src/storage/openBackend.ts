@@ -103,6 +103,11 @@ export async function openBackend(config: Config, logger: Logger, metrics?: Jour
       ? new WalCheckpointer(database, databaseFile, config.sqliteCheckpointMs, logger)
       : null
   if (board.recovered) logger.info('stored board updates recovered from the journal', { updates: board.recovered })
+  if (board.discardedJournalBytes) {
+    logger.warn('dropped the end of the journal: not a whole record (a write cut short by a crash)', {
+      bytes: board.discardedJournalBytes,
+    })
+  }
   const storage = asyncStorage(board)
   return {
     kind: 'sqlite',

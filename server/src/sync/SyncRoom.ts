@@ -547,7 +547,11 @@ export class SyncRoom {
     // The dependency check should have held anything Yjs would park; if Yjs parked something
     // anyway, it must not reach a joiner's sync step 2 or a snapshot.
     const parked = this.dropPending()
-    for (const change of effective) this.persist(change, conn)
+    for (const change of effective) {
+      // A failed commit can drop the room (and close its sockets) inside persist.
+      if (this.destroyed) return
+      this.persist(change, conn)
+    }
     if (this.ownBatcher && effective.length) void this.batcher.flush()
     if (parked) throw new BudgetExceededError('update left structs with unresolved dependencies')
   }
