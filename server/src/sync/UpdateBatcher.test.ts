@@ -3,7 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest'
 import { SqliteStorage } from '../storage/SqliteStorage.ts'
 import { asyncStorage } from '../storage/AsyncStorage.ts'
 import type { NewUpdate } from '../storage/Storage.ts'
-import { UpdateBatcher } from './UpdateBatcher.ts'
+import { AT_ONCE_PER_TURN, UpdateBatcher } from './UpdateBatcher.ts'
 
 /** The real SQLite storage, counting its batched commits. */
 class CountingStorage extends SqliteStorage {
@@ -235,5 +235,38 @@ describe('UpdateBatcher', () => {
     expect(events.slice(2)).toEqual([expect.stringMatching(/^failed .*FOREIGN KEY/), 'failed Error: snapshot broke'])
     await batcher.flush()
     expect(storage.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2, 3])
+  })
+
+  it('with a synchronous commit, a turn with many updates commits the rest together at its end, in order', async () => {
+    const { storage } = setup('r1')
+    const calls: number[] = []
+    const batcher = new UpdateBatcher(asyncStorage(storage), undefined, (batch) => {
+      calls.push(batch.length)
+      return storage.commitUpdates(batch)
+    })
+    const stored: number[] = []
+    const n = AT_ONCE_PER_TURN + 3
+    for (let i = 1; i <= n; i++)
+      batcher.append(
+        'r1',
+        update(i),
+        (seq) => stored.push(seq),
+        () => {}
+      )
+    // The first ones at once, the rest queued for the end of the turn.
+    expect(stored).toEqual(Array.from({ length: AT_ONCE_PER_TURN }, (_, i) => i + 1))
+    expect(batcher.busy).toBe(true)
+    await nextTurn()
+    await batcher.flush()
+    expect(stored).toEqual(Array.from({ length: n }, (_, i) => i + 1))
+    expect(calls).toEqual([...Array<number>(AT_ONCE_PER_TURN).fill(1), 3])
+    // The next turn starts at once again.
+    batcher.append(
+      'r1',
+      update(n + 1),
+      (seq) => stored.push(seq),
+      () => {}
+    )
+    expect(stored.at(-1)).toBe(n + 1)
   })
 })
