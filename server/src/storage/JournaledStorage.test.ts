@@ -91,6 +91,16 @@ describe('JournaledStorage', () => {
     expect(moves).toEqual([12])
   })
 
+  it('counts journaled updates as activity: a room edited a moment ago is not idle', () => {
+    const s = openJournaled(files())
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    s.createRoom({ id: 'idle', title: 'idle', createdAt: 1 }, hashes('idle'))
+    s.commitUpdates([{ roomId: 'r1', update: { ts: 5_000, author: 'candidate', update: new Uint8Array([1]) } }])
+    expect(s.unflushed).toBe(1)
+    // The retention sweep's question, asked while the update is only in the journal.
+    expect(s.roomsInactiveSince(4_000)).toEqual(['idle'])
+  })
+
   it('numbers past a snapshot that names seqs the log lost (a power cut before the journal reached the disk)', () => {
     const s = openJournaled(files())
     s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
