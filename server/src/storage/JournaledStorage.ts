@@ -59,7 +59,8 @@ export class JournaledStorage implements Storage {
     Pick<JournaledStorageOptions, 'onFlushError' | 'metrics'>
   /** Each room's last seq handed out (a room is here once it has been committed to). */
   private lastSeqs = new Map<string, number>()
-  private pending: Array<{ roomId: string; update: StoredUpdate }> = []
+  /** Journaled and not yet in SQLite, oldest first. */
+  private pending: JournalRecord[] = []
   private pendingBytes = 0
   private timer: NodeJS.Timeout | null = null
   private immediate: NodeJS.Immediate | null = null
@@ -81,9 +82,7 @@ export class JournaledStorage implements Storage {
     this.discardedJournalBytes = discardedBytes
     this.journal = journal
     try {
-      this.recovered = recovered.length
-        ? sqlite.insertRecovered(recovered.map(({ roomId, ...update }) => ({ roomId, update })))
-        : 0
+      this.recovered = recovered.length ? sqlite.insertJournaled(recovered) : 0
       if (journal.bytes > 0) journal.clear()
     } catch (error) {
       journal.close()
@@ -112,9 +111,9 @@ export class JournaledStorage implements Storage {
     })
     this.journal.append(records)
     for (const [roomId, seq] of next) this.lastSeqs.set(roomId, seq)
-    for (const { roomId, ...update } of records) {
-      this.pending.push({ roomId, update })
-      this.pendingBytes += rowBytes(update)
+    for (const record of records) {
+      this.pending.push(record)
+      this.pendingBytes += rowBytes(record)
     }
     this.scheduleFlush()
     return records.map((r) => r.seq)
@@ -135,7 +134,7 @@ export class JournaledStorage implements Storage {
     const started = performance.now()
     const moving = count === this.pending.length ? this.pending : this.pending.slice(0, count)
     try {
-      this.sqlite.insertRecovered(moving)
+      this.sqlite.insertJournaled(moving)
     } catch (error) {
       this.options.metrics?.journalFlushFailed()
       this.cancelFlush()
@@ -143,7 +142,7 @@ export class JournaledStorage implements Storage {
       throw error
     }
     this.options.metrics?.journalFlushed((performance.now() - started) / 1000)
-    for (const { update } of moving) this.pendingBytes -= rowBytes(update)
+    for (const record of moving) this.pendingBytes -= rowBytes(record)
     this.pending = moving === this.pending ? [] : this.pending.slice(count)
     if (this.pending.length) return
     this.pendingBytes = 0

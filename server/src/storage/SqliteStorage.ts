@@ -20,7 +20,7 @@ export class SqliteStorage implements Storage {
     | 'findByTokenHash'
     | 'replaceTokenHash'
     | 'appendUpdate'
-    | 'insertRecovered'
+    | 'insertJournaled'
     | 'roomLastSeq'
     | 'commitUpdate'
     | 'latestSnapshot'
@@ -67,7 +67,7 @@ export class SqliteStorage implements Storage {
           COALESCE((SELECT MAX(upto_seq) FROM room_snapshots WHERE room_id = r.id), 0)
         ) AS seq FROM rooms r WHERE r.id = ?`),
       // Journal records of rooms deleted meanwhile are skipped; ones already stored are kept.
-      insertRecovered: p(
+      insertJournaled: p(
         `INSERT OR IGNORE INTO room_updates (room_id, seq, ts, author, bytes)
          SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM rooms WHERE id = ?1)`
       ),
@@ -180,12 +180,12 @@ export class SqliteStorage implements Storage {
    * transaction: those already stored, and those of rooms that no longer exist, are skipped.
    * Returns how many were stored.
    */
-  insertRecovered(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): number {
+  insertJournaled(batch: ReadonlyArray<StoredUpdate & { roomId: string }>): number {
     let stored = 0
     this.db.exec('BEGIN')
     try {
-      for (const { roomId, update: u } of batch) {
-        stored += Number(this.stmt.insertRecovered.run(roomId, u.seq, u.ts, u.author, u.update).changes)
+      for (const u of batch) {
+        stored += Number(this.stmt.insertJournaled.run(u.roomId, u.seq, u.ts, u.author, u.update).changes)
       }
       this.db.exec('COMMIT')
     } catch (error) {

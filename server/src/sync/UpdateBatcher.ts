@@ -93,20 +93,14 @@ export class UpdateBatcher {
 
   private commitAtOnce(p: Pending, commitNow: Storage['commitUpdates']): void {
     const started = performance.now()
-    let seq: number
+    let seqs: number[]
     try {
-      seq = commitNow([p])[0]!
+      seqs = commitNow([p])
     } catch (error) {
-      this.metrics?.commitFailed()
-      report(() => p.failed(error))
+      this.settleFailed([p], error)
       return
     }
-    this.metrics?.committed(1, (performance.now() - started) / 1000)
-    try {
-      p.stored(seq)
-    } catch (error) {
-      report(() => p.failed(error))
-    }
+    this.settleStored([p], seqs, started)
   }
 
   private async commit(batch: Pending[]): Promise<void> {
@@ -115,10 +109,18 @@ export class UpdateBatcher {
     try {
       seqs = this.commitNow ? this.commitNow(batch) : await this.storage.commitUpdates(batch)
     } catch (error) {
-      this.metrics?.commitFailed()
-      for (const p of batch) report(() => p.failed(error))
+      this.settleFailed(batch, error)
       return
     }
+    this.settleStored(batch, seqs, started)
+  }
+
+  private settleFailed(batch: readonly Pending[], error: unknown): void {
+    this.metrics?.commitFailed()
+    for (const p of batch) report(() => p.failed(error))
+  }
+
+  private settleStored(batch: readonly Pending[], seqs: readonly number[], started: number): void {
     this.metrics?.committed(batch.length, (performance.now() - started) / 1000)
     // One room's trouble (e.g. a snapshot failing) must not keep the others from broadcasting.
     for (const [i, p] of batch.entries()) {
