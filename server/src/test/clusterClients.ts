@@ -33,6 +33,11 @@ export async function routeKeyFor(cluster: Cluster, relay: string): Promise<stri
   throw new Error(`no routing key reaches ${relay}`)
 }
 
+/** Routing keys that reach relay-0 and relay-1: for two peers of one room on different relays. */
+export async function routeKeysForTwoRelays(cluster: Cluster): Promise<[string, string]> {
+  return [await routeKeyFor(cluster, 'relay-0'), await routeKeyFor(cluster, 'relay-1')]
+}
+
 /** The relay HAProxy sends requests with routing key `key` to. */
 export async function relayServing(cluster: Cluster, key: string): Promise<string | null> {
   const res = await fetch(`${cluster.url}/yjs/probe?${ROUTING_ROOM_PARAM}=${key}`)
@@ -90,6 +95,20 @@ export function boardClient(
 /** Resolve once `client` is connected and synced (again). */
 export function boardSynced(client: BoardClient, ms = 15_000): Promise<void> {
   return waitFor(() => client.provider.wsconnected && client.provider.synced, 'the board client to sync', ms)
+}
+
+/**
+ * A new room with a writer (the candidate) on relay-0 and a watcher (the interviewer) on relay-1,
+ * both synced and the relays checked to hold them: every board update crosses relays.
+ */
+export async function boardAcrossRelays(ctx: TestContext, cluster: Cluster) {
+  const [keyA, keyB] = await routeKeysForTwoRelays(cluster)
+  const room = await createClusterRoom(cluster)
+  const writer = boardClient(ctx, cluster, room.roomId, room.tokens.candidate, keyA)
+  const watcher = boardClient(ctx, cluster, room.roomId, room.tokens.interviewer, keyB)
+  await Promise.all([boardSynced(writer), boardSynced(watcher)])
+  await expectSpread(cluster, 'yjs')
+  return { room, writer, watcher, keyA, keyB }
 }
 
 export interface Received {

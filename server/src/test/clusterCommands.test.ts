@@ -8,7 +8,7 @@ import {
 } from '@loopboard/protocol'
 import { getPrompt } from '@loopboard/prompts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { clusterApi, createClusterRoom, expectSpread, roomSocket, routeKeyFor } from './clusterClients.ts'
+import { clusterApi, createClusterRoom, expectSpread, roomSocket, routeKeysForTwoRelays } from './clusterClients.ts'
 import { clusterUnavailable, startCluster, type Cluster } from './clusterFixture.ts'
 import { TestContext, waitFor } from './helpers.ts'
 
@@ -28,7 +28,7 @@ describe.skipIf(unavailable)('interview commands from two relays at once', () =>
 
   it(`${COMMANDS} hint reveals and phase moves, half on each relay, apply exactly once each`, async () => {
     const room = await createClusterRoom(cluster)
-    const [keyA, keyB] = [await routeKeyFor(cluster, 'relay-0'), await routeKeyFor(cluster, 'relay-1')]
+    const [keyA, keyB] = await routeKeysForTwoRelays(cluster)
     const token = room.tokens.interviewer
     const onA = await roomSocket(ctx, cluster, { roomId: room.roomId, token, name: 'Ivy', routeKey: keyA })
     const onB = await roomSocket(ctx, cluster, { roomId: room.roomId, token, name: 'Ivy', routeKey: keyB })

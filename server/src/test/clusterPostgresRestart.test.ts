@@ -12,15 +12,12 @@ import { getPrompt } from '@loopboard/prompts'
 import { NOT_SAVING_AFTER_MS } from '../../../apps/web/src/room/watchBoardSaving.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
-  boardClient,
+  boardAcrossRelays,
   boardSynced,
   clusterApi,
-  createClusterRoom,
   docContent,
   docFromPostgres,
-  expectSpread,
   roomSocket,
-  routeKeyFor,
   type RoomSocket,
 } from './clusterClients.ts'
 import { clusterUnavailable, eventually, startCluster, type Cluster } from './clusterFixture.ts'
@@ -52,12 +49,7 @@ describe.skipIf(unavailable)('Postgres stopped immediately, then everything rest
   afterAll(() => ctx.cleanup(), 60_000)
 
   it('keeps boards, interview state and recordings; acknowledges nothing while it is down', async () => {
-    const [keyA, keyB] = [await routeKeyFor(cluster, 'relay-0'), await routeKeyFor(cluster, 'relay-1')]
-    const room = await createClusterRoom(cluster)
-    const writer = boardClient(ctx, cluster, room.roomId, room.tokens.candidate, keyA)
-    const watcher = boardClient(ctx, cluster, room.roomId, room.tokens.interviewer, keyB)
-    await Promise.all([boardSynced(writer), boardSynced(watcher)])
-    await expectSpread(cluster, 'yjs')
+    const { room, writer, watcher, keyA, keyB } = await boardAcrossRelays(ctx, cluster)
     const records = (doc: typeof writer.doc) => doc.getMap<number>('records')
     for (let i = 0; i < 30; i++) records(writer.doc).set(`before-${i}`, i)
     await docUntil(watcher.doc, (d) => records(d).has('before-29'), 'the board to cross relays', 10_000)

@@ -2,14 +2,13 @@ import { ControlAction, InterviewEvent, type InterviewView } from '@loopboard/pr
 import { getPrompt } from '@loopboard/prompts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
+  boardAcrossRelays,
   boardClient,
   boardSynced,
   createClusterRoom,
   docContent,
   docFromPostgres,
-  expectSpread,
   roomSocket,
-  routeKeyFor,
 } from './clusterClients.ts'
 import { CHECK_INTERVAL_MS, clusterUnavailable, eventually, startCluster, type Cluster } from './clusterFixture.ts'
 import { docUntil, TestContext, waitFor } from './helpers.ts'
@@ -29,12 +28,7 @@ describe.skipIf(unavailable)('kill -9 of Redis, restarted empty', () => {
   afterAll(() => ctx.cleanup(), 60_000)
 
   it('loses nothing, and delivery between relays resumes within 5 s', async () => {
-    const [keyA, keyB] = [await routeKeyFor(cluster, 'relay-0'), await routeKeyFor(cluster, 'relay-1')]
-    const room = await createClusterRoom(cluster)
-    const writer = boardClient(ctx, cluster, room.roomId, room.tokens.candidate, keyA)
-    const watcher = boardClient(ctx, cluster, room.roomId, room.tokens.interviewer, keyB)
-    await Promise.all([boardSynced(writer), boardSynced(watcher)])
-    await expectSpread(cluster, 'yjs')
+    const { room, writer, watcher, keyA, keyB } = await boardAcrossRelays(ctx, cluster)
     const ivy = await roomSocket(ctx, cluster, {
       roomId: room.roomId,
       token: room.tokens.interviewer,

@@ -6,8 +6,8 @@ import {
   expectSpread,
   presenceOf,
   roomSocket,
-  routeKeyFor,
   type RoomSocket,
+  routeKeysForTwoRelays,
 } from './clusterClients.ts'
 import { clusterUnavailable, startCluster, type Cluster } from './clusterFixture.ts'
 import { TestContext, waitFor } from './helpers.ts'
@@ -25,8 +25,7 @@ describe.skipIf(unavailable)('one room on two relays', () => {
   let keyB: string
   beforeAll(async () => {
     cluster = await startCluster(ctx, { relays: 2 })
-    keyA = await routeKeyFor(cluster, 'relay-0')
-    keyB = await routeKeyFor(cluster, 'relay-1')
+    ;[keyA, keyB] = await routeKeysForTwoRelays(cluster)
   }, 180_000)
   afterAll(() => ctx.cleanup(), 60_000)
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { boardClient, boardSynced, createClusterRoom, expectSpread, routeKeyFor } from './clusterClients.ts'
+import { boardClient, boardSynced, createClusterRoom, expectSpread, routeKeysForTwoRelays } from './clusterClients.ts'
 import { clusterUnavailable, startCluster, type Cluster } from './clusterFixture.ts'
 import { docUntil, TestContext, waitFor } from './helpers.ts'
 
@@ -16,8 +16,7 @@ describe.skipIf(unavailable)('one board on two relays behind HAProxy', () => {
   let keyB: string
   beforeAll(async () => {
     cluster = await startCluster(ctx, { relays: 2 })
-    keyA = await routeKeyFor(cluster, 'relay-0')
-    keyB = await routeKeyFor(cluster, 'relay-1')
+    ;[keyA, keyB] = await routeKeysForTwoRelays(cluster)
   }, 180_000)
   afterAll(() => ctx.cleanup(), 60_000)
 
