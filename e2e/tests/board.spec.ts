@@ -164,6 +164,24 @@ test('labels measured in one batch give every shape the geometry tldraw measures
   expect(counts.batched).toBeGreaterThanOrEqual(created * 0.8)
   expect(counts.alone).toBeLessThan(counts.batched / 4)
   expect(await alone.page.evaluate(() => window.loopboardLabelMeasure!.batched)).toBe(0)
+
+  // When a font changes state, tldraw measures every text shape again though none changed: they
+  // are batched again too, and keep their geometry.
+  const again = await batched.page.evaluate(() => {
+    const editor = window.loopboardEditor!
+    const before = { ...window.loopboardLabelMeasure! }
+    const fonts = (
+      editor as unknown as { fonts: { fontStates: { update(key: unknown, fn: (s: object) => object): void } } }
+    ).fonts
+    const texts = editor.getCurrentPageShapes().filter((shape) => shape.type === 'text')
+    for (const face of new Set(texts.flatMap((shape) => editor.fonts.getShapeFontFaces(shape))))
+      fonts.fontStates.update(face, (state) => ({ ...state }))
+    for (const shape of texts) editor.getShapeGeometry(shape)
+    const after = window.loopboardLabelMeasure!
+    return { texts: texts.length, batched: after.batched - before.batched, alone: after.alone - before.alone }
+  })
+  expect(again).toEqual({ texts: 16, batched: 16, alone: 0 })
+  expect(await geometryOf(batched)).toEqual(oneByOne)
   expect(batched.errors).toEqual([])
   expect(alone.errors).toEqual([])
 })

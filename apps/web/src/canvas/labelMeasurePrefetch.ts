@@ -14,8 +14,9 @@
  *
  * Answers are kept only while the script that asked runs (fonts finish loading in other tasks),
  * so every answer is what `measureHtml` would have returned at that moment: shapes keep exactly
- * the geometry they had. When the document's fonts change, every shape counts as unseen again
- * (tldraw re-measures text shapes then).
+ * the geometry they had. When tldraw measures again a shape that has not changed, it has dropped
+ * its cached measurements of that kind of shape (text shapes, whenever a font they use changes
+ * state: requested, loaded): every shape of that kind counts as unseen again and is batched anew.
  *
  * Tied to tldraw 5.4.2 internals: the request builders below mirror `GeoShapeUtil`
  * (`measureUnscaledLabelSize`), `NoteShapeUtil` (`measureNoteLabelSize`, first pass) and
@@ -134,11 +135,12 @@ export function labelMeasureRequests(editor: Editor, shape: TLShape): MeasureReq
 interface PrefetchState {
   /** Answers of the batches made while the running script lasts; emptied in the next microtask. */
   answers: Map<string, TLMeasuredTextSize>
-  /** Shape types gathered while the running script lasts (one batch per type and script at most). */
-  gathered: Set<LabelledType>
-  /** Shape records whose requests were already batched (under the current fonts). */
-  seen: WeakSet<TLShape>
-  fonts: string
+  /** Shape kinds gathered while the running script lasts (one batch per kind and script at most). */
+  gathered: Map<LabelledType, Gathered>
+  /** Per kind of shape, the records whose requests were already gathered (tldraw keeps them). */
+  seen: Record<LabelledType, WeakSet<TLShape>>
+  /** The record each batched measurement was made for, to notice tldraw measuring it again. */
+  batchedFor: Map<string, TLShape>
 }
 
 export type LabelledType = 'geo' | 'note' | 'text'
@@ -152,60 +154,97 @@ export const likelyType = (opts: TLMeasureTextOpts): LabelledType =>
 
 const states = new WeakMap<TextManager, PrefetchState>()
 
-/** Which fonts the document has and has loaded: text lays out differently once one arrives. */
-function fontSignature(doc: Document): string {
-  let loaded = 0
-  doc.fonts.forEach((face) => {
-    if (face.status === 'loaded') loaded++
-  })
-  return `${doc.fonts.size}/${loaded}/${doc.fonts.status}`
+const newState = (): PrefetchState => ({
+  answers: new Map(),
+  gathered: new Map(),
+  seen: { geo: new WeakSet(), note: new WeakSet(), text: new WeakSet() },
+  batchedFor: new Map(),
+})
+
+/** Every shape of `type` counts as unseen again: its next measurement batches all of them anew. */
+function forgetType(state: PrefetchState, type: LabelledType) {
+  state.seen[type] = new WeakSet()
+  for (const [key, shape] of state.batchedFor) if (shape.type === type) state.batchedFor.delete(key)
 }
 
-/**
- * Measure, in one batch, the labels of every not yet seen shape of the type `key` is likely for,
- * if `key` is among them. Only that type: after fonts load tldraw re-measures text shapes only.
- */
-function prefetch(manager: TextManager, state: PrefetchState, key: string, opts: TLMeasureTextOpts) {
-  const type = likelyType(opts)
-  if (state.gathered.has(type)) return
-  const editor = (manager as unknown as { editor: Editor }).editor
-  if (!state.gathered.size) {
-    queueMicrotask(() => {
-      state.answers.clear()
-      state.gathered.clear()
-    })
-  }
-  state.gathered.add(type)
-  const fonts = fontSignature(editor.getContainer().ownerDocument)
-  if (fonts !== state.fonts) {
-    state.fonts = fonts
-    state.seen = new WeakSet()
-  }
+/** The unseen shapes of one kind and the requests tldraw will make for them, gathered once per script. */
+interface Gathered {
+  shapes: TLShape[]
+  requests: Map<string, MeasureRequest & { shape: TLShape }>
+  /** Measured (or found not worth a batch): later requests are answered or measured alone. */
+  done: boolean
+}
+
+function gather(editor: Editor, seen: WeakSet<TLShape>, type: LabelledType): Gathered {
+  const gathered: Gathered = { shapes: [], requests: new Map(), done: false }
   // Called from inside tldraw's geometry computations: reading the page here must not make every
   // shape's geometry depend on every other shape.
   unsafe__withoutCapture(() => {
-    const shapes: TLShape[] = []
-    const requests = new Map<string, MeasureRequest>()
     for (const shape of editor.getCurrentPageShapes()) {
-      if (shape.type !== type || state.seen.has(shape)) continue
-      shapes.push(shape)
+      if (shape.type !== type || seen.has(shape)) continue
+      gathered.shapes.push(shape)
       let ahead: MeasureRequest[] = []
       try {
         ahead = labelMeasureRequests(editor, shape)
       } catch {
         continue // a shape this file cannot read is left to tldraw, measured alone
       }
-      for (const request of ahead) requests.set(measurementKey(request.html, request.opts), request)
+      for (const request of ahead) {
+        gathered.requests.set(measurementKey(request.html, request.opts), { ...request, shape })
+      }
     }
-    if (!requests.has(key)) return // not a page label this file foresees: measured alone, as before
-    for (const shape of shapes) state.seen.add(shape)
-    if (requests.size < 2) return // one label costs the same measured either way
-    const batch = [...requests.values()]
+  })
+  return gathered
+}
+
+/**
+ * Measure, in one batch, the labels of every not yet seen shape of the type `key` is likely for,
+ * once `key` is among them. Only that type: after fonts load tldraw re-measures text shapes only.
+ * A request this file does not foresee (a note re-measured at a smaller font size looks like a
+ * text label) is measured alone and leaves the batch to the next request that is foreseen.
+ */
+function prefetch(manager: TextManager, state: PrefetchState, key: string, opts: TLMeasureTextOpts) {
+  const type = likelyType(opts)
+  const editor = (manager as unknown as { editor: Editor }).editor
+  let gathered = state.gathered.get(type)
+  if (!gathered) {
+    if (!state.gathered.size) {
+      queueMicrotask(() => {
+        state.answers.clear()
+        state.gathered.clear()
+      })
+    }
+    // A measurement batched before, for a shape that has not changed since: tldraw dropped what it
+    // had measured for this kind of shape (a font changed state) and is measuring all of them again.
+    const measuredFor = state.batchedFor.get(key)
+    if (measuredFor && editor.store.unsafeGetWithoutCapture(measuredFor.id) === measuredFor) {
+      forgetType(state, measuredFor.type as LabelledType)
+    }
+    gathered = gather(editor, state.seen[type], type)
+    state.gathered.set(type, gathered)
+  }
+  if (gathered.done || !gathered.requests.has(key)) return // not foreseen: measured alone, as before
+  gathered.done = true
+  const seen = state.seen[type]
+  for (const shape of gathered.shapes) seen.add(shape)
+  const { requests } = gathered
+  if (requests.size < 2) return // one label costs the same measured either way
+  const batch = [...requests.values()]
+  unsafe__withoutCapture(() => {
     const sizes = manager.measureHtmlBatch(batch)
     let i = 0
-    for (const requestKey of requests.keys()) state.answers.set(requestKey, sizes[i++]!)
+    for (const [requestKey, request] of requests) {
+      state.answers.set(requestKey, sizes[i++]!)
+      state.batchedFor.set(requestKey, request.shape)
+    }
     // The batch leaves one hidden element per label in the canvas; keep one, not thousands.
     manager.measureHtmlBatch([batch[0]!])
+    // Records replaced since they were batched only take memory: drop them once they are the most.
+    if (state.batchedFor.size > 2 * editor.getCurrentPageShapeIds().size + 64) {
+      for (const [requestKey, shape] of state.batchedFor) {
+        if (editor.store.unsafeGetWithoutCapture(shape.id) !== shape) state.batchedFor.delete(requestKey)
+      }
+    }
   })
 }
 
@@ -229,7 +268,7 @@ export function installLabelMeasurePrefetch() {
   ): TLMeasuredTextSize {
     let state = states.get(this)
     if (!state) {
-      state = { answers: new Map(), gathered: new Set(), seen: new WeakSet(), fonts: '' }
+      state = newState()
       states.set(this, state)
     }
     const key = measurementKey(html, opts)
