@@ -5,6 +5,7 @@ import {
   InterviewStateSchema,
   InterviewStatus,
   Role,
+  ROLES,
   TimelineEventSchema,
   TimelineEventType,
   type TimelineEvent,
@@ -25,7 +26,7 @@ import {
 } from '@loopboard/protocol'
 import { getPrompt, toPublicPrompt, type Prompt } from '@loopboard/prompts'
 import { roundsRunBy } from './rounds.ts'
-import type { z } from 'zod'
+import { z } from 'zod'
 import { DomainError, Refusal } from '../DomainError.ts'
 import { KeyedLock } from '../limits/KeyedLock.ts'
 import type { Logger } from '../logger.ts'
@@ -53,13 +54,12 @@ export const rolesSwappedInRound = (round: number): boolean => round % 2 === 0
 export const MAX_RECORDED_EVENTS_PER_ROOM = 5_000
 
 /** What changed, so the socket layer knows whom to tell. */
-export type InterviewChange =
-  | { kind: 'state' }
-  | { kind: 'notes'; seat: Role }
-  | { kind: 'scorecard'; seat: Role }
-  | { kind: 'feedback'; seat: Role }
-  | { kind: 'drafts'; seat: Role }
-  | { kind: 'roles-swapped' }
+export const InterviewChangeSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('state') }),
+  z.object({ kind: z.enum(['notes', 'scorecard', 'feedback', 'drafts']), seat: z.enum(ROLES) }),
+  z.object({ kind: z.literal('roles-swapped') }),
+])
+export type InterviewChange = z.infer<typeof InterviewChangeSchema>
 
 /** The event types {@link InterviewService.record} writes. */
 const RECORDED_TYPES: ReadonlySet<string> = new Set([

@@ -22,7 +22,12 @@ import type { RoomSocket } from '../presence/RoomSocket.ts'
 import { onCommand } from '../presence/socketCommand.ts'
 import { DomainError, Refusal } from '../DomainError.ts'
 import { roleOfSeat } from '../rooms/RoomService.ts'
-import { rolesSwappedInRound, type InterviewChange, type InterviewService } from './InterviewService.ts'
+import {
+  InterviewChangeSchema,
+  rolesSwappedInRound,
+  type InterviewChange,
+  type InterviewService,
+} from './InterviewService.ts'
 
 /** The seat that plays `role` now (seats and roles trade places in a swapped room). */
 function seatOf(role: Role, rolesSwapped: boolean): Role {
@@ -81,13 +86,17 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     }
   }
 
-  // Fan-out to (seat, role) channels, which reach the sockets of every relay: what a socket gets
-  // depends on its seat and role only, and a socket is only ever in its own pair's channel.
+  // What this relay's sockets are sent after a change, made here or on another relay (which told
+  // this one): read from storage, to the (seat, role) channels of this relay. What a socket gets
+  // depends on its seat and role only, and a socket is only ever in its own pair's channel. Every
+  // relay reads for itself rather than forwarding what the relay of the change read: readings of
+  // two relays' changes could reach a socket in either order, the older one last.
   const announce = async (roomId: string, change: InterviewChange) => {
     if (change.kind === 'roles-swapped') {
       // Every relay re-derives its sockets' roles and sends each what its new role holds.
       return hub.refreshRoles(roomId)
     }
+    if (!hub.socketsIn(roomId).length) return // nobody here to tell
     // Seats are paired with roles from the committed round, not from the room row: a swap's row
     // is written after its round, and sockets change channels only once it is. So from the
     // commit on, nothing is addressed to a socket still in its old role's channel.
@@ -99,7 +108,7 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
         const views = await Promise.all(seats.map(({ role }) => service.view(roomId, role)))
         // A view of another round (a swap committed meanwhile) is left to that swap's own announcement.
         seats.forEach(({ seat, role }, i) => {
-          if (views[i]!.round === round) hub.toSeat(roomId, seat, role).emit(InterviewEvent.State, views[i]!)
+          if (views[i]!.round === round) hub.toSeatHere(roomId, seat, role).emit(InterviewEvent.State, views[i]!)
         })
         return
       }
@@ -110,7 +119,7 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
           const interviewerOfObserver = change.seat === Role.Observer && role === Role.Interviewer
           if (own || interviewerOfObserver) {
             const notes = await service.notesFor(roomId, seat)
-            hub.toSeat(roomId, seat, role).emit(InterviewEvent.Notes, { notes })
+            hub.toSeatHere(roomId, seat, role).emit(InterviewEvent.Notes, { notes })
           }
         }
         return
@@ -118,7 +127,7 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
         const role = roleOfSeat(change.seat, swapped)
         if (!may(role, Action.Score)) return
         const scorecard = await service.scorecard(roomId, change.seat)
-        hub.toSeat(roomId, change.seat, role).emit(InterviewEvent.Scorecard, { scorecard })
+        hub.toSeatHere(roomId, change.seat, role).emit(InterviewEvent.Scorecard, { scorecard })
         return
       }
       case 'drafts': {
@@ -126,14 +135,14 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
         const role = roleOfSeat(change.seat, swapped)
         if (!mayNote(role)) return
         const drafts = await service.drafts(roomId, change.seat)
-        hub.toSeat(roomId, change.seat, role).emit(InterviewEvent.Drafts, { drafts })
+        hub.toSeatHere(roomId, change.seat, role).emit(InterviewEvent.Drafts, { drafts })
         return
       }
       case 'feedback': {
         const feedback = await service.feedback(roomId, change.seat)
         for (const { seat, role } of seats) {
           if (role === Role.Candidate || (role === Role.Interviewer && seat === change.seat)) {
-            hub.toSeat(roomId, seat, role).emit(InterviewEvent.Feedback, { feedback })
+            hub.toSeatHere(roomId, seat, role).emit(InterviewEvent.Feedback, { feedback })
           }
         }
         return
@@ -141,8 +150,18 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
     }
   }
 
-  // Another relay changed this room's interview: what this relay holds of it is stale.
-  hub.onStale('interview', (roomId) => service.forget(roomId))
+  const announceHere = (roomId: string, change: InterviewChange) => {
+    const key = `${change.kind}:${'seat' in change ? change.seat : ''}`
+    void queue.run(roomId, key, () => announce(roomId, change))
+  }
+  // Another relay changed this room's interview: what this relay holds of it is stale, and its
+  // sockets are told what storage holds now (a swap's roles arrive on their own message).
+  hub.onRemoteChange('interview', (roomId, message) => {
+    service.forget(roomId)
+    const change = InterviewChangeSchema.safeParse(message)
+    if (!change.success) return logger.warn('ignored a malformed interview change from another relay', { room: roomId })
+    if (change.data.kind !== 'roles-swapped') announceHere(roomId, change.data)
+  })
   hub.onRolesChanged((roomId, sockets) => {
     void queue.run(roomId, 'roles-swapped:sockets', async () => {
       for (const socket of sockets) {
@@ -153,9 +172,8 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
   })
 
   service.setOnChange((roomId: string, change: InterviewChange) => {
-    hub.announceStale(roomId, 'interview')
-    const key = `${change.kind}:${'seat' in change ? change.seat : ''}`
-    void queue.run(roomId, key, () => announce(roomId, change))
+    hub.announceChange(roomId, 'interview', change)
+    announceHere(roomId, change)
   })
 
   hub.onConnection((socket) => {

@@ -47,14 +47,16 @@ const seatChannel = (roomId: string, seat: Role, role: Role) => `room:${roomId}:
 interface ServerSideEvents {
   'loopboard:presence': (message: unknown) => void
   'loopboard:roles': (message: unknown) => void
-  'loopboard:stale': (message: unknown) => void
+  'loopboard:changed': (message: unknown) => void
 }
 const RolesMessageSchema = z.object({ roomId: z.string().min(1).max(128), rolesSwapped: z.boolean() })
-/** What another relay may hold a stale copy of, after this relay changed it. */
-export type StaleTopic = 'interview'
-const StaleMessageSchema = z.object({
+/** What a relay tells the others it changed in a room (they hold copies, or sockets to tell). */
+export type ChangeTopic = 'interview'
+const ChangedMessageSchema = z.object({
   roomId: z.string().min(1).max(128),
   topic: z.enum(['interview']),
+  /** What changed, as the topic's listeners understand it (they check it). */
+  change: z.unknown(),
 })
 
 /**
@@ -100,7 +102,7 @@ export class PresenceHub {
   private hooks: ConnectionHook[] = []
   private memberListeners: MemberListener[] = []
   private rolesListeners: RolesListener[] = []
-  private staleListeners = new Map<StaleTopic, Array<(roomId: string) => void>>()
+  private changeListeners = new Map<ChangeTopic, Array<(roomId: string, change: unknown) => void>>()
   /**
    * engine.io connections holding a room socket or being admitted with one. socket.io would let
    * one connection open many sockets on the namespace (CONNECT packets decoded in one turn all
@@ -148,14 +150,14 @@ export class PresenceHub {
           options.logger.error('applying roles from another relay failed', { room: parsed.data.roomId, error })
         }
       })
-      this.io.on('loopboard:stale', (message) => {
-        const parsed = StaleMessageSchema.safeParse(message)
-        if (!parsed.success) return options.logger.warn('ignored a malformed stale message from another relay')
-        for (const listener of this.staleListeners.get(parsed.data.topic) ?? []) {
+      this.io.on('loopboard:changed', (message) => {
+        const parsed = ChangedMessageSchema.safeParse(message)
+        if (!parsed.success) return options.logger.warn('ignored a malformed change message from another relay')
+        for (const listener of this.changeListeners.get(parsed.data.topic) ?? []) {
           try {
-            listener(parsed.data.roomId)
+            listener(parsed.data.roomId, parsed.data.change)
           } catch (error) {
-            options.logger.error('stale listener failed', { room: parsed.data.roomId, error })
+            options.logger.error('change listener failed', { room: parsed.data.roomId, error })
           }
         }
       })
@@ -198,16 +200,21 @@ export class PresenceHub {
     this.rolesListeners.push(listener)
   }
 
-  /** Tell the other relays that what they hold in memory of `topic` for a room is out of date. */
-  announceStale(roomId: string, topic: StaleTopic): void {
-    if (this.options.cluster) void this.io.serverSideEmit('loopboard:stale', { roomId, topic })
+  /**
+   * Tell the other relays (through Redis) that this relay changed `topic` of a room: what they
+   * hold of it in memory is out of date, and their own sockets may need telling. A notice, not
+   * the new data: each relay reads that from storage itself, so whatever order notices arrive in,
+   * its last reading comes after the last change.
+   */
+  announceChange(roomId: string, topic: ChangeTopic, change: unknown): void {
+    if (this.options.cluster) void this.io.serverSideEmit('loopboard:changed', { roomId, topic, change })
   }
 
-  /** Run `listener` when another relay changed `topic` of a room. */
-  onStale(topic: StaleTopic, listener: (roomId: string) => void): void {
-    const listeners = this.staleListeners.get(topic) ?? []
+  /** Run `listener` when another relay changed `topic` of a room (`change` is unchecked). */
+  onRemoteChange(topic: ChangeTopic, listener: (roomId: string, change: unknown) => void): void {
+    const listeners = this.changeListeners.get(topic) ?? []
     listeners.push(listener)
-    this.staleListeners.set(topic, listeners)
+    this.changeListeners.set(topic, listeners)
   }
 
   /** This relay's sockets in a room now. */
@@ -236,9 +243,9 @@ export class PresenceHub {
     return this.io.to(channel(roomId))
   }
 
-  /** The sockets, on every relay, that came in with `seat` and play `role` now. */
-  toSeat(roomId: string, seat: Role, role: Role): BroadcastOperator<ServerToClientEvents, SocketData> {
-    return this.io.to(seatChannel(roomId, seat, role))
+  /** This relay's sockets that came in with `seat` and play `role` now (other relays tell theirs). */
+  toSeatHere(roomId: string, seat: Role, role: Role): BroadcastOperator<ServerToClientEvents, SocketData> {
+    return this.io.local.to(seatChannel(roomId, seat, role))
   }
 
   /** One socket, on whichever relay holds it. */

@@ -36,6 +36,20 @@ describe.skipIf(unavailable)('interview commands from two relays at once', () =>
     expect(await onA.send(InterviewEvent.SetPrompt, { promptId: SPOTIFY.id })).toEqual({ ok: true })
     expect(await onB.send(InterviewEvent.Control, { action: ControlAction.Start })).toEqual({ ok: true })
 
+    // Redis held still while the commands run, so what the relays tell each other arrives only
+    // after every command was applied (as when one relay's news lags on a loaded machine): each
+    // socket must still end on the last state, never going back to an older one on the way.
+    const redisPid = cluster.pids().redis[0]!
+    process.kill(redisPid, 'SIGSTOP')
+    const resume = () => {
+      try {
+        resume()
+      } catch {
+        // already gone
+      }
+    }
+    ctx.onCleanup(resume)
+
     // All at once, interleaved: reveal a hint / next phase, from relay A / relay B.
     const sent: Array<{ kind: 'hint' | 'phase'; ack: Promise<CommandAck> }> = []
     for (let i = 0; i < COMMANDS; i++) {
@@ -50,6 +64,7 @@ describe.skipIf(unavailable)('interview commands from two relays at once', () =>
       })
     }
     const acks = await Promise.all(sent.map(async (s) => ({ kind: s.kind, ack: await s.ack })))
+    resume()
     const applied = (kind: 'hint' | 'phase') => acks.filter((a) => a.kind === kind && a.ack.ok).length
     // Each succeeds exactly as often as there is something left to do; every other one is refused.
     expect(applied('hint')).toBe(SPOTIFY.hints.length)
@@ -71,6 +86,11 @@ describe.skipIf(unavailable)('interview commands from two relays at once', () =>
         15_000
       )
       expect(socket.last<InterviewView>(InterviewEvent.State)).toMatchObject(expected)
+      // Never an older state after a newer one: each relay reads what it sends its own sockets.
+      const progress = socket
+        .payloads<InterviewView>(InterviewEvent.State)
+        .map((view) => view.revealedHints.length * 100 + view.phaseIndex)
+      expect(progress).toEqual(progress.toSorted((a, b) => a - b))
     }
     const fresh = await roomSocket(ctx, cluster, { roomId: room.roomId, token, name: 'Ivy', routeKey: keyA })
     await waitFor(() => fresh.last(InterviewEvent.State) !== undefined, 'a fresh socket’s state', 15_000)

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { get } from 'node:http'
 import { ROUTING_ROOM_PARAM } from '@loopboard/protocol'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { clusterUnavailable, startCluster, type Cluster } from './clusterFixture.ts'
@@ -27,10 +28,18 @@ describe.skipIf(unavailable)('routing through HAProxy', () => {
       path === 'yjs'
         ? `${cluster.url}/yjs/${roomId}?${ROUTING_ROOM_PARAM}=${roomId}`
         : `${cluster.url}/socket.io/?EIO=4&transport=polling&${ROUTING_ROOM_PARAM}=${roomId}`
-    const res = await fetch(url)
-    await res.arrayBuffer()
-    const relay = res.headers.get(RELAY_HEADER)
-    if (!relay) throw new Error(`${url} answered ${res.status} without ${RELAY_HEADER} (HAProxy itself answered)`)
+    // A new connection each time, as a browser's retry would take: HAProxy closes a kept-alive
+    // client connection without an answer when the idle relay connection it reused for the request
+    // turns out dead (a relay just killed), which a browser retries and fetch() reports as failed.
+    const { status, relay } = await new Promise<{ status: number; relay: string | undefined }>((resolve, reject) => {
+      const req = get(url, { agent: false }, (res) => {
+        res.resume()
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, relay: res.headers[RELAY_HEADER] as string }))
+        res.on('error', reject)
+      })
+      req.on('error', reject)
+    })
+    if (!relay) throw new Error(`${url} answered ${status} without ${RELAY_HEADER} (HAProxy itself answered)`)
     return relay
   }
 
