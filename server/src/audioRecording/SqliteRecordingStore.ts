@@ -189,7 +189,7 @@ export class SqliteRecordingStore implements RecordingStore {
   }
 
   private transaction<T>(work: () => T): T {
-    this.db.exec('BEGIN')
+    this.db.exec('BEGIN IMMEDIATE')
     try {
       const result = work()
       this.db.exec('COMMIT')

@@ -6,9 +6,11 @@ import { describe, expect, it } from 'vitest'
 import { useTestContext, waitFor } from '../test/helpers.ts'
 import { asyncStorage } from './AsyncStorage.ts'
 import { JournaledStorage, type JournaledStorageOptions } from './JournaledStorage.ts'
+import { JournalMover } from './JournalMover.ts'
 import { openSqliteDatabase } from './openSqliteDatabase.ts'
 import { SqliteStorage } from './SqliteStorage.ts'
 import { storageContract } from './storageContract.ts'
+import type { JournalRecord } from './UpdateJournal.ts'
 
 const ctx = useTestContext()
 
@@ -205,5 +207,111 @@ describe('JournaledStorage', () => {
     s.close()
     // Recovered records already stored are not stored twice (a crash between the flush and clearing the journal).
     expect(openJournaled(f).recovered).toBe(0)
+  })
+})
+
+describe('JournaledStorage with its moves on a worker thread', () => {
+  /** A real mover; `hold` keeps its answers back until released (the worker has stored by then). */
+  function workerMover(db: string) {
+    const mover = new JournalMover(db)
+    let gate: Promise<void> | null = null
+    let release = () => {}
+    const handle = {
+      moved: 0,
+      hold() {
+        gate = new Promise((resolve) => (release = resolve))
+      },
+      release: () => release(),
+      mover: {
+        get broken() {
+          return mover.broken
+        },
+        stop: () => mover.stop(),
+        move: async (records: readonly JournalRecord[]) => {
+          await mover.move(records)
+          handle.moved += records.length
+          await gate
+        },
+      },
+    }
+    ctx.onCleanup(() => mover.stop())
+    return handle
+  }
+
+  /** Rows the event loop's own connection stored (moves made here rather than by the worker). */
+  function countMainThreadRows(sqlite: SqliteStorage) {
+    const counted = { rows: 0 }
+    const insert = sqlite.insertJournaled.bind(sqlite)
+    sqlite.insertJournaled = (batch) => {
+      counted.rows += batch.length
+      return insert(batch)
+    }
+    return counted
+  }
+
+  it('stores the journal from the worker: none of it on the event loop, and the journal is emptied', async () => {
+    const f = files()
+    const { mover } = workerMover(f.db)
+    const sqlite = new SqliteStorage(f.db)
+    const mainThread = countMainThreadRows(sqlite)
+    const s = new JournaledStorage(sqlite, f.journal, { flushMs: 10, mover })
+    ctx.onCleanup(() => s.close())
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    s.commitUpdates(Array.from({ length: 300 }, (_, n) => ({ roomId: 'r1', update: fresh(n) })))
+    const other = new SqliteStorage(f.db)
+    ctx.onCleanup(() => other.close())
+    await waitFor(() => s.unflushed === 0, 'the move')
+    expect(other.readUpdates('r1').map((u) => u.seq)).toEqual(Array.from({ length: 300 }, (_, n) => n + 1))
+    expect(statSync(f.journal).size).toBe(0)
+    expect(mainThread.rows).toBe(0)
+  })
+
+  it('a read while a batch is with the worker stores everything here, and the late answer changes nothing', async () => {
+    const f = files()
+    const worker = workerMover(f.db)
+    const errors: unknown[] = []
+    const s = openJournaled(f, { flushMs: 10, mover: worker.mover, onFlushError: (e) => errors.push(e) })
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    worker.hold()
+    s.commitUpdates(Array.from({ length: 100 }, (_, n) => ({ roomId: 'r1', update: fresh(n) })))
+    await waitFor(() => worker.moved === 100, 'the worker storing the batch')
+    // The worker has stored them, its answer is held back; commits go on meanwhile.
+    s.commitUpdates([{ roomId: 'r1', update: fresh(100) }])
+    expect(s.unflushed).toBe(101)
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual(Array.from({ length: 101 }, (_, n) => n + 1))
+    expect(s.unflushed).toBe(0)
+    expect(statSync(f.journal).size).toBe(0)
+    worker.release()
+    s.commitUpdates([{ roomId: 'r1', update: fresh(101) }])
+    await waitFor(() => s.unflushed === 0, 'the next move')
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual(Array.from({ length: 102 }, (_, n) => n + 1))
+    expect(errors).toEqual([])
+  })
+
+  it('keeps what the worker could not store journaled and retries; stores here once the worker is gone', async () => {
+    const f = files()
+    const worker = workerMover(f.db)
+    const errors: unknown[] = []
+    const s = openJournaled(f, { flushMs: 20, mover: worker.mover, onFlushError: (e) => errors.push(e) })
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    const db = openSqliteDatabase(f.db)
+    ctx.onCleanup(() => db.close())
+    db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON room_updates BEGIN SELECT RAISE(ABORT, 'disk full'); END`)
+    s.commitUpdates([1, 2, 3].map((n) => ({ roomId: 'r1', update: fresh(n) })))
+    await waitFor(() => errors.length >= 2, 'two failed moves')
+    expect(String(errors[0])).toMatch(/disk full/)
+    expect(s.unflushed).toBe(3)
+    expect(statSync(f.journal).size).toBeGreaterThan(0)
+    db.exec('DROP TRIGGER refuse')
+    await waitFor(() => s.unflushed === 0, 'the retried move')
+    expect(worker.moved).toBe(3)
+
+    // Without its worker (stopped, or crashed) the moves run on the event loop again.
+    await worker.mover.stop()
+    expect(worker.mover.broken).not.toBeNull()
+    s.commitUpdates([{ roomId: 'r1', update: fresh(4) }])
+    await waitFor(() => s.unflushed === 0, 'a move on the event loop')
+    expect(worker.moved).toBe(3)
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2, 3, 4])
   })
 })

@@ -3,6 +3,7 @@ import { performance } from 'node:perf_hooks'
 import type { JournalMetrics } from '../metrics/Metrics.ts'
 import type { SqliteStorage } from './SqliteStorage.ts'
 import type { NewUpdate, RoomRow, Storage, StoredRoomState, StoredUpdate } from './Storage.ts'
+import type { JournalMover } from './JournalMover.ts'
 import { UpdateJournal, type JournalRecord } from './UpdateJournal.ts'
 
 /** The journal file's name inside DATA_DIR, next to the database. */
@@ -27,6 +28,12 @@ export interface JournaledStorageOptions {
   onFlushError?: (error: unknown) => void
   /** Told how long each move into SQLite took, and of each that failed. */
   metrics?: JournalMetrics
+  /**
+   * Background moves go to this worker thread instead of running on the event loop (what is left
+   * when it answers, at most `flushChunk` updates, is stored here so the journal can be emptied).
+   * Without it, or once it has failed, they run here in chunks. Closed with the storage.
+   */
+  mover?: Pick<JournalMover, 'move' | 'broken' | 'stop'>
 }
 
 const DEFAULT_FLUSH_AT_UPDATES = 2_000
@@ -56,7 +63,7 @@ export class JournaledStorage implements Storage {
   private options: Required<
     Pick<JournaledStorageOptions, 'flushMs' | 'flushAtUpdates' | 'flushChunk' | 'maxPendingBytes'>
   > &
-    Pick<JournaledStorageOptions, 'onFlushError' | 'metrics'>
+    Pick<JournaledStorageOptions, 'onFlushError' | 'metrics' | 'mover'>
   /** Each room's last seq handed out (a room is here once it has been committed to). */
   private lastSeqs = new Map<string, number>()
   /** Journaled and not yet in SQLite, oldest first. */
@@ -64,6 +71,10 @@ export class JournaledStorage implements Storage {
   private pendingBytes = 0
   private timer: NodeJS.Timeout | null = null
   private immediate: NodeJS.Immediate | null = null
+  /** A batch is with the mover (the oldest pending rows). */
+  private moving = false
+  /** Bumped by every move made here, so the answer of a batch stored meanwhile is ignored. */
+  private generation = 0
   private closed = false
   /** Updates taken back from the journal when it was opened. */
   readonly recovered: number
@@ -122,6 +133,7 @@ export class JournaledStorage implements Storage {
   /** Move every journaled update into SQLite now (one transaction), then empty the journal. */
   flush(): void {
     this.cancelFlush()
+    this.generation++
     this.store(this.pending.length)
   }
 
@@ -130,7 +142,10 @@ export class JournaledStorage implements Storage {
    * empty the journal. On failure they stay pending (and journaled) and a retry is scheduled.
    */
   private store(count: number): void {
-    if (!count) return
+    if (!count) {
+      if (!this.pending.length && this.journal.bytes > 0) this.clearJournal()
+      return
+    }
     const started = performance.now()
     const moving = count === this.pending.length ? this.pending : this.pending.slice(0, count)
     try {
@@ -146,6 +161,10 @@ export class JournaledStorage implements Storage {
     this.pending = moving === this.pending ? [] : this.pending.slice(count)
     if (this.pending.length) return
     this.pendingBytes = 0
+    this.clearJournal()
+  }
+
+  private clearJournal(): void {
     try {
       this.journal.clear()
     } catch (error) {
@@ -183,6 +202,8 @@ export class JournaledStorage implements Storage {
    */
   private flushInBackground(): void {
     this.cancelFlush()
+    const mover = this.options.mover
+    if (mover && !mover.broken) return this.moveOffThread(mover)
     try {
       if (this.pending.length > this.options.flushChunk && this.pending.length < this.options.flushAtUpdates) {
         this.store(this.options.flushChunk)
@@ -193,6 +214,48 @@ export class JournaledStorage implements Storage {
     } catch (error) {
       this.options.onFlushError?.(error)
     }
+  }
+
+  /**
+   * Hand every pending row to the worker. When it has stored them: a tail of `flushChunk` rows or
+   * fewer (what arrived meanwhile) is stored here, emptying the journal; a longer one goes to the
+   * worker too. A move made here in between (a read) has stored them already: its answer is only
+   * a cue to go on.
+   */
+  private moveOffThread(mover: NonNullable<JournaledStorageOptions['mover']>): void {
+    if (this.moving || !this.pending.length) return
+    const batch = this.pending.slice() // commits go on appending to pending meanwhile
+    const generation = this.generation
+    const started = performance.now()
+    this.moving = true
+    mover.move(batch).then(
+      () => {
+        this.moving = false
+        if (this.closed) return
+        if (generation !== this.generation) return this.scheduleFlush()
+        this.options.metrics?.journalFlushed((performance.now() - started) / 1000)
+        for (const record of batch) this.pendingBytes -= rowBytes(record)
+        this.pending = this.pending.slice(batch.length)
+        if (this.pending.length > this.options.flushChunk) return this.moveOffThread(mover)
+        try {
+          this.store(this.pending.length)
+        } catch (error) {
+          this.options.onFlushError?.(error)
+        }
+      },
+      (error: unknown) => {
+        this.moving = false
+        if (this.closed) return
+        this.options.metrics?.journalFlushFailed()
+        this.options.onFlushError?.(error)
+        if (generation === this.generation) {
+          this.cancelFlush()
+          this.timer = setTimeout(() => this.flushInBackground(), this.options.flushMs).unref()
+        } else {
+          this.scheduleFlush()
+        }
+      }
+    )
   }
 
   // Rooms and tokens: no board log involved.
@@ -272,6 +335,7 @@ export class JournaledStorage implements Storage {
       this.cancelFlush()
       this.journal.close()
       this.sqlite.close()
+      void this.options.mover?.stop()
     }
   }
 }

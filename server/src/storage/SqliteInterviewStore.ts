@@ -63,7 +63,7 @@ export class SqliteInterviewStore {
   }
 
   changeState(roomId: string, command: (stored: unknown) => StateChange | null, now: number): StateChange | null {
-    this.db.exec('BEGIN')
+    this.db.exec('BEGIN IMMEDIATE')
     try {
       const change = command(this.loadState(roomId))
       if (change) {

@@ -92,7 +92,7 @@ export class SqliteStorage implements Storage {
   }
 
   createRoom(room: RoomRow, tokenHashes: Record<Role, string>): void {
-    this.db.exec('BEGIN')
+    this.db.exec('BEGIN IMMEDIATE')
     try {
       this.stmt.insertRoom.run(room.id, room.title, room.createdAt, room.createdByKey ?? null)
       for (const [seat, hash] of Object.entries(tokenHashes)) this.stmt.insertToken.run(room.id, seat, hash)
@@ -143,7 +143,7 @@ export class SqliteStorage implements Storage {
 
   appendUpdates(batch: ReadonlyArray<{ roomId: string; update: StoredUpdate }>): void {
     if (!batch.length) return
-    this.db.exec('BEGIN')
+    this.db.exec('BEGIN IMMEDIATE')
     try {
       for (const { roomId, update: u } of batch) this.stmt.appendUpdate.run(roomId, u.seq, u.ts, u.author, u.update)
       this.db.exec('COMMIT')
@@ -156,7 +156,7 @@ export class SqliteStorage implements Storage {
   commitUpdates(batch: ReadonlyArray<{ roomId: string; update: NewUpdate }>): number[] {
     if (!batch.length) return []
     const seqs: number[] = []
-    this.db.exec('BEGIN')
+    this.db.exec('BEGIN IMMEDIATE')
     try {
       for (const { roomId, update: u } of batch) {
         seqs.push((this.stmt.commitUpdate.get(roomId, u.ts, u.author, u.update) as { seq: number }).seq)
@@ -182,7 +182,7 @@ export class SqliteStorage implements Storage {
    */
   insertJournaled(batch: ReadonlyArray<StoredUpdate & { roomId: string }>): number {
     let stored = 0
-    this.db.exec('BEGIN')
+    this.db.exec('BEGIN IMMEDIATE')
     try {
       for (const u of batch) {
         stored += Number(this.stmt.insertJournaled.run(u.roomId, u.seq, u.ts, u.author, u.update).changes)

@@ -20,6 +20,7 @@ import { runOnceInCluster } from './postgres/runOnceInCluster.ts'
 import { sqliteInterviewStore } from './SqliteInterviewStore.ts'
 import { lockDataDir } from './DataDirLock.ts'
 import { JOURNAL_FILE, JournaledStorage } from './JournaledStorage.ts'
+import { JournalMover } from './JournalMover.ts'
 import { DATABASE_FILE, SqliteStorage } from './SqliteStorage.ts'
 import type { Storage } from './Storage.ts'
 import { WalCheckpointer } from './WalCheckpointer.ts'
@@ -84,13 +85,17 @@ export async function openBackend(config: Config, logger: Logger, metrics?: Jour
   let board: JournaledStorage
   try {
     database = openSqliteDatabase(databaseFile)
+    let mover: JournalMover | null = null
     try {
+      mover = new JournalMover(databaseFile)
       board = new JournaledStorage(new SqliteStorage(database), join(config.dataDir, JOURNAL_FILE), {
         flushMs: config.sqliteJournalFlushMs,
+        mover,
         onFlushError: (error) => logger.warn('could not move journaled board updates into SQLite; retrying', { error }),
         ...(metrics ? { metrics } : {}),
       })
     } catch (error) {
+      void mover?.stop()
       database.close()
       throw error
     }
