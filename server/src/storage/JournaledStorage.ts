@@ -31,7 +31,8 @@ export interface JournaledStorageOptions {
   /**
    * Background moves go to this worker thread instead of running on the event loop (what is left
    * when it answers, at most `flushChunk` updates, is stored here so the journal can be emptied).
-   * Without it, or once it has failed, they run here in chunks. Closed with the storage.
+   * Without it, or once it has failed, they run here in chunks. Its owner stops it after
+   * {@link close} (a late answer is ignored then).
    */
   mover?: Pick<JournalMover, 'move' | 'broken' | 'stop'>
 }
@@ -335,7 +336,6 @@ export class JournaledStorage implements Storage {
       this.cancelFlush()
       this.journal.close()
       this.sqlite.close()
-      void this.options.mover?.stop()
     }
   }
 }

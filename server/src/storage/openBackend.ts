@@ -83,9 +83,9 @@ export async function openBackend(config: Config, logger: Logger, metrics?: Jour
   const databaseFile = join(config.dataDir, DATABASE_FILE)
   let database: DatabaseSync
   let board: JournaledStorage
+  let mover: JournalMover | null = null
   try {
     database = openSqliteDatabase(databaseFile)
-    let mover: JournalMover | null = null
     try {
       mover = new JournalMover(databaseFile)
       board = new JournaledStorage(new SqliteStorage(database), join(config.dataDir, JOURNAL_FILE), {
@@ -128,9 +128,11 @@ export async function openBackend(config: Config, logger: Logger, metrics?: Jour
     close: async () => {
       await checkpointer?.stop()
       try {
-        // Journaled updates go into the database before the last connection checkpoints it.
+        // Journaled updates go into the database before the last connection checkpoints it: the
+        // worker's, closed once it has finished what it was storing (nothing in DATA_DIR after).
         board.close()
       } finally {
+        await mover?.stop()
         lock.release()
       }
     },
