@@ -288,6 +288,36 @@ describe('JournaledStorage with its moves on a worker thread', () => {
     expect(errors).toEqual([])
   })
 
+  it('sends a long tail back to the worker, but empties a journal grown past its bound here', async () => {
+    for (const [emptyJournalAtBytes, tailStoredHere] of [
+      [1 << 30, false],
+      [1, true],
+    ] as const) {
+      const f = files()
+      const worker = workerMover(f.db)
+      const sqlite = new SqliteStorage(f.db)
+      const mainThread = countMainThreadRows(sqlite)
+      const s = new JournaledStorage(sqlite, f.journal, {
+        flushMs: 10,
+        flushChunk: 4,
+        mover: worker.mover,
+        emptyJournalAtBytes,
+      })
+      ctx.onCleanup(() => s.close())
+      s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+      worker.hold()
+      s.commitUpdates(Array.from({ length: 10 }, (_, n) => ({ roomId: 'r1', update: fresh(n) })))
+      await waitFor(() => worker.moved === 10, 'the first batch stored')
+      // A tail longer than flushChunk arrives while the worker's answer is on its way.
+      s.commitUpdates(Array.from({ length: 6 }, (_, n) => ({ roomId: 'r1', update: fresh(10 + n) })))
+      worker.release()
+      await waitFor(() => s.unflushed === 0, 'the tail stored')
+      expect(statSync(f.journal).size).toBe(0)
+      expect(mainThread.rows).toBe(tailStoredHere ? 6 : 0)
+      expect(worker.moved).toBe(tailStoredHere ? 10 : 16)
+    }
+  })
+
   it('keeps what the worker could not store journaled and retries; stores here once the worker is gone', async () => {
     const f = files()
     const worker = workerMover(f.db)

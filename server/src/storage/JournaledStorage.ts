@@ -35,6 +35,11 @@ export interface JournaledStorageOptions {
    * {@link close} (a late answer is ignored then).
    */
   mover?: Pick<JournalMover, 'move' | 'broken' | 'stop'>
+  /**
+   * With a mover: once the journal holds this many bytes, what is left when the worker answers is
+   * stored here however long, so the journal empties under steady load too (a restart reads it).
+   */
+  emptyJournalAtBytes?: number
 }
 
 const DEFAULT_FLUSH_AT_UPDATES = 2_000
@@ -44,6 +49,7 @@ const rowBytes = (update: StoredUpdate) => update.update.byteLength + ROW_OVERHE
 /** ~7 µs an update in SQLite: a chunk holds the event loop well under a millisecond. */
 const DEFAULT_FLUSH_CHUNK = 32
 const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024
+const DEFAULT_EMPTY_JOURNAL_AT_BYTES = 8 * 1024 * 1024
 
 /**
  * The embedded storage the relay writes through: `commitUpdates` numbers each update with its
@@ -62,7 +68,10 @@ export class JournaledStorage implements Storage {
   private sqlite: SqliteStorage
   private journal: UpdateJournal
   private options: Required<
-    Pick<JournaledStorageOptions, 'flushMs' | 'flushAtUpdates' | 'flushChunk' | 'maxPendingBytes'>
+    Pick<
+      JournaledStorageOptions,
+      'flushMs' | 'flushAtUpdates' | 'flushChunk' | 'maxPendingBytes' | 'emptyJournalAtBytes'
+    >
   > &
     Pick<JournaledStorageOptions, 'onFlushError' | 'metrics' | 'mover'>
   /** Each room's last seq handed out (a room is here once it has been committed to). */
@@ -88,6 +97,7 @@ export class JournaledStorage implements Storage {
       flushAtUpdates: DEFAULT_FLUSH_AT_UPDATES,
       flushChunk: DEFAULT_FLUSH_CHUNK,
       maxPendingBytes: DEFAULT_MAX_PENDING_BYTES,
+      emptyJournalAtBytes: DEFAULT_EMPTY_JOURNAL_AT_BYTES,
       ...options,
     }
     const { journal, recovered, discardedBytes } = UpdateJournal.open(journalFile)
@@ -220,7 +230,7 @@ export class JournaledStorage implements Storage {
   /**
    * Hand every pending row to the worker. When it has stored them: a tail of `flushChunk` rows or
    * fewer (what arrived meanwhile) is stored here, emptying the journal; a longer one goes to the
-   * worker too. A move made here in between (a read) has stored them already: its answer is only
+   * worker too, unless the journal has grown past `emptyJournalAtBytes`. A move made here in between (a read) has stored them already: its answer is only
    * a cue to go on.
    */
   private moveOffThread(mover: NonNullable<JournaledStorageOptions['mover']>): void {
@@ -237,7 +247,10 @@ export class JournaledStorage implements Storage {
         this.options.metrics?.journalFlushed((performance.now() - started) / 1000)
         for (const record of batch) this.pendingBytes -= rowBytes(record)
         this.pending = this.pending.slice(batch.length)
-        if (this.pending.length > this.options.flushChunk) return this.moveOffThread(mover)
+        // Under steady load the worker could always find more waiting; the journal must still
+        // empty now and then (a restart reads all of it), so past a size the tail is stored here.
+        const long = this.pending.length > this.options.flushChunk
+        if (long && this.journal.bytes < this.options.emptyJournalAtBytes) return this.moveOffThread(mover)
         try {
           this.store(this.pending.length)
         } catch (error) {
