@@ -51,20 +51,25 @@ export class JournalMover {
     return this.failure
   }
 
-  /** Store `records` from the worker; resolves once they are committed. */
+  /** Store `records` from the worker; resolves once they are committed. Never throws: rejects. */
   move(records: readonly JournalRecord[]): Promise<void> {
     if (this.failure) return Promise.reject(this.failure)
     const id = this.nextId++
-    const buffer = encodeRecords(records)
-    // A buffer of its own (not a slice of Node's pool), so it can be handed over without a copy.
-    const bytes =
-      buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength
-        ? (buffer.buffer as ArrayBuffer)
-        : new Uint8Array(buffer).buffer
-    const request: MoveRequest = { id, count: records.length, bytes }
     return new Promise<void>((resolve, reject) => {
+      const buffer = encodeRecords(records)
+      // A buffer of its own (not a slice of Node's pool), so it can be handed over without a copy.
+      const bytes =
+        buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength
+          ? (buffer.buffer as ArrayBuffer)
+          : new Uint8Array(buffer).buffer
+      const request: MoveRequest = { id, count: records.length, bytes }
       this.waiting.set(id, { resolve, reject })
-      this.worker.postMessage(request, [bytes])
+      try {
+        this.worker.postMessage(request, [bytes])
+      } catch (error) {
+        this.waiting.delete(id)
+        throw error
+      }
     })
   }
 
