@@ -249,14 +249,20 @@ describe('JournaledStorage with its moves on a worker thread', () => {
     return counted
   }
 
-  it('stores the journal from the worker: none of it on the event loop, and the journal is emptied', async () => {
+  /** A storage with room r1 whose background moves go to a real worker, counting rows stored here. */
+  function openWithWorker(options: Partial<JournaledStorageOptions> = {}) {
     const f = files()
-    const { mover } = workerMover(f.db)
+    const worker = workerMover(f.db)
     const sqlite = new SqliteStorage(f.db)
     const mainThread = countMainThreadRows(sqlite)
-    const s = new JournaledStorage(sqlite, f.journal, { flushMs: 10, mover })
+    const s = new JournaledStorage(sqlite, f.journal, { flushMs: 10, mover: worker.mover, ...options })
     ctx.onCleanup(() => s.close())
     s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    return { f, worker, s, mainThread }
+  }
+
+  it('stores the journal from the worker: none of it on the event loop, and the journal is emptied', async () => {
+    const { f, s, mainThread } = openWithWorker()
     s.commitUpdates(Array.from({ length: 300 }, (_, n) => ({ roomId: 'r1', update: fresh(n) })))
     const other = new SqliteStorage(f.db)
     ctx.onCleanup(() => other.close())
@@ -267,11 +273,8 @@ describe('JournaledStorage with its moves on a worker thread', () => {
   })
 
   it('a read while a batch is with the worker stores everything here, and the late answer changes nothing', async () => {
-    const f = files()
-    const worker = workerMover(f.db)
     const errors: unknown[] = []
-    const s = openJournaled(f, { flushMs: 10, mover: worker.mover, onFlushError: (e) => errors.push(e) })
-    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    const { f, worker, s } = openWithWorker({ onFlushError: (e) => errors.push(e) })
     worker.hold()
     s.commitUpdates(Array.from({ length: 100 }, (_, n) => ({ roomId: 'r1', update: fresh(n) })))
     await waitFor(() => worker.moved === 100, 'the worker storing the batch')
@@ -293,18 +296,7 @@ describe('JournaledStorage with its moves on a worker thread', () => {
       [1 << 30, false],
       [1, true],
     ] as const) {
-      const f = files()
-      const worker = workerMover(f.db)
-      const sqlite = new SqliteStorage(f.db)
-      const mainThread = countMainThreadRows(sqlite)
-      const s = new JournaledStorage(sqlite, f.journal, {
-        flushMs: 10,
-        flushChunk: 4,
-        mover: worker.mover,
-        emptyJournalAtBytes,
-      })
-      ctx.onCleanup(() => s.close())
-      s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+      const { f, worker, s, mainThread } = openWithWorker({ flushChunk: 4, emptyJournalAtBytes })
       worker.hold()
       s.commitUpdates(Array.from({ length: 10 }, (_, n) => ({ roomId: 'r1', update: fresh(n) })))
       await waitFor(() => worker.moved === 10, 'the first batch stored')
@@ -319,11 +311,8 @@ describe('JournaledStorage with its moves on a worker thread', () => {
   })
 
   it('keeps what the worker could not store journaled and retries; stores here once the worker is gone', async () => {
-    const f = files()
-    const worker = workerMover(f.db)
     const errors: unknown[] = []
-    const s = openJournaled(f, { flushMs: 20, mover: worker.mover, onFlushError: (e) => errors.push(e) })
-    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    const { f, worker, s } = openWithWorker({ flushMs: 20, onFlushError: (e) => errors.push(e) })
     const db = openSqliteDatabase(f.db)
     ctx.onCleanup(() => db.close())
     db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON room_updates BEGIN SELECT RAISE(ABORT, 'disk full'); END`)
