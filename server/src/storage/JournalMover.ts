@@ -1,11 +1,14 @@
 import { Worker } from 'node:worker_threads'
-import { encodeRecords, type JournalRecord } from './UpdateJournal.ts'
 
-/** A batch for the worker: records encoded as in the journal, in one transferred buffer. */
-export interface MoveRequest {
-  id: number
+/** Records of the journal file to store: bytes [from, to), `count` whole records. */
+export interface JournalSpan {
+  from: number
+  to: number
   count: number
-  bytes: ArrayBuffer
+}
+/** A batch for the worker: it reads the span from the journal file itself. */
+export interface MoveRequest extends JournalSpan {
+  id: number
 }
 export type MoveReply = { id: number; ok: true } | { id: number; ok: false; message: string }
 
@@ -13,11 +16,13 @@ export type MoveReply = { id: number; ok: true } | { id: number; ok: false; mess
 const DEFAULT_CHUNK = 64
 
 /**
- * Stores journaled board updates in SQLite from a worker thread with its own connection to the
- * database file (`JournaledStorage` uses it for its background moves): the ~10 µs of b-tree and
- * WAL work per row then runs beside the relay's event loop instead of on it. Rows already stored
- * and rows of rooms deleted meanwhile are skipped, as in `SqliteStorage.insertJournaled`, so the
- * relay's thread may store the same rows itself (a read that cannot wait) while a batch is here.
+ * Stores journaled board updates in SQLite from a worker thread with its own connections to the
+ * journal and the database file (`JournaledStorage` uses it for its background moves): the
+ * reading, decoding, b-tree and WAL work of every row runs beside the relay's event loop instead
+ * of on it, and the event loop keeps no copy of a journaled update. Rows already stored and rows
+ * of rooms deleted meanwhile are skipped, as in `SqliteStorage.insertJournaled`, so the relay's
+ * thread may store the same rows itself (a read that cannot wait) while a batch is here. The
+ * journal must not be cut (cleared) while a span of it is with the worker.
  */
 export class JournalMover {
   private worker: Worker
@@ -26,9 +31,9 @@ export class JournalMover {
   private failure: Error | null = null
   private exited: Promise<void>
 
-  constructor(databaseFile: string, chunk = DEFAULT_CHUNK) {
+  constructor(databaseFile: string, journalFile: string, chunk = DEFAULT_CHUNK) {
     this.worker = new Worker(new URL('./journalMoveWorker.ts', import.meta.url), {
-      workerData: { file: databaseFile, chunk },
+      workerData: { databaseFile, journalFile, chunk },
     })
     this.worker.unref()
     this.worker.on('message', (reply: MoveReply) => {
@@ -51,21 +56,15 @@ export class JournalMover {
     return this.failure
   }
 
-  /** Store `records` from the worker; resolves once they are committed. Never throws: rejects. */
-  move(records: readonly JournalRecord[]): Promise<void> {
+  /** Store the span's records from the worker; resolves once they are committed. Never throws: rejects. */
+  move(span: JournalSpan): Promise<void> {
     if (this.failure) return Promise.reject(this.failure)
     const id = this.nextId++
     return new Promise<void>((resolve, reject) => {
-      const buffer = encodeRecords(records)
-      // A buffer of its own (not a slice of Node's pool), so it can be handed over without a copy.
-      const bytes =
-        buffer.byteOffset === 0 && buffer.byteLength === buffer.buffer.byteLength
-          ? (buffer.buffer as ArrayBuffer)
-          : new Uint8Array(buffer).buffer
-      const request: MoveRequest = { id, count: records.length, bytes }
+      const request: MoveRequest = { id, from: span.from, to: span.to, count: span.count }
       this.waiting.set(id, { resolve, reject })
       try {
-        this.worker.postMessage(request, [bytes])
+        this.worker.postMessage(request)
       } catch (error) {
         this.waiting.delete(id)
         throw error
@@ -73,7 +72,7 @@ export class JournalMover {
     })
   }
 
-  /** Stop the worker once it has finished what it was sent (its connection closed). */
+  /** Stop the worker once it has finished what it was sent (its connections closed). */
   async stop(): Promise<void> {
     if (!this.failure) this.worker.postMessage('stop')
     await this.exited

@@ -6,11 +6,11 @@ import { describe, expect, it } from 'vitest'
 import { useTestContext, waitFor } from '../test/helpers.ts'
 import { asyncStorage } from './AsyncStorage.ts'
 import { JournaledStorage, type JournaledStorageOptions } from './JournaledStorage.ts'
-import { JournalMover } from './JournalMover.ts'
+import { JournalMover, type JournalSpan } from './JournalMover.ts'
 import { openSqliteDatabase } from './openSqliteDatabase.ts'
 import { SqliteStorage } from './SqliteStorage.ts'
 import { storageContract } from './storageContract.ts'
-import type { JournalRecord } from './UpdateJournal.ts'
+import { UpdateJournal } from './UpdateJournal.ts'
 
 const ctx = useTestContext()
 
@@ -212,8 +212,8 @@ describe('JournaledStorage', () => {
 
 describe('JournaledStorage with its moves on a worker thread', () => {
   /** A real mover; `hold` keeps its answers back until released (the worker has stored by then). */
-  function workerMover(db: string) {
-    const mover = new JournalMover(db)
+  function workerMover(f: ReturnType<typeof files>) {
+    const mover = new JournalMover(f.db, f.journal)
     let gate: Promise<void> | null = null
     let release = () => {}
     const handle = {
@@ -227,9 +227,9 @@ describe('JournaledStorage with its moves on a worker thread', () => {
           return mover.broken
         },
         stop: () => mover.stop(),
-        move: async (records: readonly JournalRecord[]) => {
-          await mover.move(records)
-          handle.moved += records.length
+        move: async (span: JournalSpan) => {
+          await mover.move(span)
+          handle.moved += span.count
           await gate
         },
       },
@@ -252,7 +252,7 @@ describe('JournaledStorage with its moves on a worker thread', () => {
   /** A storage with room r1 whose background moves go to a real worker, counting rows stored here. */
   function openWithWorker(options: Partial<JournaledStorageOptions> = {}) {
     const f = files()
-    const worker = workerMover(f.db)
+    const worker = workerMover(f)
     const sqlite = new SqliteStorage(f.db)
     const mainThread = countMainThreadRows(sqlite)
     const s = new JournaledStorage(sqlite, f.journal, { flushMs: 10, mover: worker.mover, ...options })
@@ -283,24 +283,27 @@ describe('JournaledStorage with its moves on a worker thread', () => {
     expect(s.unflushed).toBe(101)
     expect(s.readUpdates('r1').map((u) => u.seq)).toEqual(Array.from({ length: 101 }, (_, n) => n + 1))
     expect(s.unflushed).toBe(0)
-    expect(statSync(f.journal).size).toBe(0)
+    // All stored, but the worker may still be reading its span: the journal is cleared after its answer.
+    expect(statSync(f.journal).size).toBeGreaterThan(0)
     worker.release()
+    await waitFor(() => statSync(f.journal).size === 0, 'the journal cleared after the answer')
     s.commitUpdates([{ roomId: 'r1', update: fresh(101) }])
     await waitFor(() => s.unflushed === 0, 'the next move')
     expect(s.readUpdates('r1').map((u) => u.seq)).toEqual(Array.from({ length: 102 }, (_, n) => n + 1))
+    expect(statSync(f.journal).size).toBe(0)
     expect(errors).toEqual([])
   })
 
-  it('sends a long tail back to the worker, but empties a journal grown past its bound here', async () => {
+  it('sends what arrived meanwhile to the worker too, but empties a journal grown past its bound here', async () => {
     for (const [emptyJournalAtBytes, tailStoredHere] of [
       [1 << 30, false],
       [1, true],
     ] as const) {
-      const { f, worker, s, mainThread } = openWithWorker({ flushChunk: 4, emptyJournalAtBytes })
+      const { f, worker, s, mainThread } = openWithWorker({ emptyJournalAtBytes })
       worker.hold()
       s.commitUpdates(Array.from({ length: 10 }, (_, n) => ({ roomId: 'r1', update: fresh(n) })))
       await waitFor(() => worker.moved === 10, 'the first batch stored')
-      // A tail longer than flushChunk arrives while the worker's answer is on its way.
+      // More arrives while the worker's answer is on its way.
       s.commitUpdates(Array.from({ length: 6 }, (_, n) => ({ roomId: 'r1', update: fresh(10 + n) })))
       worker.release()
       await waitFor(() => s.unflushed === 0, 'the tail stored')
@@ -308,6 +311,25 @@ describe('JournaledStorage with its moves on a worker thread', () => {
       expect(mainThread.rows).toBe(tailStoredHere ? 6 : 0)
       expect(worker.moved).toBe(tailStoredHere ? 10 : 16)
     }
+  })
+
+  it('the worker refuses a span that does not hold the records it was told of, and goes on working', async () => {
+    const f = files()
+    const sqlite = new SqliteStorage(f.db)
+    ctx.onCleanup(() => sqlite.close())
+    sqlite.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    const { journal } = UpdateJournal.open(f.journal)
+    ctx.onCleanup(() => journal.close())
+    journal.append([1, 2].map((seq) => ({ roomId: 'r1', seq, ...fresh(seq) })))
+    const mover = new JournalMover(f.db, f.journal)
+    ctx.onCleanup(() => mover.stop())
+    await expect(mover.move({ from: 0, to: journal.bytes + 100, count: 3 })).rejects.toThrow(
+      /expected 3 journal records, read 2/
+    )
+    expect(sqlite.readUpdates('r1')).toEqual([])
+    await mover.move({ from: 0, to: journal.bytes, count: 2 })
+    expect(sqlite.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2])
+    expect(mover.broken).toBeNull()
   })
 
   it('keeps what the worker could not store journaled and retries; stores here once the worker is gone', async () => {

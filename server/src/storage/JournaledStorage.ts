@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks'
 import type { JournalMetrics } from '../metrics/Metrics.ts'
 import type { SqliteStorage } from './SqliteStorage.ts'
 import type { NewUpdate, RoomRow, Storage, StoredRoomState, StoredUpdate } from './Storage.ts'
-import type { JournalMover } from './JournalMover.ts'
+import type { JournalMover, JournalSpan } from './JournalMover.ts'
 import { UpdateJournal, type JournalRecord } from './UpdateJournal.ts'
 
 /** The journal file's name inside DATA_DIR, next to the database. */
@@ -20,8 +20,8 @@ export interface JournaledStorageOptions {
    */
   flushChunk?: number
   /**
-   * Refuse new updates (commitUpdates throws) while this many bytes wait for SQLite: reached
-   * only when SQLite keeps failing, and then memory must not grow without end.
+   * Refuse new updates (commitUpdates throws) while this many journal bytes wait for SQLite:
+   * reached only when SQLite keeps failing, and then the journal must not grow without end.
    */
   maxPendingBytes?: number
   /** A background move into SQLite failed; it is retried at the next interval. */
@@ -29,23 +29,20 @@ export interface JournaledStorageOptions {
   /** Told how long each move into SQLite took, and of each that failed. */
   metrics?: JournalMetrics
   /**
-   * Background moves go to this worker thread instead of running on the event loop (what is left
-   * when it answers, at most `flushChunk` updates, is stored here so the journal can be emptied).
-   * Without it, or once it has failed, they run here in chunks. Its owner stops it after
-   * {@link close} (a late answer is ignored then).
+   * Background moves go to this worker thread instead of running on the event loop: it is sent
+   * spans of the journal file and reads them itself. Without it, or once it has failed, they run
+   * here in chunks. Its owner stops it after {@link close} (a late answer is ignored then).
    */
   mover?: Pick<JournalMover, 'move' | 'broken' | 'stop'>
   /**
-   * With a mover: once the journal holds this many bytes, what is left when the worker answers is
-   * stored here however long, so the journal empties under steady load too (a restart reads it).
+   * With a mover: the journal is emptied whenever the worker answers with nothing left waiting.
+   * Under steady load something always is; once the journal holds this many bytes, what is left
+   * then is stored here, so the journal empties under steady load too (a restart reads all of it).
    */
   emptyJournalAtBytes?: number
 }
 
 const DEFAULT_FLUSH_AT_UPDATES = 2_000
-/** What a waiting row holds in memory besides its update's bytes (objects, room id), roughly. */
-const ROW_OVERHEAD_BYTES = 160
-const rowBytes = (update: StoredUpdate) => update.update.byteLength + ROW_OVERHEAD_BYTES
 /** ~7 µs an update in SQLite: a chunk holds the event loop well under a millisecond. */
 const DEFAULT_FLUSH_CHUNK = 32
 const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024
@@ -55,9 +52,11 @@ const DEFAULT_EMPTY_JOURNAL_AT_BYTES = 8 * 1024 * 1024
  * The embedded storage the relay writes through: `commitUpdates` numbers each update with its
  * room's next seq and makes it durable with one append to the {@link UpdateJournal}, then the
  * journal's records move into SQLite every `flushMs`, a chunk per event-loop turn (all at once
- * when `flushAtUpdates` wait). Every read of the board log, deletion and explicit append moves
- * them first, so callers see exactly what a plain {@link SqliteStorage} would show them; a
- * snapshot does not wait (it may name seqs only the journal holds).
+ * when `flushAtUpdates` wait), or from the `mover`'s worker thread. Waiting records are not kept
+ * in memory: they are read back from the journal when they move, so the garbage collector never
+ * carries them. Every read of the board log, deletion and explicit append moves them first, so
+ * callers see exactly what a plain {@link SqliteStorage} would show them; a snapshot does not
+ * wait (it may name seqs only the journal holds).
  *
  * Seqs are numbered here, from each room's highest stored seq or snapshot seq: the process that
  * opened the database file is its only writer (the embedded setup, held by `DataDirLock`). At
@@ -76,12 +75,13 @@ export class JournaledStorage implements Storage {
     Pick<JournaledStorageOptions, 'onFlushError' | 'metrics' | 'mover'>
   /** Each room's last seq handed out (a room is here once it has been committed to). */
   private lastSeqs = new Map<string, number>()
-  /** Journaled and not yet in SQLite, oldest first. */
-  private pending: JournalRecord[] = []
-  private pendingBytes = 0
+  /** Where in the journal the records not yet in SQLite start (they run to its end)... */
+  private pendingFrom = 0
+  /** ...and how many they are. */
+  private pendingCount = 0
   private timer: NodeJS.Timeout | null = null
   private immediate: NodeJS.Immediate | null = null
-  /** A batch is with the mover (the oldest pending rows). */
+  /** A span of the journal is with the mover (the oldest pending rows): it must not be cleared. */
   private moving = false
   /** Bumped by every move made here, so the answer of a batch stored meanwhile is ignored. */
   private generation = 0
@@ -114,7 +114,12 @@ export class JournaledStorage implements Storage {
 
   /** Updates journaled and not yet in SQLite. */
   get unflushed(): number {
-    return this.pending.length
+    return this.pendingCount
+  }
+
+  /** Journal bytes not yet in SQLite. */
+  private get pendingBytes(): number {
+    return this.journal.bytes - this.pendingFrom
   }
 
   commitUpdates(batch: ReadonlyArray<{ roomId: string; update: NewUpdate }>): number[] {
@@ -133,10 +138,7 @@ export class JournaledStorage implements Storage {
     })
     this.journal.append(records)
     for (const [roomId, seq] of next) this.lastSeqs.set(roomId, seq)
-    for (const record of records) {
-      this.pending.push(record)
-      this.pendingBytes += rowBytes(record)
-    }
+    this.pendingCount += records.length
     this.scheduleFlush()
     return records.map((r) => r.seq)
   }
@@ -145,22 +147,24 @@ export class JournaledStorage implements Storage {
   flush(): void {
     this.cancelFlush()
     this.generation++
-    this.store(this.pending.length)
+    this.store(this.pendingCount)
   }
 
   /**
-   * Move the oldest `count` journaled updates into SQLite in one transaction; once none is left,
-   * empty the journal. On failure they stay pending (and journaled) and a retry is scheduled.
+   * Move the oldest `count` journaled updates into SQLite in one transaction (read back from the
+   * journal); once none is left, empty the journal. On failure they stay pending (and journaled)
+   * and a retry is scheduled.
    */
   private store(count: number): void {
-    if (!count) {
-      if (!this.pending.length && this.journal.bytes > 0) this.clearJournal()
-      return
-    }
+    if (!count) return this.clearJournalIfStored()
     const started = performance.now()
-    const moving = count === this.pending.length ? this.pending : this.pending.slice(0, count)
+    let end: number
     try {
-      this.sqlite.insertJournaled(moving)
+      const read = this.journal.read(this.pendingFrom, this.journal.bytes, count)
+      if (read.records.length < count)
+        throw new Error(`the journal holds ${read.records.length} of ${count} records to store`)
+      this.sqlite.insertJournaled(read.records)
+      end = read.end
     } catch (error) {
       this.options.metrics?.journalFlushFailed()
       this.cancelFlush()
@@ -168,16 +172,17 @@ export class JournaledStorage implements Storage {
       throw error
     }
     this.options.metrics?.journalFlushed((performance.now() - started) / 1000)
-    for (const record of moving) this.pendingBytes -= rowBytes(record)
-    this.pending = moving === this.pending ? [] : this.pending.slice(count)
-    if (this.pending.length) return
-    this.pendingBytes = 0
-    this.clearJournal()
+    this.pendingFrom = end
+    this.pendingCount -= count
+    this.clearJournalIfStored()
   }
 
-  private clearJournal(): void {
+  /** Empty the journal once all of it is in SQLite, unless the worker is reading a span of it. */
+  private clearJournalIfStored(): void {
+    if (this.pendingCount || this.journal.bytes === 0 || (this.moving && !this.closed)) return
     try {
       this.journal.clear()
+      this.pendingFrom = 0
     } catch (error) {
       // Everything is stored; a journal left full is stored again at the next open, and skipped.
       this.options.onFlushError?.(error)
@@ -193,7 +198,7 @@ export class JournaledStorage implements Storage {
   }
 
   private scheduleFlush(): void {
-    if (this.pending.length >= this.options.flushAtUpdates) {
+    if (this.pendingCount >= this.options.flushAtUpdates) {
       this.immediate ??= setImmediate(() => this.flushInBackground())
     } else {
       this.timer ??= setTimeout(() => this.flushInBackground(), this.options.flushMs).unref()
@@ -216,11 +221,11 @@ export class JournaledStorage implements Storage {
     const mover = this.options.mover
     if (mover && !mover.broken) return this.moveOffThread(mover)
     try {
-      if (this.pending.length > this.options.flushChunk && this.pending.length < this.options.flushAtUpdates) {
+      if (this.pendingCount > this.options.flushChunk && this.pendingCount < this.options.flushAtUpdates) {
         this.store(this.options.flushChunk)
         this.immediate = setImmediate(() => this.flushInBackground())
       } else {
-        this.store(this.pending.length)
+        this.store(this.pendingCount)
       }
     } catch (error) {
       this.options.onFlushError?.(error)
@@ -228,31 +233,32 @@ export class JournaledStorage implements Storage {
   }
 
   /**
-   * Hand every pending row to the worker. When it has stored them: a tail of `flushChunk` rows or
-   * fewer (what arrived meanwhile) is stored here, emptying the journal; a longer one goes to the
-   * worker too, unless the journal has grown past `emptyJournalAtBytes`. A move made here in between (a read) has stored them already: its answer is only
-   * a cue to go on.
+   * Hand the journal's span of every pending row to the worker. When it has stored them, what
+   * arrived meanwhile waits for the next move, unless the journal has grown past
+   * `emptyJournalAtBytes`: then it is stored here and the journal emptied. A move made here in
+   * between (a read) has stored them already: its answer is only a cue to go on.
    */
   private moveOffThread(mover: NonNullable<JournaledStorageOptions['mover']>): void {
-    if (this.moving || !this.pending.length) return
-    const batch = this.pending.slice() // commits go on appending to pending meanwhile
+    if (this.moving || !this.pendingCount) return
+    // Commits go on appending after the span meanwhile; the journal is not cleared until the answer.
+    const span: JournalSpan = { from: this.pendingFrom, to: this.journal.bytes, count: this.pendingCount }
     const generation = this.generation
     const started = performance.now()
     this.moving = true
-    mover.move(batch).then(
+    const afterStoredHere = () => (this.pendingCount ? this.scheduleFlush() : this.clearJournalIfStored())
+    mover.move(span).then(
       () => {
         this.moving = false
         if (this.closed) return
-        if (generation !== this.generation) return this.scheduleFlush()
+        if (generation !== this.generation) return afterStoredHere()
         this.options.metrics?.journalFlushed((performance.now() - started) / 1000)
-        for (const record of batch) this.pendingBytes -= rowBytes(record)
-        this.pending = this.pending.slice(batch.length)
+        this.pendingFrom = span.to
+        this.pendingCount -= span.count
         // Under steady load the worker could always find more waiting; the journal must still
         // empty now and then (a restart reads all of it), so past a size the tail is stored here.
-        const long = this.pending.length > this.options.flushChunk
-        if (long && this.journal.bytes < this.options.emptyJournalAtBytes) return this.moveOffThread(mover)
+        if (this.pendingCount && this.journal.bytes < this.options.emptyJournalAtBytes) return this.scheduleFlush()
         try {
-          this.store(this.pending.length)
+          this.store(this.pendingCount)
         } catch (error) {
           this.options.onFlushError?.(error)
         }
@@ -266,7 +272,7 @@ export class JournaledStorage implements Storage {
           this.cancelFlush()
           this.timer = setTimeout(() => this.flushInBackground(), this.options.flushMs).unref()
         } else {
-          this.scheduleFlush()
+          afterStoredHere()
         }
       }
     )

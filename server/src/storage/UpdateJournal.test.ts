@@ -72,6 +72,26 @@ describe('UpdateJournal', () => {
     expect(withGarbage.discardedBytes).toBe(9)
   })
 
+  it('reads back a span of its records by offset, at most a given number, and where they end', () => {
+    const { journal } = open(join(ctx.tempDir(), 'j'))
+    journal.append([record(1), record(2, 'room-b', 0)])
+    const second = journal.bytes
+    journal.append([record(3, 'ä-room', 1_000), record(4)])
+    const end = journal.bytes
+    expect(journal.read(0, end)).toEqual({
+      records: [record(1), record(2, 'room-b', 0), record(3, 'ä-room', 1_000), record(4)],
+      end,
+    })
+    expect(journal.read(second, end)).toEqual({ records: [record(3, 'ä-room', 1_000), record(4)], end })
+    const firstTwo = journal.read(0, end, 2)
+    expect(firstTwo).toEqual({ records: [record(1), record(2, 'room-b', 0)], end: second })
+    // A span reaching past the file (cleared meanwhile) gives only its whole records.
+    journal.clear()
+    journal.append([record(5)])
+    expect(journal.read(0, end).records).toEqual([record(5)])
+    expect(journal.read(second, end)).toEqual({ records: [], end: second })
+  })
+
   it('clear() empties the file; appends start over', () => {
     const file = join(ctx.tempDir(), 'j')
     const { journal } = open(file)

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { closeSync, existsSync, ftruncateSync, openSync, readFileSync, readSync, writeSync } from 'node:fs'
 import { crc32 } from 'node:zlib'
 import { ROLES, type Role } from '@loopboard/protocol'
 
@@ -81,6 +81,15 @@ export class UpdateJournal {
     this.size += written
   }
 
+  /**
+   * The whole records in bytes [from, to) of the file (offsets as {@link bytes} gave them), at most
+   * `maxRecords` of them, and the offset just after the last one returned.
+   */
+  read(from: number, to: number, maxRecords = Infinity): { records: JournalRecord[]; end: number } {
+    const { records, validBytes } = decodeRecords(readSpan(this.fd, from, to), maxRecords)
+    return { records, end: from + validBytes }
+  }
+
   /** Forget every record: they are all in the database now. */
   clear(): void {
     ftruncateSync(this.fd, 0)
@@ -121,11 +130,26 @@ export function encodeRecords(records: readonly JournalRecord[]): Buffer {
   return buffer
 }
 
-/** The whole records at the start of `data`, stopping at the first one that is cut short or damaged. */
-export function decodeRecords(data: Buffer): { records: JournalRecord[]; validBytes: number } {
+/** Bytes [from, to) of the journal open as `fd` (fewer if the file is shorter now). */
+export function readSpan(fd: number, from: number, to: number): Buffer {
+  const buffer = Buffer.allocUnsafe(Math.max(0, to - from))
+  let read = 0
+  while (read < buffer.byteLength) {
+    const n = readSync(fd, buffer, read, buffer.byteLength - read, from + read)
+    if (n === 0) break
+    read += n
+  }
+  return buffer.subarray(0, read)
+}
+
+/**
+ * The whole records at the start of `data` (at most `maxRecords`), stopping at the first one that
+ * is cut short or damaged; `validBytes` is where the last one returned ends.
+ */
+export function decodeRecords(data: Buffer, maxRecords = Infinity): { records: JournalRecord[]; validBytes: number } {
   const records: JournalRecord[] = []
   let at = 0
-  while (at + HEADER_BYTES <= data.byteLength) {
+  while (records.length < maxRecords && at + HEADER_BYTES <= data.byteLength) {
     const length = data.readUInt32LE(at)
     const start = at + HEADER_BYTES
     if (length < FIXED_PAYLOAD_BYTES || start + length > data.byteLength) break

@@ -87,8 +87,9 @@ export async function openBackend(config: Config, logger: Logger, metrics?: Jour
   try {
     database = openSqliteDatabase(databaseFile)
     try {
-      mover = new JournalMover(databaseFile)
-      board = new JournaledStorage(new SqliteStorage(database), join(config.dataDir, JOURNAL_FILE), {
+      const journalFile = join(config.dataDir, JOURNAL_FILE)
+      mover = new JournalMover(databaseFile, journalFile)
+      board = new JournaledStorage(new SqliteStorage(database), journalFile, {
         flushMs: config.sqliteJournalFlushMs,
         mover,
         onFlushError: (error) => logger.warn('could not move journaled board updates into SQLite; retrying', { error }),
