@@ -1,20 +1,24 @@
+import { RoomServiceClient } from 'livekit-server-sdk'
 import { AudioBar, HEARD_RMS } from '../fixtures/audio.ts'
 import { liveKitAvailable } from '../fixtures/livekit.ts'
 import { expect, test } from '../fixtures/test.ts'
 
+/** In the describe block it is called in: the server uses this worker's real LiveKit server. */
+function useLiveKit() {
+  test.skip(
+    !liveKitAvailable() && !process.env.CI,
+    'livekit-server is not built here (bash scripts/install-livekit.sh)'
+  )
+  test.use({
+    serverEnv: async ({ livekit }, use) =>
+      use({ LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret }),
+  })
+}
+
 /** The same journey on both transports: LiveKit (real SFU) and the peer-to-peer mesh. */
 for (const mode of ['livekit', 'p2p'] as const) {
   test.describe(`audio over ${mode}`, () => {
-    if (mode === 'livekit') {
-      test.skip(
-        !liveKitAvailable() && !process.env.CI,
-        'livekit-server is not built here (bash scripts/install-livekit.sh)'
-      )
-      test.use({
-        serverEnv: async ({ livekit }, use) =>
-          use({ LIVEKIT_URL: livekit.url, LIVEKIT_API_KEY: livekit.apiKey, LIVEKIT_API_SECRET: livekit.apiSecret }),
-      })
-    }
+    if (mode === 'livekit') useLiveKit()
 
     test('the candidate is heard, muting silences them, the observer hears but cannot publish, rejoining works', async ({
       room,
@@ -80,6 +84,53 @@ for (const mode of ['livekit', 'p2p'] as const) {
     })
   })
 }
+
+test.describe('audio over livekit, links and rooms', () => {
+  useLiveKit()
+
+  test('a replaced link’s holder is removed from the audio; a deleted room’s audio room is closed', async ({
+    room,
+    join,
+    server,
+    livekit,
+  }) => {
+    const lk = new RoomServiceClient(livekit.url, livekit.apiKey, livekit.apiSecret)
+    const inAudio = async () =>
+      (await lk.listParticipants(`loopboard-${room.roomId}`).catch(() => []))
+        .map((p) => p.identity.split(':')[0])
+        .sort()
+    const interviewer = await join(room.links.interviewer, 'Ivy')
+    const candidate = await join(room.links.candidate, 'Cam')
+    const observer = await join(room.links.observer, 'Oli')
+    await Promise.all([interviewer.ready(), candidate.ready(), observer.ready()])
+    const ivy = new AudioBar(interviewer.page)
+    const cam = new AudioBar(candidate.page)
+    await ivy.join()
+    await cam.join()
+    await new AudioBar(observer.page).join()
+    await expect.poll(inAudio, { timeout: 15_000 }).toEqual(['candidate', 'interviewer', 'observer'])
+    await expect.poll(() => ivy.remoteCount(), { timeout: 20_000 }).toBe(1)
+
+    // The candidate's link leaked: the interviewer replaces it. The old holder leaves the audio too.
+    const replaced = await fetch(`${server.url}/api/rooms/${room.roomId}/links/candidate/replace`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${room.tokens.interviewer}` },
+    })
+    expect(replaced.status).toBe(200)
+    expect(await inAudio()).toEqual(['interviewer', 'observer'])
+    await expect(cam.root).not.toHaveAttribute('data-status', 'connected', { timeout: 15_000 })
+    await expect.poll(() => ivy.remoteCount(), { timeout: 15_000 }).toBe(0)
+
+    // Deleting the room closes its audio room: nobody is left in it.
+    const deleted = await fetch(`${server.url}/api/rooms/${room.roomId}`, {
+      method: 'DELETE',
+      headers: { Authorization: `Bearer ${room.tokens.interviewer}` },
+    })
+    expect(deleted.status).toBe(204)
+    await expect.poll(inAudio, { timeout: 15_000 }).toEqual([])
+    expect((await lk.listRooms([`loopboard-${room.roomId}`])).length).toBe(0)
+  })
+})
 
 test.describe('audio faults', () => {
   test.use({ serverEnv: { LIVEKIT_URL: 'ws://127.0.0.1:9', LIVEKIT_API_KEY: 'devkey', LIVEKIT_API_SECRET: 'secret' } })

@@ -4,6 +4,7 @@ import { createAdaptorServer } from '@hono/node-server'
 import type { Config } from './config.ts'
 import { attachAudioTimeline } from './audio/audioTimeline.ts'
 import { attachP2PSignalling } from './audio/p2pSignalling.ts'
+import { liveKitRoomHooks } from './audio/liveKitRoomHooks.ts'
 import { createApp } from './http/createApp.ts'
 import type { ReadinessCheck } from './http/opsRoutes.ts'
 import { attachInterview } from './interview/interviewSocket.ts'
@@ -179,6 +180,8 @@ export async function startServer(
   })
   lifecycle.register({ name: 'interview', release: (roomId) => interview.forget(roomId) })
   lifecycle.register(recordings.roomHooks)
+  // LiveKit keeps a connected participant however old its token: it must be told.
+  if (config.livekit) lifecycle.register(liveKitRoomHooks(config.livekit, logger))
   await lifecycle.startRetention()
 
   await new Promise<void>((resolve, reject) => {

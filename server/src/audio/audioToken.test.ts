@@ -54,8 +54,8 @@ async function verified(token: string, secret = LIVEKIT.apiSecret): Promise<Live
   return payload as LiveKitClaims
 }
 
-async function mint(role: Role, userId = 'tab-1', name = 'Ann', ttl = 600) {
-  const res = livekitOf(await issueAudioToken(livekitConfig(ttl), { roomId: 'room123', role, userId, name }))
+async function mint(role: Role, userId = 'tab-1', name = 'Ann', ttl = 600, seat = role) {
+  const res = livekitOf(await issueAudioToken(livekitConfig(ttl), { roomId: 'room123', role, seat, userId, name }))
   return { res, claims: await verified(res.token) }
 }
 
@@ -78,7 +78,7 @@ describe('issueAudioToken with LiveKit', () => {
     expect(claims.sub).toBe(`${role}:tab-42`)
     expect(claims.sub).toBe(audioIdentity(role, 'tab-42'))
     expect(claims.name).toBe('Ann Lee')
-    expect(claims.attributes).toEqual({ role, userId: 'tab-42' })
+    expect(claims.attributes).toEqual({ role, seat: role, userId: 'tab-42' })
     expect(claims.video?.room).toBe('loopboard-room123')
     expect(claims.video?.room).toBe(livekitRoomName('room123'))
     expect(claims.video?.roomJoin).toBe(true)
@@ -146,12 +146,31 @@ describe('issueAudioToken with LiveKit', () => {
     expect(again.claims.sub).toBe('candidate:tab-1')
   })
 
+  it('names the link a token was asked with, which a swap of roles makes differ from the role', async () => {
+    const { claims } = await mint(Role.Interviewer, 'tab-5', 'Cam', 600, Role.Candidate)
+    // Replacing the candidate link removes this participant from the audio (liveKitRoomHooks).
+    expect(claims.attributes).toEqual({ role: Role.Interviewer, seat: Role.Candidate, userId: 'tab-5' })
+    expect(claims.video?.canPublish).toBe(true)
+  })
+
   it('binds the LiveKit room to the Loopboard room', async () => {
     const a = livekitOf(
-      await issueAudioToken(livekitConfig(), { roomId: 'roomA', role: Role.Candidate, userId: 'u', name: 'n' })
+      await issueAudioToken(livekitConfig(), {
+        roomId: 'roomA',
+        role: Role.Candidate,
+        seat: Role.Candidate,
+        userId: 'u',
+        name: 'n',
+      })
     )
     const b = livekitOf(
-      await issueAudioToken(livekitConfig(), { roomId: 'roomB', role: Role.Candidate, userId: 'u', name: 'n' })
+      await issueAudioToken(livekitConfig(), {
+        roomId: 'roomB',
+        role: Role.Candidate,
+        seat: Role.Candidate,
+        userId: 'u',
+        name: 'n',
+      })
     )
     expect((await verified(a.token)).video?.room).toBe('loopboard-roomA')
     expect((await verified(b.token)).video?.room).toBe('loopboard-roomB')
@@ -162,7 +181,7 @@ describe('issueAudioToken without LiveKit', () => {
   it.each(ROLES)('answers p2p with the configured ICE servers for the %s', async (role) => {
     const res = await issueAudioToken(
       { livekit: null, audioTokenTtlSeconds: 600, iceServers: ICE },
-      { roomId: 'room123', role, userId: 'tab-9', name: 'Ann' }
+      { roomId: 'room123', role, seat: role, userId: 'tab-9', name: 'Ann' }
     )
     expect(res).toEqual({ mode: 'p2p', iceServers: ICE, identity: `${role}:tab-9` })
   })
@@ -170,7 +189,7 @@ describe('issueAudioToken without LiveKit', () => {
   it('answers an empty ICE list by default', async () => {
     const res = await issueAudioToken(
       { livekit: null, audioTokenTtlSeconds: 600, iceServers: [] },
-      { roomId: 'room123', role: Role.Observer, userId: 'tab-9', name: 'Ann' }
+      { roomId: 'room123', role: Role.Observer, seat: Role.Observer, userId: 'tab-9', name: 'Ann' }
     )
     expect(res).toEqual({ mode: 'p2p', iceServers: [], identity: 'observer:tab-9' })
   })

@@ -15,6 +15,8 @@ export function audioIdentity(role: Role, userId: string): string {
 export interface AudioTokenInput {
   roomId: string
   role: Role
+  /** The link it was asked for with (the seat's role, unless roles are swapped): replacing it removes the participant. */
+  seat: Role
   userId: string
   name: string
   now?: number
@@ -36,7 +38,7 @@ export async function issueAudioToken(
     identity,
     name: input.name,
     ttl: config.audioTokenTtlSeconds,
-    attributes: { role: input.role, userId: input.userId },
+    attributes: { role: input.role, seat: input.seat, userId: input.userId },
   })
   const speaks = may(input.role, Action.SendAudio)
   token.addGrant({

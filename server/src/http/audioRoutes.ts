@@ -36,7 +36,7 @@ export function audioRoutes(guard: SeatGuard, config: Pick<Config, 'livekit' | '
           body === undefined ? 'Body is not valid JSON.' : z.prettifyError(parsed.error)
         )
       const userId = participantIdFor(roomId, auth.seat, tabSecret(c))
-      return c.json(await issueAudioToken(config, { roomId, role: auth.role, userId, ...parsed.data }))
+      return c.json(await issueAudioToken(config, { roomId, role: auth.role, seat: auth.seat, userId, ...parsed.data }))
     }
   )
   return app

@@ -17,8 +17,8 @@ export interface RoomHooks {
   name: string
   /** A room is being deleted: close its live connections (runs, and is awaited, before its rows go). */
   closeConnections?(roomId: string): void | Promise<void>
-  /** A seat's link was replaced: close what the old token opened. */
-  linkReplaced?(roomId: string, seat: Role): void
+  /** A seat's link was replaced: close what the old token opened (awaited before the new link is returned). */
+  linkReplaced?(roomId: string, seat: Role): void | Promise<void>
   /** The room's rows are gone: let go of memory and files kept for it. */
   release?(roomId: string): void | Promise<void>
   /** Someone is connected to the room now (retention leaves live rooms alone). */
@@ -86,7 +86,7 @@ export class RoomLifecycle {
     const token = await this.rooms.replaceToken(roomId, seat)
     for (const hooks of this.hooks) {
       try {
-        hooks.linkReplaced?.(roomId, seat)
+        await hooks.linkReplaced?.(roomId, seat)
       } catch (error) {
         this.logger.error('closing a replaced link’s connections failed', { room: roomId, part: hooks.name, error })
       }
