@@ -43,7 +43,7 @@ describe.skipIf(unavailable)('interview commands from two relays at once', () =>
     process.kill(redisPid, 'SIGSTOP')
     const resume = () => {
       try {
-        resume()
+        process.kill(redisPid, 'SIGCONT')
       } catch {
         // already gone
       }
