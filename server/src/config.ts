@@ -25,6 +25,8 @@ const EnvSchema = z.object({
   MAX_SEND_BUFFER_BYTES: int(64 * 1024).default(16 * 1024 * 1024),
   MAX_AWARENESS_STATE_BYTES: int(256).default(32 * 1024),
   MAX_ROOM_PARTICIPANTS: int(1).default(32),
+  MAX_CONNECTIONS: int(1).default(10_000),
+  MAX_CONNECTIONS_PER_ADDRESS: int(1).default(256),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   LOG_FORMAT: z.enum(['pretty', 'json']).default('pretty'),
   NODE_ID: z
@@ -117,6 +119,9 @@ export interface Config {
   maxAwarenessStateBytes: number
   /** Sockets per room on /yjs, and on socket.io, beyond which joiners are refused. */
   maxRoomParticipants: number
+  /** Open TCP connections at most, and per peer address (not applied with `trustProxy`). */
+  maxConnections: number
+  maxConnectionsPerAddress: number
   logLevel: z.infer<typeof EnvSchema>['LOG_LEVEL']
   /** `pretty` (one readable line per event) or `json` (one object per line, for log shippers). */
   logFormat: 'pretty' | 'json'
@@ -192,6 +197,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxSendBufferBytes: e.MAX_SEND_BUFFER_BYTES,
     maxAwarenessStateBytes: e.MAX_AWARENESS_STATE_BYTES,
     maxRoomParticipants: e.MAX_ROOM_PARTICIPANTS,
+    maxConnections: e.MAX_CONNECTIONS,
+    maxConnectionsPerAddress: e.MAX_CONNECTIONS_PER_ADDRESS,
     logLevel: e.LOG_LEVEL,
     logFormat: e.LOG_FORMAT,
     // Unique among relays on one machine without any setting.

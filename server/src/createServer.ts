@@ -5,6 +5,7 @@ import type { Config } from './config.ts'
 import { attachAudioTimeline } from './audio/audioTimeline.ts'
 import { attachP2PSignalling } from './audio/p2pSignalling.ts'
 import { liveKitRoomHooks } from './audio/liveKitRoomHooks.ts'
+import { limitConnections } from './limits/ConnectionBudget.ts'
 import { createApp } from './http/createApp.ts'
 import type { ReadinessCheck } from './http/opsRoutes.ts'
 import { attachInterview } from './interview/interviewSocket.ts'
@@ -118,6 +119,13 @@ export async function startServer(
     },
   })
   const httpServer = createAdaptorServer({ fetch: app.fetch }) as HttpServer
+  limitConnections(httpServer, {
+    maxConnections: config.maxConnections,
+    // Behind a proxy every connection comes from the proxy: its own limits apply (HAProxy's maxconn).
+    maxPerAddress: config.trustProxy ? null : config.maxConnectionsPerAddress,
+    logger,
+    onRefused: (reason) => metrics.connectionRefused(reason),
+  })
   const relay = new SyncRelay({
     config,
     storage,

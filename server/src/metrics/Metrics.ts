@@ -31,6 +31,7 @@ export class Metrics {
   private fanoutLag: Histogram
   private fanoutFailures: Counter
   private fanoutFilled: Counter
+  private connectionsRefused: Counter
 
   constructor(nodeId: string) {
     this.registry.setDefaultLabels({ node: nodeId })
@@ -53,7 +54,7 @@ export class Metrics {
     })
     this.journalFlushSeconds = new Histogram({
       name: 'loopboard_storage_journal_flush_seconds',
-      help: 'Embedded SQLite: time to move the journaled board updates into the database (one transaction, on the event loop).',
+      help: 'Embedded SQLite: time to move journaled board updates into the database (by its worker thread, or on the event loop).',
       buckets: COMMIT_BUCKETS_S,
       registers: [this.registry],
     })
@@ -78,6 +79,12 @@ export class Metrics {
       help: 'Board updates of other relays read from storage because the bus did not bring them.',
       registers: [this.registry],
     })
+    this.connectionsRefused = new Counter({
+      name: 'loopboard_connections_refused_total',
+      help: 'Connections closed as they opened: over MAX_CONNECTIONS (total) or MAX_CONNECTIONS_PER_ADDRESS (address).',
+      labelNames: ['reason'],
+      registers: [this.registry],
+    })
   }
 
   /** Another relay's update, published at `publishedAt` (ms), was applied here now. */
@@ -91,6 +98,11 @@ export class Metrics {
 
   fanoutGapFilled(updates: number): void {
     this.fanoutFilled.inc(updates)
+  }
+
+  /** A connection was closed as it opened, over the server's budget (`total`) or its address's (`address`). */
+  connectionRefused(reason: 'total' | 'address'): void {
+    this.connectionsRefused.inc({ reason })
   }
 
   /** Read the live gauges from `sources` at every scrape. */
