@@ -50,6 +50,26 @@ describe('bindStoreToYDoc', () => {
     expect(docRecords(b.store)).toEqual(docRecords(a.store))
   })
 
+  it('a read-only client writes nothing, not even its defaults into an empty doc, and reads the board when it arrives', () => {
+    const doc = new Y.Doc()
+    const writes: Uint8Array[] = []
+    doc.on('update', (update: Uint8Array) => writes.push(update))
+    const store = makeStore()
+    store.put(seedRecords())
+    bindStoreToYDoc({ store, doc, writable: false })
+    store.put([geo('mine', { x: 5 })])
+    flush(store)
+    expect(writes).toEqual([])
+
+    // The board arrives from a writer: the read-only store shows it.
+    const writer = { store: makeStore(), doc: new Y.Doc() }
+    writer.store.put([...seedRecords(), geo('theirs', { x: 7 })])
+    bindStoreToYDoc(writer)
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(writer.doc), 'remote')
+    expect(shapeOf(store, 'theirs')?.x).toBe(7)
+    expect(writes).toHaveLength(1) // only what arrived
+  })
+
   it('sends shapes both ways', () => {
     const { a, b } = pair()
     a.store.put([geo('one', { x: 10 })])

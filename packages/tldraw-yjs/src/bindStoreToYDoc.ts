@@ -46,7 +46,8 @@ export interface BindStoreOptions {
   /**
    * Whether this client may write the board (default true). A writer stores its tldraw schema
    * with the board and, on a board saved under an older schema, writes the migrated records
-   * back; a read-only client migrates in memory only.
+   * back; a read-only client migrates in memory only, and writes nothing at all: not its
+   * store's default records into an empty doc, nor its own changes.
    */
   writable?: boolean
   /**
@@ -149,7 +150,8 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
       }, LOCAL_ORIGIN)
       relation = { kind: 'same' }
     }
-  } else {
+  } else if (writable) {
+    // A read-only client bound before the board arrives keeps its defaults until it does.
     const seed = store.allRecords().filter(isDocumentRecord)
     if (seed.length) {
       doc.transact(() => {
@@ -161,6 +163,8 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
 
   const stopListening = store.listen(
     ({ changes }) => {
+      // A read-only client writes nothing: the server would refuse it anyway.
+      if (!writable) return
       doc.transact(() => {
         // The schema goes with the first write (not on open, so merely reading a board writes nothing).
         if (!meta.has(SCHEMA_KEY)) writeSchema(doc, store)
