@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { AddressLimiter, clientAddress } from './AddressLimiter.ts'
+import { AddressLimiter, addressKey, clientAddress } from './AddressLimiter.ts'
 
 describe('AddressLimiter', () => {
   it('allows a burst, then one per interval, and says how long to wait', () => {
@@ -32,5 +32,39 @@ describe('clientAddress', () => {
     expect(clientAddress(headers, '10.0.0.1', true)).toBe('203.0.113.7')
     expect(clientAddress(headers, '10.0.0.1', false)).toBe('10.0.0.1')
     expect(clientAddress({}, '127.0.0.1', true)).toBe('127.0.0.1')
+  })
+
+  it('counts an IPv6 client by its /64, and an IPv6-mapped IPv4 client by its IPv4 address', () => {
+    expect(clientAddress({}, '2001:db8:1:2:aaaa::1', false)).toBe('2001:db8:1:2::/64')
+    expect(clientAddress({ 'x-forwarded-for': '2001:db8:1:2:ffff:ffff:ffff:ffff' }, '10.0.0.1', true)).toBe(
+      '2001:db8:1:2::/64'
+    )
+    expect(clientAddress({}, '::ffff:203.0.113.7', false)).toBe('203.0.113.7')
+  })
+})
+
+describe('addressKey', () => {
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['::FFFF:10.1.2.3', '10.1.2.3'],
+    ['2001:0db8:0001:0002:0000:0000:0000:0001', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::', '2001:db8:1:2::/64'],
+    ['2001:db8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    ['::', '0:0:0:0::/64'],
+    ['fe80::1%eth0', 'fe80:0:0:0::/64'],
+    ['64:ff9b::192.0.2.33', '64:ff9b:0:0::/64'],
+    ['2001:db8:a:b:c:d:1.2.3.4', '2001:db8:a:b::/64'],
+    ['unknown', 'unknown'],
+    ['not:an:address', 'not:an:address'],
+  ])('%s → %s', (address, key) => {
+    expect(addressKey(address)).toBe(key)
+  })
+
+  it('gives every address of one /64 the same key, and neighbouring /64s different ones', () => {
+    const keys = new Set(['2001:db8:5:6::1', '2001:db8:5:6:1:2:3:4', '2001:db8:5:6:ffff::'].map(addressKey))
+    expect([...keys]).toEqual(['2001:db8:5:6::/64'])
+    expect(addressKey('2001:db8:5:7::1')).not.toBe(addressKey('2001:db8:5:6::1'))
   })
 })

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
+import { isIPv6 } from 'node:net'
 
 /** Distinct addresses remembered at most; beyond, the least recently seen are forgotten. */
 export const DEFAULT_MAX_ADDRESSES = 10_000
@@ -89,9 +90,9 @@ export class AddressLimiter {
 }
 
 /**
- * The client's address: the first `X-Forwarded-For` hop when the server runs behind a proxy it
- * trusts (`TRUST_PROXY`), else the socket's peer. Without `TRUST_PROXY` the header is ignored:
- * anyone can write it.
+ * The client's address as the per-address limits count it: the first `X-Forwarded-For` hop when
+ * the server runs behind a proxy it trusts (`TRUST_PROXY`), else the socket's peer, through
+ * {@link addressKey}. Without `TRUST_PROXY` the header is ignored: anyone can write it.
  */
 export function clientAddress(
   headers: IncomingHttpHeaders,
@@ -101,9 +102,38 @@ export function clientAddress(
   if (trustProxy) {
     const forwarded = headers['x-forwarded-for']
     const first = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim()
-    if (first) return first
+    if (first) return addressKey(first)
   }
-  return remoteAddress ?? 'unknown'
+  return addressKey(remoteAddress ?? 'unknown')
+}
+
+/**
+ * Who an address belongs to, for limits: an IPv4 address as is (also when IPv6-mapped), an IPv6
+ * address as its /64 — one host or home network is usually given a whole /64, so counting single
+ * IPv6 addresses would let one client take 2^64 turns. Anything else is returned unchanged.
+ */
+export function addressKey(address: string): string {
+  const plain = address.replace(/%.*$/, '') // an IPv6 zone (`fe80::1%eth0`)
+  const mapped = /^::ffff:(\d{1,3}(?:\.\d{1,3}){3})$/i.exec(plain)
+  if (mapped) return mapped[1]!
+  if (!isIPv6(plain)) return address
+  const groups = ipv6Groups(plain)
+  return `${groups.slice(0, 4).join(':')}::/64`
+}
+
+/** The eight 16-bit groups of a valid IPv6 address, in hex without leading zeros. */
+function ipv6Groups(address: string): string[] {
+  let text = address
+  const v4 = /(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text)
+  if (v4) {
+    const [a, b, c, d] = v4.slice(1).map(Number) as [number, number, number, number]
+    text = `${text.slice(0, v4.index)}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`
+  }
+  const [head, tail] = text.split('::') as [string, string | undefined]
+  const left = head ? head.split(':') : []
+  const right = tail === undefined ? [] : tail ? tail.split(':') : []
+  const middle = tail === undefined ? [] : Array<string>(8 - left.length - right.length).fill('0')
+  return [...left, ...middle, ...right].map((g) => parseInt(g, 16).toString(16))
 }
 
 /** Seconds for a `Retry-After` header (at least 1). */

@@ -1,5 +1,6 @@
 import type { Server } from 'node:net'
 import type { Logger } from '../logger.ts'
+import { addressKey } from './AddressLimiter.ts'
 import { LogThrottle } from './LogThrottle.ts'
 
 export type ConnectionRefusal = 'total' | 'address'
@@ -7,7 +8,7 @@ export type ConnectionRefusal = 'total' | 'address'
 export interface ConnectionBudgetOptions {
   /** Open TCP connections the server holds at most (HTTP, `/yjs` and socket.io alike). */
   maxConnections: number
-  /** Open TCP connections one peer address may hold; null when every connection comes from a proxy. */
+  /** Open TCP connections one peer address (an IPv6 /64: `addressKey`) may hold; null when every connection comes from a proxy. */
   maxPerAddress: number | null
   logger: Logger
   /** Told of each connection closed at once for being over a budget. */
@@ -42,7 +43,7 @@ export function limitConnections(
   const open = new Map<string, number>()
   if (maxPerAddress !== null) {
     server.on('connection', (socket) => {
-      const address = socket.remoteAddress ?? 'unknown'
+      const address = addressKey(socket.remoteAddress ?? 'unknown')
       const count = (open.get(address) ?? 0) + 1
       if (count > maxPerAddress) {
         socket.destroy()
