@@ -24,10 +24,7 @@ export interface ConnectionBudgetOptions {
  * proxy every connection has the proxy's address, so the per-address share is left to the proxy.
  * Refusals are logged at most once per 10 s per reason, with a count.
  */
-export function limitConnections(
-  server: Server,
-  options: ConnectionBudgetOptions
-): { openFrom(address: string): number } {
+export function limitConnections(server: Server, options: ConnectionBudgetOptions): void {
   const { maxPerAddress, onRefused } = options
   const total = new LogThrottle(options.logger, 'connection refused: the server holds its most open connections')
   const perAddress = new LogThrottle(options.logger, 'connection refused: that address holds its most open connections')
@@ -39,25 +36,23 @@ export function limitConnections(
     total.refused(TOTAL, { address: dropped?.remoteAddress, max: options.maxConnections })
   })
 
+  if (maxPerAddress === null) return
   /** Open connections per peer address: at most one entry per open connection. */
   const open = new Map<string, number>()
-  if (maxPerAddress !== null) {
-    server.on('connection', (socket) => {
-      const address = addressKey(socket.remoteAddress ?? 'unknown')
-      const count = (open.get(address) ?? 0) + 1
-      if (count > maxPerAddress) {
-        socket.destroy()
-        onRefused?.('address')
-        perAddress.refused(PER_ADDRESS, { address, max: maxPerAddress })
-        return
-      }
-      open.set(address, count)
-      socket.once('close', () => {
-        const left = (open.get(address) ?? 1) - 1
-        if (left > 0) open.set(address, left)
-        else open.delete(address)
-      })
+  server.on('connection', (socket) => {
+    const address = addressKey(socket.remoteAddress ?? 'unknown')
+    const count = (open.get(address) ?? 0) + 1
+    if (count > maxPerAddress) {
+      socket.destroy()
+      onRefused?.('address')
+      perAddress.refused(PER_ADDRESS, { address, max: maxPerAddress })
+      return
+    }
+    open.set(address, count)
+    socket.once('close', () => {
+      const left = (open.get(address) ?? 1) - 1
+      if (left > 0) open.set(address, left)
+      else open.delete(address)
     })
-  }
-  return { openFrom: (address) => open.get(address) ?? 0 }
+  })
 }
