@@ -92,6 +92,20 @@ describe('UpdateJournal', () => {
     expect(journal.read(second, end)).toEqual({ records: [], end: second })
   })
 
+  it('reads a few records past its first window: records larger than it, and many smaller ones', () => {
+    const { journal } = open(join(ctx.tempDir(), 'j'))
+    const big = [record(1, 'room-a', 100_000), record(2, 'room-a', 150_000), record(3)]
+    journal.append(big)
+    const small = journal.bytes
+    journal.append(Array.from({ length: 5_000 }, (_, i) => record(4 + i, 'room-b', 40)))
+    expect(journal.read(0, journal.bytes, 2).records).toEqual(big.slice(0, 2))
+    const first = journal.read(0, journal.bytes, 3)
+    expect(first).toEqual({ records: big, end: small })
+    const next = journal.read(small, journal.bytes, 4_000)
+    expect(next.records.map((r) => r.seq)).toEqual(Array.from({ length: 4_000 }, (_, i) => 4 + i))
+    expect(journal.read(next.end, journal.bytes).records).toHaveLength(1_000)
+  })
+
   it('clear() empties the file; appends start over', () => {
     const file = join(ctx.tempDir(), 'j')
     const { journal } = open(file)

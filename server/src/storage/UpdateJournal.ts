@@ -19,6 +19,8 @@ export interface JournalOpened {
   discardedBytes: number
 }
 
+/** What {@link UpdateJournal.read} reads first when it is asked for a few records. */
+const READ_WINDOW_BYTES = 64 * 1024
 /** length (u32) + CRC-32 of the payload (u32), then the payload. */
 const HEADER_BYTES = 8
 /** room id length (u8), room id, seq (f64), ts (f64), author index (u8), then the update. */
@@ -83,11 +85,19 @@ export class UpdateJournal {
 
   /**
    * The whole records in bytes [from, to) of the file (offsets as {@link bytes} gave them), at most
-   * `maxRecords` of them, and the offset just after the last one returned.
+   * `maxRecords` of them, and the offset just after the last one returned. For a few records it
+   * reads only about as far as they go (a window doubled until they fit), not the whole span.
    */
   read(from: number, to: number, maxRecords = Infinity): { records: JournalRecord[]; end: number } {
-    const { records, validBytes } = decodeRecords(readSpan(this.fd, from, to), maxRecords)
-    return { records, end: from + validBytes }
+    let window = maxRecords === Infinity ? to - from : READ_WINDOW_BYTES
+    for (;;) {
+      const span = readSpan(this.fd, from, Math.min(to, from + window))
+      const { records, validBytes } = decodeRecords(span, maxRecords)
+      // Done with all it asked for, or with everything there is (a short read: the file ends).
+      if (records.length === maxRecords || from + window >= to || span.byteLength < window)
+        return { records, end: from + validBytes }
+      window *= 2
+    }
   }
 
   /** Forget every record: they are all in the database now. */
