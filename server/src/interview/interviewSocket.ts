@@ -96,7 +96,7 @@ export function attachInterview(hub: PresenceHub, service: InterviewService, log
       // Every relay re-derives its sockets' roles and sends each what its new role holds.
       return hub.refreshRoles(roomId)
     }
-    if (!hub.socketsIn(roomId).length) return // nobody here to tell
+    if (!hub.hasSocketsIn(roomId)) return // nobody here to tell
     // Seats are paired with roles from the committed round, not from the room row: a swap's row
     // is written after its round, and sockets change channels only once it is. So from the
     // commit on, nothing is addressed to a socket still in its old role's channel.

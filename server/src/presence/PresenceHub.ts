@@ -222,6 +222,11 @@ export class PresenceHub {
     return [...(this.sockets.get(roomId) ?? [])]
   }
 
+  /** Whether this relay holds a socket of the room now. */
+  hasSocketsIn(roomId: string): boolean {
+    return (this.sockets.get(roomId)?.size ?? 0) > 0
+  }
+
   /** One of this relay's sockets of a room by its id (sockets of other rooms are not found). */
   socketIn(roomId: string, socketId: string): RoomSocket | undefined {
     for (const socket of this.sockets.get(roomId) ?? []) if (socket.id === socketId) return socket
