@@ -21,14 +21,10 @@ for (const mode of ['livekit', 'p2p'] as const) {
     if (mode === 'livekit') useLiveKit()
 
     test('the candidate is heard, muting silences them, the observer hears but cannot publish, rejoining works', async ({
-      room,
-      join,
+      joinEveryone,
       server,
     }) => {
-      const interviewer = await join(room.links.interviewer, 'Ivy')
-      const candidate = await join(room.links.candidate, 'Cam')
-      const observer = await join(room.links.observer, 'Oli')
-      await Promise.all([interviewer.ready(), candidate.ready(), observer.ready()])
+      const { interviewer, candidate, observer } = await joinEveryone()
       const ivy = new AudioBar(interviewer.page)
       const cam = new AudioBar(candidate.page)
       const oli = new AudioBar(observer.page)
@@ -90,7 +86,7 @@ test.describe('audio over livekit, links and rooms', () => {
 
   test('a replaced link’s holder is removed from the audio; a deleted room’s audio room is closed', async ({
     room,
-    join,
+    joinEveryone,
     server,
     livekit,
   }) => {
@@ -99,10 +95,7 @@ test.describe('audio over livekit, links and rooms', () => {
       (await lk.listParticipants(`loopboard-${room.roomId}`).catch(() => []))
         .map((p) => p.identity.split(':')[0])
         .sort()
-    const interviewer = await join(room.links.interviewer, 'Ivy')
-    const candidate = await join(room.links.candidate, 'Cam')
-    const observer = await join(room.links.observer, 'Oli')
-    await Promise.all([interviewer.ready(), candidate.ready(), observer.ready()])
+    const { interviewer, candidate, observer } = await joinEveryone()
     const ivy = new AudioBar(interviewer.page)
     const cam = new AudioBar(candidate.page)
     await ivy.join()

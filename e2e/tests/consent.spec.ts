@@ -2,14 +2,10 @@ import { AudioBar } from '../fixtures/audio.ts'
 import { expect, test } from '../fixtures/test.ts'
 
 test('the interviewer sees who consented to recording; cursor labels show speaking and muted; muted is not green', async ({
-  room,
-  join,
+  joinEveryone,
 }) => {
   test.setTimeout(120_000)
-  const interviewer = await join(room.links.interviewer, 'Ivy')
-  const candidate = await join(room.links.candidate, 'Cam')
-  const observer = await join(room.links.observer, 'Oli')
-  await Promise.all([interviewer.ready(), candidate.ready(), observer.ready()])
+  const { interviewer, candidate } = await joinEveryone() // the observer is in the room too
   const ivyAudio = new AudioBar(interviewer.page)
   const camAudio = new AudioBar(candidate.page)
   await ivyAudio.join()

@@ -6,13 +6,9 @@ import { SharedNotesPane } from '../fixtures/SharedNotesPane.ts'
 const KEY_DELAY_MS = 25
 
 test('two people typing at once in different places both keep their text, in order, carets in place', async ({
-  room,
-  join,
+  joinEveryone,
 }) => {
-  const interviewer = await join(room.links.interviewer, 'Ivy')
-  const candidate = await join(room.links.candidate, 'Cam')
-  const observer = await join(room.links.observer, 'Oli')
-  for (const p of [interviewer, candidate, observer]) await p.ready()
+  const { interviewer, candidate, observer } = await joinEveryone()
   for (const p of [interviewer, candidate, observer]) await new InterviewPanel(p.page).open('Shared notes')
   const ivy = new SharedNotesPane(interviewer.page)
   const cam = new SharedNotesPane(candidate.page)
