@@ -39,6 +39,8 @@ export function decodeUpdateWithinBudget(update: Uint8Array): Decoded {
 
 /** Depth of a JSON value, measured without recursion (the value may be arbitrarily deep). */
 export function jsonDepth(value: unknown, limit: number): number {
+  // Most values a board sends are scalars: no stack for them.
+  if (value === null || typeof value !== 'object') return 0
   let deepest = 0
   const stack: Array<[unknown, number]> = [[value, 1]]
   while (stack.length) {
@@ -88,6 +90,164 @@ function docItemDepth(item: Y.Item, limit: number): number {
   return depth
 }
 
+const byClock = (a: Struct, b: Struct) => a.id.clock - b.id.clock
+
+function sortedByClock(list: Struct[]): boolean {
+  for (let i = 1; i < list.length; i++) if (list[i]!.id.clock < list[i - 1]!.id.clock) return false
+  return true
+}
+
+/**
+ * The update's structs per client, each list in clock order. Yjs decodes a client's structs in
+ * clock order, so sorting (a stable sort, which would keep that order) is skipped when it would
+ * change nothing; an update of one client (the usual case) keeps its own array.
+ */
+function groupByClient(structs: Struct[]): Map<number, Struct[]> {
+  const groups = new Map<number, Struct[]>()
+  if (!structs.length) return groups
+  const first = structs[0]!.id.client
+  let oneClient = true
+  for (let i = 1; i < structs.length && oneClient; i++) oneClient = structs[i]!.id.client === first
+  if (oneClient) {
+    groups.set(first, sortedByClock(structs) ? structs : [...structs].sort(byClock))
+    return groups
+  }
+  for (const s of structs) {
+    const list = groups.get(s.id.client)
+    if (list) list.push(s)
+    else groups.set(s.id.client, [s])
+  }
+  groups.forEach((list) => {
+    if (!sortedByClock(list)) list.sort(byClock)
+  })
+  return groups
+}
+
+/**
+ * One check of one update against one doc. It keeps its working state in fields rather than in
+ * closures: the relay checks every update a board sends, so what the check allocates is paid at
+ * the frame rate of every room.
+ */
+class UpdateWalk {
+  readonly store: Y.Doc['store']
+  readonly limit: number
+  readonly byClient: Map<number, Struct[]>
+  /** Per client of the update: how far the doc plus the update reach without a gap. */
+  readonly reach = new Map<number, number>()
+  /** Type nesting depth of the update's items resolved so far. */
+  readonly depthOf = new Map<Struct, number>()
+  /** The chain of items being resolved, and what each link adds (1 for a parent, 0 for a sibling). */
+  readonly chainItems: Y.Item[] = []
+  readonly chainSteps: number[] = []
+  missing = false
+  /** Set by {@link lookup}: whether the struct it found is in the doc rather than in the update. */
+  foundInDoc = false
+
+  constructor(doc: Y.Doc, structs: Struct[], limit: number) {
+    this.store = doc.store
+    this.limit = limit
+    this.byClient = groupByClient(structs)
+    // Anything at or past a client's reach is missing.
+    this.byClient.forEach(measureReach, this)
+  }
+
+  has(id: Y.ID): boolean {
+    return id.clock < (this.reach.get(id.client) ?? Y.getState(this.store, id.client))
+  }
+
+  /** The struct `id` names, in the update or else in the doc; sets {@link foundInDoc}. */
+  lookup(id: Y.ID): Struct | undefined {
+    const fromUpdate = this.byClient.get(id.client)
+    const s = fromUpdate && findStruct(fromUpdate, id.clock)
+    if (s && !(s instanceof Y.Skip)) {
+      this.foundInDoc = false
+      return s
+    }
+    if (id.clock >= Y.getState(this.store, id.client)) return undefined
+    const inDoc = this.store.clients.get(id.client) as Struct[]
+    this.foundInDoc = true
+    return inDoc[Y.findIndexSS(inDoc, id.clock)]!
+  }
+
+  /**
+   * Type nesting depth of an item: its parent's depth + 1, where the parent is named directly
+   * or inherited from the origin it was inserted next to. Resolved with an explicit chain and
+   * memo, since origin chains can be as long as the update.
+   */
+  depth(start: Y.Item, structCount: number): number {
+    // The chain arrays are reused across the update's items (only `links` of them are this chain).
+    const { chainItems, chainSteps } = this
+    let links = 0
+    let current: Y.Item | null = start
+    let base = 0
+    while (current) {
+      const known = this.depthOf.get(current)
+      if (known !== undefined) {
+        base = known
+        break
+      }
+      const { parent, origin, rightOrigin } = current
+      chainItems[links] = current
+      if (typeof parent === 'string') {
+        chainSteps[links++] = 1
+        break
+      }
+      chainSteps[links++] = parent instanceof Y.ID ? 1 : 0
+      const ref = parent instanceof Y.ID ? parent : (origin ?? rightOrigin)
+      if (!ref) break // Yjs treats a parentless item as garbage
+      const found = this.lookup(ref)
+      if (!found) {
+        this.missing = true
+        break
+      }
+      if (this.foundInDoc) {
+        // The item's own level; the link's step adds one for a parent, nothing for a sibling.
+        // A garbage-collected struct has no parent left: what refers to it becomes garbage too.
+        base = found instanceof Y.Item ? docItemDepth(found, this.limit) : 1
+        break
+      }
+      if (!(found instanceof Y.Item)) break
+      current = found
+      if (links > structCount) break // a reference cycle: Yjs will not integrate it either
+    }
+    // Unwind: each link adds its step on top of what it refers to.
+    let depth = base
+    for (let i = links - 1; i >= 0; i--) {
+      depth += chainSteps[i]!
+      this.depthOf.set(chainItems[i]!, depth)
+    }
+    return this.depthOf.get(start) ?? depth
+  }
+
+  /** A reference of `item` to another struct: malformed if it points to its own future, missing if absent. */
+  checkRef(item: Y.Item, ref: Y.ID | null): void {
+    if (!ref) return
+    // A client creates what it refers to before the item that refers to it.
+    if (ref.client === item.id.client && ref.clock >= item.id.clock) {
+      throw new MalformedMessageError(
+        `update could not be applied: item ${item.id.client}:${item.id.clock} refers to its own future`
+      )
+    }
+    if (!this.has(ref)) this.missing = true
+  }
+}
+
+function measureReach(this: UpdateWalk, list: Struct[], client: number): void {
+  let end = Y.getState(this.store, client)
+  for (const s of list) {
+    if (s instanceof Y.Skip) continue
+    if (s.id.clock > end) this.missing = true
+    else end = Math.max(end, s.id.clock + s.length)
+  }
+  this.reach.set(client, end)
+}
+
+/** A deletion past what the doc plus the update reach waits for what it deletes. */
+function measureDeletions(this: UpdateWalk, ranges: Array<{ clock: number; len: number }>, client: number): void {
+  const end = this.reach.get(client) ?? Y.getState(this.store, client)
+  for (const r of ranges) if (r.clock + r.len > end) this.missing = true
+}
+
 /**
  * Check a decoded update against `budget` and against what `doc` already has. Throws
  * {@link BudgetExceededError} over a limit; reports (does not throw) missing dependencies so
@@ -98,90 +258,14 @@ export function checkUpdate(doc: Y.Doc, decoded: Decoded, budget: UpdateBudget):
   if (structs.length > budget.maxStructs) {
     throw new BudgetExceededError(`update carries ${structs.length} structs; the limit is ${budget.maxStructs}`)
   }
-  const store = doc.store
-
-  // Per client: the update's structs in clock order, and how far the doc plus the update reach
-  // without a gap. Anything at or past that end is missing.
-  const byClient = new Map<number, Struct[]>()
+  const walk = new UpdateWalk(doc, structs, budget.maxDepth)
+  let counted = 0
   for (const s of structs) {
-    let list = byClient.get(s.id.client)
-    if (!list) byClient.set(s.id.client, (list = []))
-    list.push(s)
-  }
-  let missing = false
-  const reach = new Map<number, number>()
-  for (const [client, list] of byClient) {
-    list.sort((a, b) => a.id.clock - b.id.clock)
-    let end = Y.getState(store, client)
-    for (const s of list) {
-      if (s instanceof Y.Skip) continue
-      if (s.id.clock > end) missing = true
-      else end = Math.max(end, s.id.clock + s.length)
-    }
-    reach.set(client, end)
-  }
-  const has = (id: Y.ID) => id.clock < (reach.get(id.client) ?? Y.getState(store, id.client))
-
-  // Type nesting depth of every item: its parent's depth + 1, where the parent is named
-  // directly or inherited from the origin it was inserted next to. Resolved with an explicit
-  // stack and memo, since origin chains can be as long as the update.
-  const depthOf = new Map<Struct, number>()
-  const lookup = (id: Y.ID): { struct: Struct; inDoc: boolean } | undefined => {
-    const fromUpdate = byClient.get(id.client)
-    const s = fromUpdate && findStruct(fromUpdate, id.clock)
-    if (s && !(s instanceof Y.Skip)) return { struct: s, inDoc: false }
-    if (id.clock >= Y.getState(store, id.client)) return undefined
-    const inDoc = store.clients.get(id.client) as Struct[]
-    return { struct: inDoc[Y.findIndexSS(inDoc, id.clock)]!, inDoc: true }
-  }
-  const resolveDepth = (start: Y.Item): number => {
-    const chain: Array<{ item: Y.Item; step: number }> = []
-    let current: Y.Item | null = start
-    let base = 0
-    while (current) {
-      const known = depthOf.get(current)
-      if (known !== undefined) {
-        base = known
-        break
-      }
-      const { parent, origin, rightOrigin } = current
-      if (typeof parent === 'string') {
-        chain.push({ item: current, step: 1 })
-        break
-      }
-      const ref = parent instanceof Y.ID ? parent : (origin ?? rightOrigin)
-      const step = parent instanceof Y.ID ? 1 : 0
-      chain.push({ item: current, step })
-      if (!ref) break // Yjs treats a parentless item as garbage
-      const found = lookup(ref)
-      if (!found) {
-        missing = true
-        break
-      }
-      if (found.inDoc) {
-        // The item's own level; the link's step adds one for a parent, nothing for a sibling.
-        // A garbage-collected struct has no parent left: what refers to it becomes garbage too.
-        base = found.struct instanceof Y.Item ? docItemDepth(found.struct, budget.maxDepth) : 1
-        break
-      }
-      if (!(found.struct instanceof Y.Item)) break
-      current = found.struct
-      if (chain.length > structs.length) break // a reference cycle: Yjs will not integrate it either
-    }
-    // Unwind: each link adds its step on top of what it refers to.
-    let depth = base
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const link = chain[i]!
-      depth += link.step
-      depthOf.set(link.item, depth)
-    }
-    return depthOf.get(start) ?? depth
-  }
-
-  for (const s of structs) {
+    if (s instanceof Y.Skip) continue
+    counted++
     if (!(s instanceof Y.Item)) continue
     if (s.content instanceof Y.ContentDoc) throw new BudgetExceededError('subdocuments are not supported')
-    const typeDepth = resolveDepth(s)
+    const typeDepth = walk.depth(s, structs.length)
     if (typeDepth > budget.maxDepth) {
       throw new BudgetExceededError(`shared types nested ${typeDepth} deep; the limit is ${budget.maxDepth}`)
     }
@@ -189,22 +273,10 @@ export function checkUpdate(doc: Y.Doc, decoded: Decoded, budget: UpdateBudget):
     if (typeDepth + valueDepth > budget.maxDepth) {
       throw new BudgetExceededError(`value nested ${typeDepth + valueDepth} deep; the limit is ${budget.maxDepth}`)
     }
-    for (const ref of [s.origin, s.rightOrigin, s.parent instanceof Y.ID ? s.parent : null]) {
-      if (!ref) continue
-      // A client creates what it refers to before the item that refers to it.
-      if (ref.client === s.id.client && ref.clock >= s.id.clock) {
-        throw new MalformedMessageError(
-          `update could not be applied: item ${s.id.client}:${s.id.clock} refers to its own future`
-        )
-      }
-      if (!has(ref)) missing = true
-    }
+    walk.checkRef(s, s.origin)
+    walk.checkRef(s, s.rightOrigin)
+    walk.checkRef(s, s.parent instanceof Y.ID ? s.parent : null)
   }
-
-  for (const [client, ranges] of decoded.ds.clients) {
-    const end = reach.get(client) ?? Y.getState(store, client)
-    if (ranges.some((r) => r.clock + r.len > end)) missing = true
-  }
-
-  return { structs: structs.filter((s) => !(s instanceof Y.Skip)).length, missingDependencies: missing }
+  decoded.ds.clients.forEach(measureDeletions, walk)
+  return { structs: counted, missingDependencies: walk.missing }
 }
