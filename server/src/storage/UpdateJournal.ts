@@ -114,25 +114,26 @@ export class UpdateJournal {
 }
 
 export function encodeRecords(records: readonly JournalRecord[]): Buffer {
-  const ids = records.map((r) => Buffer.from(r.roomId, 'utf8'))
+  // Sized first, then written in place: no buffer per room id (one batch is written per turn).
   let total = 0
-  for (const [i, r] of records.entries()) {
-    if (ids[i]!.byteLength > MAX_ROOM_ID_BYTES) throw new Error(`room id over ${MAX_ROOM_ID_BYTES} bytes`)
-    total += HEADER_BYTES + FIXED_PAYLOAD_BYTES + ids[i]!.byteLength + r.update.byteLength
+  for (const r of records) {
+    const idBytes = Buffer.byteLength(r.roomId, 'utf8')
+    if (idBytes > MAX_ROOM_ID_BYTES) throw new Error(`room id over ${MAX_ROOM_ID_BYTES} bytes`)
+    total += HEADER_BYTES + FIXED_PAYLOAD_BYTES + idBytes + r.update.byteLength
   }
   const buffer = Buffer.allocUnsafe(total)
   let at = 0
-  for (const [i, r] of records.entries()) {
-    const id = ids[i]!
-    const payloadBytes = FIXED_PAYLOAD_BYTES + id.byteLength + r.update.byteLength
+  for (const r of records) {
     const start = at + HEADER_BYTES
-    let p = start
-    p = buffer.writeUInt8(id.byteLength, p)
-    p += id.copy(buffer, p)
+    let p = start + 1
+    const idBytes = buffer.write(r.roomId, p, 'utf8')
+    buffer.writeUInt8(idBytes, start)
+    p += idBytes
     p = buffer.writeDoubleLE(r.seq, p)
     p = buffer.writeDoubleLE(r.ts, p)
     p = buffer.writeUInt8(ROLES.indexOf(r.author), p)
     buffer.set(r.update, p)
+    const payloadBytes = FIXED_PAYLOAD_BYTES + idBytes + r.update.byteLength
     buffer.writeUInt32LE(payloadBytes, at)
     buffer.writeUInt32LE(crc32(buffer.subarray(start, start + payloadBytes)), at + 4)
     at = start + payloadBytes

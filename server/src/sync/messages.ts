@@ -112,17 +112,34 @@ export const encodeSyncStep2FromState = (state: Uint8Array, stateVector: Uint8Ar
     encoding.writeVarUint8Array(e, Y.diffUpdate(state, stateVector))
   })
 
-export const encodeUpdate = (update: Uint8Array) =>
-  frame((e) => {
-    encoding.writeVarUint(e, MessageType.Sync)
-    syncProtocol.writeUpdate(e, update)
-  })
+/**
+ * A frame of one or two single-byte types, then `payload` as a varUint-length-prefixed byte
+ * array: the same bytes lib0's encoder writes. The relay sends one of these for every update and
+ * awareness change, so it is written straight into a buffer of Node's shared pool (for frames
+ * under 4 KiB) rather than into an encoder: no ArrayBuffer of its own for V8 to track and sweep.
+ */
+function payloadFrame(types: readonly number[], payload: Uint8Array): Uint8Array {
+  let lengthBytes = 1
+  for (let n = payload.byteLength; n > 0x7f; n = Math.floor(n / 0x80)) lengthBytes++
+  const out = Buffer.allocUnsafe(types.length + lengthBytes + payload.byteLength)
+  let at = 0
+  for (const type of types) out[at++] = type // every message type is below 0x80: one varUint byte
+  let n = payload.byteLength
+  while (n > 0x7f) {
+    out[at++] = 0x80 | (n & 0x7f)
+    n = Math.floor(n / 0x80)
+  }
+  out[at++] = n
+  out.set(payload, at)
+  return out
+}
 
-export const encodeAwareness = (update: Uint8Array) =>
-  frame((e) => {
-    encoding.writeVarUint(e, MessageType.Awareness)
-    encoding.writeVarUint8Array(e, update)
-  })
+const UPDATE_TYPES = [MessageType.Sync, SyncType.Update] as const
+const AWARENESS_TYPES = [MessageType.Awareness] as const
+
+export const encodeUpdate = (update: Uint8Array) => payloadFrame(UPDATE_TYPES, update)
+
+export const encodeAwareness = (update: Uint8Array) => payloadFrame(AWARENESS_TYPES, update)
 
 export const encodePermissionDenied = (reason: string) =>
   frame((e) => {
