@@ -8,6 +8,7 @@ import { spawn, spawnSync } from 'node:child_process'
 import { chownSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { haproxyConfig } from './haproxyConfig.mjs'
+import { RELAY_NODE_FLAGS } from './relayNodeFlags.mjs'
 import { pipePrefixed } from './pipePrefixed.mjs'
 
 const root = resolve(import.meta.dirname, '..')
@@ -118,7 +119,7 @@ const redisUrl = `redis://127.0.0.1:${ports.redis}`
 
 const publicUrl = `http://localhost:${ports.haproxy}`
 ports.relays.forEach((port, i) =>
-  start(`relay-${i}`, process.execPath, ['server/src/main.ts'], {
+  start(`relay-${i}`, process.execPath, [...RELAY_NODE_FLAGS, 'server/src/main.ts'], {
     PORT: String(port),
     HOST: '127.0.0.1',
     NODE_ID: `relay-${i}`,

@@ -4,11 +4,15 @@ import './check-node.mjs'
 import { spawn } from 'node:child_process'
 import { join, resolve } from 'node:path'
 import { pipePrefixed } from './pipePrefixed.mjs'
+import { RELAY_NODE_FLAGS } from './relayNodeFlags.mjs'
 
 const root = resolve(import.meta.dirname, '..')
 const port = process.env.PORT ?? '3000'
 const children = [
-  ['server', [process.execPath, '--watch-path=server/src', '--watch-path=packages', 'server/src/main.ts']],
+  [
+    'server',
+    [process.execPath, ...RELAY_NODE_FLAGS, '--watch-path=server/src', '--watch-path=packages', 'server/src/main.ts'],
+  ],
   ['vite', [process.execPath, join(root, 'node_modules/vite/bin/vite.js')]],
 ].map(([name, [cmd, ...args]]) => {
   const child = spawn(cmd, args, { cwd: root, env: { ...process.env, PORT: port }, stdio: ['ignore', 'pipe', 'pipe'] })

@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { RELAY_NODE_FLAGS } from '../../scripts/relayNodeFlags.mjs'
 
 export const REPO_ROOT = resolve(import.meta.dirname, '../..')
 const GUARD = resolve(REPO_ROOT, 'bench/lib/orphanGuard.ts')
@@ -75,7 +76,8 @@ function command(kind: RelayKind, port: number): { args: string[]; env: Record<s
   switch (kind) {
     case 'loopboard':
       return {
-        args: [resolve(REPO_ROOT, 'server/src/main.ts')],
+        // As `npm start` runs it.
+        args: [...RELAY_NODE_FLAGS, resolve(REPO_ROOT, 'server/src/main.ts')],
         // LOG_LEVEL=info: the ready line is logged at info; the relay logs nothing else at info per frame.
         // The bench creates hundreds of rooms from one address in seconds: lift the per-address limits.
         env: { PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', PUBLIC_URL: '', ...BENCH_RATES },
@@ -83,7 +85,7 @@ function command(kind: RelayKind, port: number): { args: string[]; env: Record<s
       }
     case 'loopboard-ipc':
       return {
-        args: ['--expose-gc', resolve(REPO_ROOT, 'bench/relayProcess.ts')],
+        args: [...RELAY_NODE_FLAGS, '--expose-gc', resolve(REPO_ROOT, 'bench/relayProcess.ts')],
         env: { ...BENCH_RATES },
         ready: /ready at http:\/\/[^:\s]+:(\d+)/,
       }

@@ -1,8 +1,10 @@
 import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { resolve } from 'node:path'
 import { DEFAULT_MAX_FRAME_BYTES } from '@loopboard/protocol'
 import { describe, expect, it } from 'vitest'
+import { RELAY_NODE_FLAGS } from '../../scripts/relayNodeFlags.mjs'
 import { loadConfig, testConfig } from './config.ts'
 
 describe('loadConfig', () => {
@@ -122,5 +124,31 @@ describe('the server process', () => {
     expect(result.status).toBe(1)
     expect(result.stderr).toMatch(/Invalid configuration[\s\S]*MAX_FRAME_BYTES/)
     expect(result.stdout).not.toMatch(/ready at/)
+  })
+})
+
+describe('npm start', () => {
+  it('runs the server with the node flags the bench, the cluster and the tests use', () => {
+    const root = resolve(import.meta.dirname, '../..')
+    const pkg = JSON.parse(readFileSync(resolve(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }
+    expect(pkg.scripts.start).toContain(`node ${RELAY_NODE_FLAGS.join(' ')} server/src/main.ts`)
+  })
+
+  it('gives the server a young generation of at most 2 x 16 MiB', () => {
+    // What V8 makes of the flags, read back in a process started with them after keeping ~50 MB
+    // of short-lived arrays alive: without the cap, V8 grows the young generation to 128 MiB here.
+    const result = spawnSync(
+      process.execPath,
+      [
+        ...RELAY_NODE_FLAGS,
+        '-e',
+        `const v8 = require('node:v8'); const s = []; for (let i = 0; i < 2000; i++) { s.push(new Array(20000).fill(i)); if (s.length > 300) s.shift() }
+         console.log(v8.getHeapSpaceStatistics().find((x) => x.space_name === 'new_space').space_size)`,
+      ],
+      { encoding: 'utf8', timeout: 15_000 }
+    )
+    expect(result.status).toBe(0)
+    expect(Number(result.stdout.trim())).toBeGreaterThan(0)
+    expect(Number(result.stdout.trim())).toBeLessThanOrEqual(2 * 16 * 2 ** 20 + 2 ** 20)
   })
 })

@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { resolve } from 'node:path'
+import { RELAY_NODE_FLAGS } from '../../../scripts/relayNodeFlags.mjs'
 import { withTimeout, type TestContext } from './helpers.ts'
 
 const REPO_ROOT = resolve(import.meta.dirname, '../../..')
@@ -18,14 +19,14 @@ export interface ServerProcess {
   stop(signal?: NodeJS.Signals): Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
 
-/** `node server/src/main.ts` as a real child process on a free port, torn down with the context. */
+/** `node server/src/main.ts` (with the flags `npm start` gives it) as a real child process on a free port, torn down with the context. */
 export async function spawnServer(
   ctx: TestContext,
   dataDir: string,
   env: Record<string, string> = {},
   { readyTimeoutMs = 15_000 }: { readyTimeoutMs?: number } = {}
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [MAIN], {
+  const child = spawn(process.execPath, [...RELAY_NODE_FLAGS, MAIN], {
     cwd: REPO_ROOT,
     env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, LOG_LEVEL: 'info', PUBLIC_URL: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
