@@ -161,41 +161,43 @@ export function bindStoreToYDoc(options: BindStoreOptions): () => void {
     }
   }
 
-  const stopListening = store.listen(
-    ({ changes }) => {
-      // A read-only client writes nothing: the server would refuse it anyway.
-      if (!writable) return
-      doc.transact(() => {
-        // The schema goes with the first write (not on open, so merely reading a board writes nothing).
-        if (!meta.has(SCHEMA_KEY)) writeSchema(doc, store)
-        for (const record of Object.values(changes.added)) {
-          records.set(record.id, recordToYMap(record))
-        }
-        for (const [from, to] of Object.values(changes.updated)) {
-          const target = records.get(to.id)
-          if (!(target instanceof Y.Map) || typeOf(from) !== typeOf(to)) {
-            // A shape whose type changed is a new record: no field of the old one may merge into it.
-            pendingText.delete(to.id)
-            records.set(to.id, recordToYMap(to))
-          } else if (coalesceTextMs > 0 && onlyTextEdits(target, from, to)) {
-            if (!pendingText.has(to.id)) pendingText.set(to.id, from)
-            cancelFlush ??= schedule(flushText, coalesceTextMs)
-          } else if (pendingText.has(to.id)) {
-            // Everything since the last write, the coalesced text included, in order.
-            writeChangedFields(target, pendingText.get(to.id)!, to)
-            pendingText.delete(to.id)
-          } else {
-            writeChangedFields(target, from, to)
+  // A read-only client writes nothing (the server would refuse it anyway): no store listener.
+  const stopListening = writable ? listenToStore() : () => {}
+  function listenToStore() {
+    return store.listen(
+      ({ changes }) => {
+        doc.transact(() => {
+          // The schema goes with the first write (not on open, so merely reading a board writes nothing).
+          if (!meta.has(SCHEMA_KEY)) writeSchema(doc, store)
+          for (const record of Object.values(changes.added)) {
+            records.set(record.id, recordToYMap(record))
           }
-        }
-        for (const record of Object.values(changes.removed)) {
-          pendingText.delete(record.id)
-          records.delete(record.id)
-        }
-      }, LOCAL_ORIGIN)
-    },
-    { source: 'user', scope: 'document' }
-  )
+          for (const [from, to] of Object.values(changes.updated)) {
+            const target = records.get(to.id)
+            if (!(target instanceof Y.Map) || typeOf(from) !== typeOf(to)) {
+              // A shape whose type changed is a new record: no field of the old one may merge into it.
+              pendingText.delete(to.id)
+              records.set(to.id, recordToYMap(to))
+            } else if (coalesceTextMs > 0 && onlyTextEdits(target, from, to)) {
+              if (!pendingText.has(to.id)) pendingText.set(to.id, from)
+              cancelFlush ??= schedule(flushText, coalesceTextMs)
+            } else if (pendingText.has(to.id)) {
+              // Everything since the last write, the coalesced text included, in order.
+              writeChangedFields(target, pendingText.get(to.id)!, to)
+              pendingText.delete(to.id)
+            } else {
+              writeChangedFields(target, from, to)
+            }
+          }
+          for (const record of Object.values(changes.removed)) {
+            pendingText.delete(record.id)
+            records.delete(record.id)
+          }
+        }, LOCAL_ORIGIN)
+      },
+      { source: 'user', scope: 'document' }
+    )
+  }
 
   const onDeepChange = (events: Array<Y.YEvent<Y.AbstractType<unknown>>>, txn: Y.Transaction) => {
     if (txn.origin === LOCAL_ORIGIN) return
