@@ -311,7 +311,10 @@ export class SyncRoom {
   private everyoneAwareness(): Uint8Array | null {
     if (this.everyoneFrame === undefined) {
       const ids = [...this.awareness.getStates().keys()]
-      this.everyoneFrame = ids.length ? encodeAwareness(encodeAwarenessUpdate(this.awareness, ids)) : null
+      // A copy of its own: the frame is kept, and a slice of Node's buffer pool would keep its whole slab.
+      this.everyoneFrame = ids.length
+        ? Uint8Array.from(encodeAwareness(encodeAwarenessUpdate(this.awareness, ids)))
+        : null
     }
     return this.everyoneFrame
   }
