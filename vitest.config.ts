@@ -6,7 +6,7 @@ export default defineConfig({
       'packages/*/src/**/*.test.ts',
       'server/src/**/*.test.ts',
       'apps/web/src/**/*.test.ts',
-      'bench/lib/**/*.test.ts',
+      'bench/**/*.test.ts',
     ],
     testTimeout: 20_000,
   },

@@ -19,6 +19,7 @@ import {
 } from '../lib/processes.ts'
 import { metric, quantile, type BenchResult } from '../lib/results.ts'
 import { makeShape, rng } from '../lib/tldraw.ts'
+import { pairedRatio } from '../lib/trials.ts'
 
 export interface LatencyStep {
   relay: RelayKind
@@ -196,6 +197,7 @@ export async function runLatencyStep(step: LatencyStep): Promise<BenchResult> {
         clientsPerRoom: 2,
         hz,
         ...pickTimes(step),
+        nodeFlags: relay.nodeFlags.join(' '),
         ...(step.relay === 'loopboard' ? { serverSource: relay.source } : {}),
       },
       metrics: {
@@ -237,14 +239,17 @@ const pickTimes = (step: LatencyStep) => ({
   profiled: Boolean(step.nodeFlags?.length),
 })
 
-/** Ratios of `result`'s latency and CPU to the same step on another relay. */
+/**
+ * Ratios of `result`'s latency and CPU to the same step on another relay; for a step run as
+ * trials, the median of the ratios of each turn's runs.
+ */
 export function latencyRatios(result: BenchResult, floor: BenchResult | undefined): Record<string, number> | null {
   if (!floor) return null
   const out: Record<string, number> = {}
   for (const key of ['p50', 'p95', 'p99', 'max', 'relayCpu', 'relayCpuPerMsg', 'deliveredOfTarget']) {
-    const a = result.metrics[key]?.value
-    const b = floor.metrics[key]?.value
-    if (a !== undefined && b !== undefined && b > 0) out[key] = Math.round((a / b) * 100) / 100
+    if (result.metrics[key] === undefined || floor.metrics[key] === undefined) continue
+    const ratio = pairedRatio(result, floor, key)
+    if (Number.isFinite(ratio)) out[key] = Math.round(ratio * 100) / 100
   }
   return out
 }

@@ -23,6 +23,8 @@ export interface RelayProcess {
   dataDir: string | null
   /** {@link sourceHash} when the process was started. */
   source: string
+  /** The node flags it was started with (the relay's own, as `npm start` gives them, and the step's). */
+  nodeFlags: string[]
   output(): string
   /** SIGTERM, then SIGKILL after `graceMs`; removes the data dir. */
   stop(graceMs?: number): Promise<void>
@@ -164,6 +166,7 @@ export async function spawnRelay(kind: RelayKind, options: SpawnOptions = {}): P
     wsBase: `ws://127.0.0.1:${readyPort}/yjs`,
     dataDir,
     source,
+    nodeFlags: [...args.slice(0, -1), ...(options.nodeFlags ?? [])],
     output: () => output,
     stop: async (graceMs = 5_000) => {
       if (child.exitCode === null && child.signalCode === null) {

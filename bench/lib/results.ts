@@ -15,6 +15,8 @@ export interface BenchResult {
   metrics: Record<string, Metric>
   /** For comparisons: this result's metrics divided by the raw floor's (and y-websocket-server's). */
   ratios?: Record<string, Record<string, number>>
+  /** A step run as several trials: each trial's own metrics, in turn order (`metrics` holds their medians). */
+  trials?: Array<Record<string, Metric>>
   notes?: string[]
 }
 
