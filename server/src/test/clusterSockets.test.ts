@@ -275,10 +275,11 @@ describe.skipIf(skip)('socket.io across two relay processes on one Redis', () =>
     // Cam runs round 2 from relay B: Ivy, now the candidate on A, never gets its guidance.
     await ok(cam, InterviewEvent.SetPrompt, { promptId: 'design-spotify' })
     await ok(cam, InterviewEvent.RevealHint)
-    await until(
-      () => payloads<View>(ivy, InterviewEvent.State).at(-1)?.revealedHints.length === 1,
-      'Ivy (relay A) to get round 2’s hint'
-    )
+    // Round 1's last state also had one hint: wait for round 2's, or this races the swap's states.
+    await until(() => {
+      const last = payloads<View>(ivy, InterviewEvent.State).at(-1)
+      return last?.round === 2 && last.revealedHints.length === 1
+    }, 'Ivy (relay A) to get round 2’s hint')
     const round2 = payloads<View>(ivy, InterviewEvent.State).filter((v) => v.round === 2)
     expect(round2.length).toBeGreaterThan(0)
     for (const state of round2) expect(state).not.toHaveProperty('guidance')
