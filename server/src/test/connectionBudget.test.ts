@@ -1,34 +1,11 @@
-import { request } from 'node:http'
-import { connect } from 'node:net'
 import { describe, expect, it } from 'vitest'
 import { useTestContext, waitFor, type TestServer } from './helpers.ts'
+import { answeredFrom, idleConnection } from './rawConnections.ts'
 
 const ctx = useTestContext()
 
-/** A raw TCP connection from `localAddress` that sends nothing (an idle or slow client). */
-function idle(server: TestServer, localAddress: string) {
-  const socket = connect({ host: '127.0.0.1', port: server.port, localAddress })
-  const state = { closedByServer: false, socket }
-  socket.on('error', () => {})
-  socket.on('close', () => (state.closedByServer = true))
-  ctx.onCleanup(() => void socket.destroy())
-  return state
-}
-
-/** Whether a request over a new connection from `localAddress` is answered. */
-function answered(server: TestServer, localAddress: string): Promise<number | string> {
-  return new Promise((resolve) => {
-    const req = request(
-      { host: '127.0.0.1', port: server.port, path: '/healthz', localAddress, agent: false },
-      (res) => {
-        res.resume()
-        resolve(res.statusCode ?? 0)
-      }
-    )
-    req.on('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message))
-    req.end()
-  })
-}
+const idle = (server: TestServer, localAddress: string) => idleConnection(ctx, server.port, localAddress)
+const answered = (server: TestServer, localAddress: string) => answeredFrom(server.port, localAddress)
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 300))
 
