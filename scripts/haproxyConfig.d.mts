@@ -8,4 +8,6 @@ export function haproxyConfig(options: {
   statsSocket?: string
   /** Add `X-Loopboard-Relay: <server name>` to every answer. */
   relayHeader?: boolean
+  /** Open connections one client address (an IPv6 /64) may hold; more are refused at once. Default 256. */
+  maxConnectionsPerSource?: number
 }): string

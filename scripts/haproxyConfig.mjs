@@ -9,10 +9,18 @@
  *   checkInterval?: string,
  *   statsSocket?: string,
  *   relayHeader?: boolean,
+ *   maxConnectionsPerSource?: number,
  * }} options
  * @returns {string} haproxy.cfg text
  */
-export function haproxyConfig({ bind, relays, checkInterval = '1s', statsSocket, relayHeader = false }) {
+export function haproxyConfig({
+  bind,
+  relays,
+  checkInterval = '1s',
+  statsSocket,
+  relayHeader = false,
+  maxConnectionsPerSource = 256,
+}) {
   const servers = relays
     .map(({ name, address }) => `  server ${name} ${address} check inter ${checkInterval} fall 2 rise 2`)
     .join('\n')
@@ -40,6 +48,12 @@ defaults
 
 frontend loopboard
   bind ${bind}
+  # At most ${maxConnectionsPerSource} open connections per client (an IPv6 client by its /64). Behind this proxy
+  # the relays see one address for everyone and apply only their total (MAX_CONNECTIONS), so one
+  # client's share is counted here, before a byte of its connection is read.
+  stick-table type ipv6 size 100k expire 60s store conn_cur
+  tcp-request connection track-sc0 src,ipmask(32,64)
+  tcp-request connection reject if { sc0_conn_cur gt ${maxConnectionsPerSource} }
   # The client's address for the relays' per-address limits (relays run with TRUST_PROXY=true):
   # whatever X-Forwarded-For a client sent is dropped, and HAProxy sets the address it saw.
   http-request del-header X-Forwarded-For

@@ -39,7 +39,10 @@ export interface ClusterStep {
 const UNLIMITED = {
   RATE_ROOMS_PER_MINUTE: '100000',
   RATE_AUTH_FAILURES_PER_MINUTE: '100000',
+  MAX_CONNECTIONS_PER_ADDRESS: '100000',
 }
+/** Every bench client connects from 127.0.0.1: HAProxy's per-address cap would count them as one. */
+const UNLIMITED_PER_SOURCE = 100_000
 
 interface Target {
   /** Where a room is created (POST /api/rooms). */
@@ -189,7 +192,11 @@ async function startTarget(ctx: TestContext, setup: ClusterSetup): Promise<Targe
   }
   const unavailable = clusterUnavailable()
   if (unavailable) throw new Error(unavailable)
-  const cluster = await startCluster(ctx, { relays: setup === '1 relay' ? 1 : 2, env: UNLIMITED })
+  const cluster = await startCluster(ctx, {
+    relays: setup === '1 relay' ? 1 : 2,
+    env: UNLIMITED,
+    maxConnectionsPerSource: UNLIMITED_PER_SOURCE,
+  })
   const keys: [string, string] =
     setup === '1 relay'
       ? [await routeKeyFor(cluster, 'relay-0'), await routeKeyFor(cluster, 'relay-0')]

@@ -80,6 +80,8 @@ export interface ClusterOptions {
   relays?: number
   /** Extra environment for every relay. */
   env?: Record<string, string>
+  /** HAProxy's cap on one client address's open connections (the template's default otherwise). */
+  maxConnectionsPerSource?: number
 }
 
 /**
@@ -164,6 +166,7 @@ export async function startCluster(ctx: TestContext, options: ClusterOptions = {
       checkInterval: `${CHECK_INTERVAL_MS}ms`,
       statsSocket,
       relayHeader: true,
+      maxConnectionsPerSource: options.maxConnectionsPerSource,
     })
   )
   const haproxy = spawnHaproxy(configFile)
