@@ -89,26 +89,30 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 const log = (line: string) => process.stdout.write(`${line}\n`)
 const elapsed = (t0: number) => `${((performance.now() - t0) / 1000).toFixed(1)} s`
 
+/** A step the machine could not run (e.g. clients failed to connect): reported with its error, not fatal. */
+const failedStep =
+  (harness: string, name: string, params: BenchResult['params']) =>
+  (error: unknown): BenchResult => ({
+    harness,
+    name,
+    params,
+    metrics: {},
+    notes: [`step failed: ${(error as Error).message}`],
+  })
+
 async function latency(results: BenchResult[]) {
   const { rooms, trials, ...timing } = profile.latency
   const counts = args.rooms ? args.rooms.split(',').map(Number) : rooms
   for (const count of counts) {
     // With several trials the relays take turns (raw, yws, Loopboard, raw, …), so each meets the
-    // same spread of whatever else the machine does; each is then judged on its median.
+    // same spread of whatever else the machine does; the goals then compare them turn by turn.
     const runs = (trials as Record<number, number>)[count] ?? 1
     const byRelay = new Map<RelayKind, BenchResult[]>(RELAYS.map((relay) => [relay, []]))
     for (let trial = 1; trial <= runs; trial++) {
       for (const relay of RELAYS) {
         const t0 = performance.now()
-        // A step the machine cannot run (e.g. clients fail to connect) is reported, not fatal.
         const result = await runLatencyStep({ relay, rooms: count, ...timing }).catch(
-          (error: unknown): BenchResult => ({
-            harness: 'relay-latency',
-            name: `${relay} ${count} rooms`,
-            params: { relay, rooms: count, ...timing },
-            metrics: {},
-            notes: [`step failed: ${(error as Error).message}`],
-          })
+          failedStep('relay-latency', `${relay} ${count} rooms`, { relay, rooms: count, ...timing })
         )
         const of = runs > 1 ? ` (trial ${trial} of ${runs})` : ''
         log(
@@ -195,13 +199,7 @@ async function main() {
       for (const setup of CLUSTER_SETUPS) {
         const t0 = performance.now()
         const result = await runClusterStep({ setup, rooms: count, ...timing }).catch(
-          (error: unknown): BenchResult => ({
-            harness: 'cluster',
-            name: `${setup} ${count} rooms`,
-            params: { setup, rooms: count, ...timing },
-            metrics: {},
-            notes: [`step failed: ${(error as Error).message}`],
-          })
+          failedStep('cluster', `${setup} ${count} rooms`, { setup, rooms: count, ...timing })
         )
         log(
           `  ${result.name}: p50 ${result.metrics.p50?.value} ms, p99 ${result.metrics.p99?.value} ms, delivered ${result.metrics.deliveredFraction?.value}, server CPU/msg ${result.metrics.cpuPerMsg_server?.value} µs (${elapsed(t0)})`
