@@ -313,7 +313,7 @@ export class SyncRoom {
       const ids = [...this.awareness.getStates().keys()]
       // A copy of its own: the frame is kept, and a slice of Node's buffer pool would keep its whole slab.
       this.everyoneFrame = ids.length
-        ? Uint8Array.from(encodeAwareness(encodeAwarenessUpdate(this.awareness, ids)))
+        ? new Uint8Array(encodeAwareness(encodeAwarenessUpdate(this.awareness, ids)))
         : null
     }
     return this.everyoneFrame
