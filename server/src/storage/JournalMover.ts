@@ -12,8 +12,13 @@ export interface MoveRequest extends JournalSpan {
 }
 export type MoveReply = { id: number; ok: true } | { id: number; ok: false; message: string }
 
-/** Rows per transaction in the worker: the relay's own writes wait at most about this long. */
-const DEFAULT_CHUNK = 64
+/**
+ * Rows per transaction in the worker. A transaction rewrites each b-tree page it touches into the
+ * WAL once, and a span's rows are spread over every busy room's last page, so rows per transaction
+ * is what a row costs: ~9 µs of CPU at 64, ~4.5 at 512 (100 rooms' rows interleaved). The relay's
+ * own writes (a snapshot) wait for the transaction in progress: ~2.5 ms at most at 512.
+ */
+const DEFAULT_CHUNK = 512
 
 /**
  * Stores journaled board updates in SQLite from a worker thread with its own connections to the

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { appendFileSync, statSync } from 'node:fs'
+import { appendFileSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Role } from '@loopboard/protocol'
 import { describe, expect, it } from 'vitest'
@@ -10,6 +10,7 @@ import { JournalMover, type JournalSpan } from './JournalMover.ts'
 import { openSqliteDatabase } from './openSqliteDatabase.ts'
 import { SqliteStorage } from './SqliteStorage.ts'
 import { storageContract } from './storageContract.ts'
+import { BACKGROUND_NICE, threadNice } from './threadPriority.ts'
 import { UpdateJournal } from './UpdateJournal.ts'
 
 const ctx = useTestContext()
@@ -270,6 +271,19 @@ describe('JournaledStorage with its moves on a worker thread', () => {
     expect(other.readUpdates('r1').map((u) => u.seq)).toEqual(Array.from({ length: 300 }, (_, n) => n + 1))
     expect(statSync(f.journal).size).toBe(0)
     expect(mainThread.rows).toBe(0)
+  })
+
+  it('runs the worker at a lower CPU priority than the event loop', async () => {
+    const atBackground = () =>
+      readdirSync('/proc/self/task').filter((tid) => threadNice(Number(tid)) === BACKGROUND_NICE).length
+    const before = atBackground()
+    const mainNice = threadNice(process.pid)
+    const { s } = openWithWorker()
+    s.commitUpdates([{ roomId: 'r1', update: fresh(1) }])
+    await waitFor(() => s.unflushed === 0, 'the move')
+    expect(atBackground()).toBe(before + 1)
+    expect(threadNice(process.pid)).toBe(mainNice)
+    expect(mainNice).not.toBe(BACKGROUND_NICE)
   })
 
   it('a read while a batch is with the worker stores everything here, and the late answer changes nothing', async () => {

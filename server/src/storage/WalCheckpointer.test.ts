@@ -1,10 +1,11 @@
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { createLogger } from '../logger.ts'
 import { waitFor } from '../test/helpers.ts'
 import { openSqliteDatabase } from './openSqliteDatabase.ts'
+import { BACKGROUND_NICE, threadNice } from './threadPriority.ts'
 import { WalCheckpointer } from './WalCheckpointer.ts'
 
 const dirs: string[] = []
@@ -26,6 +27,10 @@ describe('WalCheckpointer', () => {
     for (let i = 0; i < 500; i++) insert.run(new Uint8Array(4096).fill(i % 256))
     // 2 MB committed to the WAL; only a checkpoint moves it into the database file.
     await waitFor(() => statSync(file).size > before + 1_000_000, 'the worker to checkpoint the WAL')
+    // Its thread runs at the background priority; the event loop's is untouched.
+    const background = readdirSync('/proc/self/task').filter((tid) => threadNice(Number(tid)) === BACKGROUND_NICE)
+    expect(background).toHaveLength(1)
+    expect(threadNice(process.pid)).not.toBe(BACKGROUND_NICE)
     await checkpointer.stop()
     expect(db.prepare('SELECT count(*) AS n FROM blobs').get()).toEqual({ n: 500 })
     db.close()

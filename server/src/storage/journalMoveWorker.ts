@@ -2,15 +2,19 @@
  * Worker thread of {@link JournalMover}: its own connections to the journal (read only) and the
  * database file. It reads each span it is sent from the journal and stores its records in
  * transactions of `chunk` rows, so the relay's thread waits at most one such transaction when it
- * writes at the same moment.
+ * writes at the same moment. It runs at the background CPU priority: when the machine is busy,
+ * the relay's event loop goes first.
  */
 import { closeSync, openSync } from 'node:fs'
 import { parentPort, workerData } from 'node:worker_threads'
 import { SqliteStorage } from './SqliteStorage.ts'
 import { decodeRecords, readSpan } from './UpdateJournal.ts'
+import { BACKGROUND_NICE, lowerThreadPriority } from './threadPriority.ts'
 import type { MoveReply, MoveRequest } from './JournalMover.ts'
 
 const { databaseFile, journalFile, chunk } = workerData as { databaseFile: string; journalFile: string; chunk: number }
+// Storing can wait a few milliseconds; the relay's event loop and its sockets cannot.
+lowerThreadPriority(BACKGROUND_NICE)
 const storage = new SqliteStorage(databaseFile)
 /** Opened at the first span (the relay creates the file before it sends one). */
 let journal: number | null = null

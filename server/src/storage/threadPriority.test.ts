@@ -1,0 +1,42 @@
+import { readdirSync } from 'node:fs'
+import { Worker } from 'node:worker_threads'
+import { describe, expect, it } from 'vitest'
+import { currentThreadId, lowerThreadPriority, threadNice } from './threadPriority.ts'
+
+/** Nice values of this process's threads, by thread id. */
+function threadNices(): Map<number, number | null> {
+  return new Map(readdirSync('/proc/self/task').map((t) => [Number(t), threadNice(Number(t))]))
+}
+
+describe('lowerThreadPriority', () => {
+  it('lowers the calling worker thread alone, not the process', async () => {
+    expect(currentThreadId()).toBe(process.pid)
+    const mainBefore = threadNice(process.pid)
+    const worker = new Worker(
+      `const { parentPort } = require('node:worker_threads')
+       parentPort.once('message', async (url) => {
+         const { lowerThreadPriority, currentThreadId } = await import(url)
+         const applied = lowerThreadPriority(7)
+         parentPort.postMessage({ applied, tid: currentThreadId() })
+         parentPort.once('message', () => process.exit(0))
+       })`,
+      { eval: true }
+    )
+    worker.postMessage(new URL('./threadPriority.ts', import.meta.url).href)
+    const reply = await new Promise<{ applied: boolean; tid: number }>((resolve) => worker.once('message', resolve))
+    expect(reply.applied).toBe(true)
+    expect(reply.tid).not.toBe(process.pid)
+    expect(threadNice(reply.tid)).toBe(7)
+    expect(threadNice(process.pid)).toBe(mainBefore)
+    // Every other thread of the process is where it was.
+    for (const [tid, nice] of threadNices()) if (tid !== reply.tid) expect(nice).not.toBe(7)
+    worker.postMessage('exit')
+    await new Promise((resolve) => worker.once('exit', resolve))
+  })
+
+  it('reports that it did nothing when the value is refused, leaving the thread as it was', () => {
+    const before = threadNice(process.pid)
+    expect(lowerThreadPriority(Number.NaN)).toBe(false)
+    expect(threadNice(process.pid)).toBe(before)
+  })
+})
