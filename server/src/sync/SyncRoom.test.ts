@@ -1,4 +1,5 @@
 import * as encoding from 'lib0/encoding'
+import * as prng from 'lib0/prng'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { createLogger } from '../logger.ts'
@@ -135,6 +136,52 @@ describe('SyncRoom: updates', () => {
     }
     // Every broadcast happened after the update was in storage.
     expect(storedWhenSent).toEqual([1, 1])
+  })
+
+  it('stores and sends an update made only of new structs as it arrived, byte for byte', async () => {
+    const { room, interviewer, candidate } = await populated()
+    // Two edits of one client merged: two structs here, which the doc joins into one (so Yjs's
+    // own encoding of the change would differ from these bytes).
+    const source = new Y.Doc()
+    const edits: Uint8Array[] = []
+    source.on('update', (u: Uint8Array) => edits.push(u))
+    source.getText('text').insert(0, 'hel')
+    source.getText('text').insert(3, 'lo')
+    const update = Y.mergeUpdates(edits)
+    expect(Y.decodeUpdate(update).structs).toHaveLength(2)
+    room.receive(candidate, updateFrame(update))
+    await room.committed()
+    expect(storage.readUpdates(ROOM)[0]!.update).toEqual(update)
+    expect(decodeFrame(interviewer.sent[0]!)).toEqual({ type: 'sync', sub: 2, payload: update })
+  })
+
+  it('stores and sends only what the doc lacked of an update that overlaps it', async () => {
+    const { room, interviewer, candidate } = await populated()
+    const source = new Y.Doc()
+    source.getText('text').insert(0, 'hello')
+    const first = Y.encodeStateAsUpdate(source)
+    room.receive(candidate, updateFrame(first))
+    await room.committed()
+    source.getText('text').insert(5, ' world')
+    const lacked = Y.encodeStateAsUpdate(source, Y.encodeStateVector(room.doc))
+    // Everything again: "hello" the room has, " world" it lacks.
+    const overlapping = Y.encodeStateAsUpdate(source)
+    interviewer.sent.length = 0
+    room.receive(candidate, updateFrame(overlapping))
+    await room.committed()
+    const stored = storage.readUpdates(ROOM)[1]!.update
+    expect(stored).not.toEqual(overlapping)
+    expect(stored.length).toBeLessThan(overlapping.length)
+    const rebuilt = new Y.Doc()
+    Y.applyUpdate(rebuilt, first)
+    Y.applyUpdate(rebuilt, stored)
+    expect(rebuilt.getText('text').toString()).toBe('hello world')
+    expect(Y.encodeStateVector(rebuilt)).toEqual(Y.encodeStateVector(room.doc))
+    // What was sent is that same change, which a peer holding "hello" applies to the same text.
+    const sent = decodeFrame(interviewer.sent[0]!)
+    if (sent.type !== 'sync') throw new Error('expected a sync frame')
+    expect(sent.payload).toEqual(stored)
+    expect(Y.diffUpdate(sent.payload, Y.encodeStateVector(room.doc)).length).toBeLessThanOrEqual(lacked.length)
   })
 
   it('stores the author of each update and the server time', async () => {
@@ -401,4 +448,137 @@ describe('SyncRoom: destroy', () => {
     room.receive(candidate, updateFrame(textUpdate('late')))
     expect(storage.readUpdates(ROOM)).toEqual([])
   })
+})
+
+/** A browser: its doc, its socket to the room, and its changes not yet sent. */
+interface Peer {
+  doc: Y.Doc
+  conn: FakeConn
+  outbox: Uint8Array[]
+  /** Frames from the room it has applied so far. */
+  read: number
+}
+
+function peer(id: number, role: 'interviewer' | 'candidate'): Peer {
+  const p: Peer = { doc: new Y.Doc(), conn: new FakeConn(id, role), outbox: [], read: 0 }
+  p.doc.on('update', (update: Uint8Array, origin: unknown) => {
+    if (origin !== 'room') p.outbox.push(update)
+  })
+  return p
+}
+
+/** One random edit of the kinds a board makes: records set and replaced, nested maps, text and lists. */
+function edit(gen: prng.PRNG, doc: Y.Doc): void {
+  const records = doc.getMap<unknown>('records')
+  const key = `shape:${prng.uint32(gen, 0, 7)}`
+  switch (prng.uint32(gen, 0, 6)) {
+    case 0:
+      records.set(key, { x: prng.uint32(gen, 0, 1000), label: prng.word(gen, 0, 6) })
+      return
+    case 1:
+      records.delete(key)
+      return
+    case 2: {
+      const nested = new Y.Map<unknown>()
+      nested.set('props', { w: prng.uint32(gen, 1, 50) })
+      records.set(key, nested)
+      return
+    }
+    case 3: {
+      const nested = records.get(key)
+      if (nested instanceof Y.Map) nested.set('meta', prng.word(gen, 0, 4))
+      else records.set(key, prng.uint32(gen, 0, 9))
+      return
+    }
+    case 4: {
+      const text = doc.getText('notes')
+      text.insert(prng.uint32(gen, 0, text.length), prng.word(gen, 1, 5))
+      return
+    }
+    case 5: {
+      const text = doc.getText('notes')
+      if (text.length) text.delete(prng.uint32(gen, 0, text.length - 1), 1)
+      return
+    }
+    default: {
+      const list = doc.getArray<number>('order')
+      if (list.length && prng.bool(gen)) list.delete(prng.uint32(gen, 0, list.length - 1), 1)
+      else list.insert(prng.uint32(gen, 0, list.length), [prng.uint32(gen, 0, 99)])
+    }
+  }
+}
+
+/** Apply what the room has sent `p` since it last looked. */
+function readRoom(p: Peer): void {
+  for (; p.read < p.conn.sent.length; p.read++) {
+    const frame = decodeFrame(p.conn.sent[p.read]!)
+    if (frame.type === 'sync' && frame.sub === 2) Y.applyUpdate(p.doc, frame.payload, 'room')
+  }
+}
+
+/**
+ * Send some of `p`'s waiting changes: one at a time, several merged into one update, one twice,
+ * or its whole state (overlapping what the room has); now and then out of order (the room holds
+ * an update until what it depends on arrives).
+ */
+function sendSome(gen: prng.PRNG, room: SyncRoom, p: Peer): void {
+  if (!p.outbox.length) return
+  const mode = prng.uint32(gen, 0, 5)
+  let updates: Uint8Array[]
+  if (mode === 0) updates = [Y.mergeUpdates(p.outbox.splice(0))]
+  else if (mode === 1) {
+    p.outbox.length = 0
+    updates = [Y.encodeStateAsUpdate(p.doc)]
+  } else if (mode === 2 && p.outbox.length > 1) updates = p.outbox.splice(0, 2).reverse()
+  else if (mode === 3) {
+    const first = p.outbox.shift()!
+    updates = [first, first]
+  } else updates = [p.outbox.shift()!]
+  for (const update of updates) room.receive(p.conn, updateFrame(update))
+}
+
+const json = (doc: Y.Doc) => ({
+  records: doc.getMap('records').toJSON(),
+  notes: doc.getText('notes').toString(),
+  order: doc.getArray('order').toJSON(),
+})
+
+describe('SyncRoom: convergence', () => {
+  it.each([1, 2, 3, 4, 5, 6])(
+    'two editors, random edits sent in random ways (seed %i): everyone, the room and its log agree',
+    async (seed) => {
+      const gen = prng.create(seed)
+      const room = await makeRoom(1_000_000)
+      const peers = [peer(1, 'interviewer'), peer(2, 'candidate')]
+      for (const p of peers) room.join(p.conn)
+      for (let step = 0; step < 400; step++) {
+        const p = peers[prng.uint32(gen, 0, 1)]!
+        const action = prng.uint32(gen, 0, 9)
+        if (action < 5) edit(gen, p.doc)
+        else if (action < 8) sendSome(gen, room, p)
+        else {
+          await room.committed()
+          readRoom(p)
+        }
+      }
+      // Everything still waiting goes, in order, and everyone reads everything.
+      for (const p of peers) for (const update of p.outbox.splice(0)) room.receive(p.conn, updateFrame(update))
+      await room.committed()
+      for (const p of peers) readRoom(p)
+      for (const p of peers) expect(p.conn.closed).toBeNull()
+      expect(failures).toEqual([])
+
+      const expected = json(room.doc)
+      for (const p of peers) {
+        expect(json(p.doc)).toEqual(expected)
+        expect(Y.encodeStateVector(p.doc)).toEqual(Y.encodeStateVector(room.doc))
+      }
+      // The log alone rebuilds the same board.
+      const rebuilt = new Y.Doc()
+      for (const { update } of storage.readUpdates(ROOM)) Y.applyUpdate(rebuilt, update)
+      expect(json(rebuilt)).toEqual(expected)
+      expect(Y.encodeStateVector(rebuilt)).toEqual(Y.encodeStateVector(room.doc))
+      room.destroy(1000, 'done')
+    }
+  )
 })

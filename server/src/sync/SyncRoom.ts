@@ -135,6 +135,13 @@ export interface SyncRoomOptions {
  * one encoded update (~1/10 of the live doc's memory), joins are answered from that, and the
  * next board update decodes it again.
  */
+/** Whether a transaction changed its doc, as Yjs decides before it emits `update`. */
+function transactionChanged(transaction: Y.Transaction): boolean {
+  if (transaction.deleteSet.clients.size > 0) return true
+  for (const [client, clock] of transaction.afterState) if (transaction.beforeState.get(client) !== clock) return true
+  return false
+}
+
 export class SyncRoom {
   readonly roomId: string
   readonly awareness: Awareness
@@ -170,8 +177,8 @@ export class SyncRoom {
   /** Seqs past a gap that the doc holds too. */
   private ahead = new Set<number>()
   private snapshotSeq: number
-  /** Effective updates produced by the apply in progress. */
-  private captured: Uint8Array[] | null = null
+  /** Whether the doc's last transaction changed it: what Yjs's `update` event would have reported. */
+  private lastTransactionChanged = false
   private limits: RoomLimits
   private held: HeldUpdates<SyncConnection>
   private requestBudgets = new Map<SyncConnection, TokenBucket>()
@@ -222,7 +229,11 @@ export class SyncRoom {
    */
   private newDoc(): Y.Doc {
     const doc = new Y.Doc({ gc: true })
-    doc.on('update', (update: Uint8Array) => this.captured?.push(update))
+    // No standing `update` listener: with one, Yjs encodes every transaction's change again
+    // (loads, replays and remote updates included); `integrate` listens only when it needs that.
+    doc.on('afterTransactionCleanup', (transaction: Y.Transaction) => {
+      this.lastTransactionChanged = transactionChanged(transaction)
+    })
     return doc
   }
 
@@ -506,7 +517,7 @@ export class SyncRoom {
       this.held.hold({ conn, update, decoded, structs: Math.max(1, check.structs) })
       return
     }
-    this.integrate(conn, update)
+    this.integrate(conn, update, check.onlyNew)
     this.releaseResolved()
   }
 
@@ -521,7 +532,8 @@ export class SyncRoom {
     }
     this.held.drain(resolved, (entry) => {
       try {
-        this.integrate(entry.conn, entry.update)
+        // Checked before the held updates released with it were applied: not known to be only new.
+        this.integrate(entry.conn, entry.update, false)
       } catch (error) {
         if (!(error instanceof MalformedMessageError)) throw error
         // The doc is untouched; only that sender's frame was bad.
@@ -530,32 +542,51 @@ export class SyncRoom {
     })
   }
 
-  private integrate(conn: SyncConnection, update: Uint8Array): void {
-    const effective: Uint8Array[] = []
-    const { pendingStructs, pendingDs } = this.doc.store
-    this.captured = effective
+  /**
+   * Apply `update` and store and send what it changed. When the check found it `onlyNew` (and the
+   * doc holds nothing pending that it could release), the update as sent is that change; otherwise
+   * Yjs encodes the change (the part of a resent or overlapping update the doc did not have).
+   */
+  private integrate(conn: SyncConnection, update: Uint8Array, onlyNew: boolean): void {
+    const doc = this.doc
+    const { pendingStructs, pendingDs } = doc.store
+    const asSent = onlyNew && !pendingStructs && !pendingDs
+    let effective: Uint8Array[] | null = null
+    const capture = asSent ? null : (change: Uint8Array) => effective!.push(change)
+    if (capture) {
+      effective = []
+      doc.on('update', capture)
+    }
+    this.lastTransactionChanged = false
     try {
-      Y.applyUpdate(this.doc, update, conn)
+      Y.applyUpdate(doc, update, conn)
     } catch (error) {
       const message = (error as Error).message
       // Nothing integrated and nothing parked as pending: the doc is as it was, so only the
       // sender's frame was bad. Otherwise memory no longer matches storage.
       const untouched =
-        !effective.length && this.doc.store.pendingStructs === pendingStructs && this.doc.store.pendingDs === pendingDs
+        !this.lastTransactionChanged && doc.store.pendingStructs === pendingStructs && doc.store.pendingDs === pendingDs
       if (untouched) throw new MalformedMessageError(`update could not be applied: ${message}`)
       throw new RoomStateError(`update failed to apply: ${message}`)
     } finally {
-      this.captured = null
+      if (capture) doc.off('update', capture)
     }
     // The dependency check should have held anything Yjs would park; if Yjs parked something
     // anyway, it must not reach a joiner's sync step 2 or a snapshot.
     const parked = this.dropPending()
-    for (const change of effective) {
-      // A failed commit can drop the room (and close its sockets) inside persist.
-      if (this.destroyed) return
-      this.persist(change, conn)
+    let persisted = false
+    if (effective) {
+      for (const change of effective) {
+        // A failed commit can drop the room (and close its sockets) inside persist.
+        if (this.destroyed) return
+        this.persist(change, conn)
+        persisted = true
+      }
+    } else if (this.lastTransactionChanged && !this.destroyed) {
+      this.persist(update, conn)
+      persisted = true
     }
-    if (this.ownBatcher && effective.length) void this.batcher.flush()
+    if (this.ownBatcher && persisted) void this.batcher.flush()
     if (parked) throw new BudgetExceededError('update left structs with unresolved dependencies')
   }
 

@@ -39,7 +39,75 @@ describe('checkUpdate', () => {
       }
     })
     const result = check(new Y.Doc(), Y.encodeStateAsUpdate(source))
-    expect(result).toEqual({ structs: 20, missingDependencies: false })
+    expect(result).toEqual({ structs: 20, missingDependencies: false, onlyNew: true })
+  })
+
+  describe('onlyNew', () => {
+    /** A doc and a second one that began as its copy; `edit` then changes the second. */
+    function fork(edit: (copy: Y.Doc) => void) {
+      const doc = new Y.Doc()
+      doc.getMap('m').set('a', 1)
+      doc.getText('t').insert(0, 'hello')
+      const copy = new Y.Doc()
+      Y.applyUpdate(copy, Y.encodeStateAsUpdate(doc))
+      const before = Y.encodeStateVector(copy)
+      edit(copy)
+      return { doc, copy, change: Y.encodeStateAsUpdate(copy, before) }
+    }
+
+    it('holds for an update continuing each of its clients where the doc ends', () => {
+      const { doc, change } = fork((copy) => {
+        copy.getMap('m').set('a', 2) // replaces (deletes) the doc's own entry
+        copy.getText('t').insert(5, ' world')
+      })
+      expect(check(doc, change)).toMatchObject({ missingDependencies: false, onlyNew: true })
+      // Two clients' changes merged into one update, each continuing where the doc ends.
+      const other = fork((copy) => copy.getMap('m').set('b', 3))
+      const both = Y.mergeUpdates([change, other.change])
+      expect(check(doc, both).onlyNew).toBe(true)
+    })
+
+    it('does not hold once the doc has any of the structs, or when something is missing', () => {
+      const { doc, copy, change } = fork((c) => c.getText('t').insert(0, 'abc'))
+      // The same update again: all known.
+      const again = new Y.Doc()
+      Y.applyUpdate(again, Y.encodeStateAsUpdate(doc))
+      Y.applyUpdate(again, change)
+      expect(check(again, change).onlyNew).toBe(false)
+      // Overlapping: the doc has the first half of what the update carries.
+      const first = Y.encodeStateAsUpdate(copy, Y.encodeStateVector(doc))
+      copy.getText('t').insert(0, 'def')
+      const whole = Y.encodeStateAsUpdate(copy, Y.encodeStateVector(doc))
+      const half = new Y.Doc()
+      Y.applyUpdate(half, Y.encodeStateAsUpdate(doc))
+      Y.applyUpdate(half, first)
+      expect(check(half, whole).onlyNew).toBe(false)
+      expect(check(doc, whole).onlyNew).toBe(true)
+      // A gap: the second edit without the first.
+      const second = Y.encodeStateAsUpdate(copy, Y.encodeStateVector(half))
+      expect(check(doc, second)).toMatchObject({ missingDependencies: true, onlyNew: false })
+      expect(check(half, second).onlyNew).toBe(true)
+    })
+
+    it('does not hold for an update without structs (deletions alone, or empty)', () => {
+      const { doc, change } = fork((copy) => copy.getText('t').delete(0, 2))
+      expect(check(doc, change)).toMatchObject({ structs: 0, onlyNew: false })
+      expect(check(doc, Y.encodeStateAsUpdate(new Y.Doc())).onlyNew).toBe(false)
+    })
+
+    it('does not hold for an update carrying a Skip', () => {
+      const { doc, copy } = fork((c) => c.getText('t').insert(0, 'x'))
+      const base = Y.encodeStateVector(doc)
+      const one = Y.encodeStateAsUpdate(copy, base)
+      copy.getText('t').insert(0, 'y')
+      const mid = Y.encodeStateVector(copy)
+      copy.getText('t').insert(0, 'z')
+      const three = Y.encodeStateAsUpdate(copy, mid)
+      // Merging the first and third edits leaves a Skip where the second was.
+      const skipped = Y.mergeUpdates([one, three])
+      expect(Y.decodeUpdate(skipped).structs.some((s) => s instanceof Y.Skip)).toBe(true)
+      expect(check(doc, skipped).onlyNew).toBe(false)
+    })
   })
 
   it('refuses shared types nested deeper than the limit, counting levels already in the doc', () => {

@@ -22,6 +22,13 @@ export interface UpdateCheck {
    * not bring): Yjs would park it as pending instead of integrating it.
    */
   missingDependencies: boolean
+  /**
+   * Whether every struct of the update is new to the doc: it carries at least one, and each
+   * client's structs continue exactly where the doc's clock for that client ends, one after
+   * another, with no gap, overlap or Skip, and nothing is missing. Applied, the update as sent is
+   * then the change it makes (its deletions of what is already deleted change nothing anywhere).
+   */
+  onlyNew: boolean
 }
 
 type Struct = Y.Item | Y.GC | Y.Skip
@@ -140,6 +147,8 @@ class UpdateWalk {
   readonly chainItems: Y.Item[] = []
   readonly chainSteps: number[] = []
   missing = false
+  /** Every struct so far continues its client's clock where the doc's (and the update's before it) ends. */
+  contiguous = true
   /** Set by {@link lookup}: whether the struct it found is in the doc rather than in the update. */
   foundInDoc = false
 
@@ -235,7 +244,11 @@ class UpdateWalk {
 function measureReach(this: UpdateWalk, list: Struct[], client: number): void {
   let end = Y.getState(this.store, client)
   for (const s of list) {
-    if (s instanceof Y.Skip) continue
+    if (s instanceof Y.Skip) {
+      this.contiguous = false
+      continue
+    }
+    if (s.id.clock !== end) this.contiguous = false
     if (s.id.clock > end) this.missing = true
     else end = Math.max(end, s.id.clock + s.length)
   }
@@ -278,5 +291,9 @@ export function checkUpdate(doc: Y.Doc, decoded: Decoded, budget: UpdateBudget):
     walk.checkRef(s, s.parent instanceof Y.ID ? s.parent : null)
   }
   decoded.ds.clients.forEach(measureDeletions, walk)
-  return { structs: counted, missingDependencies: walk.missing }
+  return {
+    structs: counted,
+    missingDependencies: walk.missing,
+    onlyNew: counted > 0 && walk.contiguous && !walk.missing,
+  }
 }
