@@ -155,6 +155,16 @@ describe('SyncRoom: updates', () => {
     expect(decodeFrame(interviewer.sent[0]!)).toEqual({ type: 'sync', sub: 2, payload: update })
   })
 
+  it('stores and sends no bytes past what Yjs reads of an update (it ignores them)', async () => {
+    const { room, interviewer, candidate } = await populated()
+    const update = textUpdate('hello')
+    room.receive(candidate, updateFrame(Uint8Array.from([...update, 7, 7, 7, 7])))
+    await room.committed()
+    expect(room.doc.getText('text').toString()).toBe('hello')
+    expect(storage.readUpdates(ROOM)[0]!.update).toEqual(update)
+    expect(decodeFrame(interviewer.sent[0]!)).toEqual({ type: 'sync', sub: 2, payload: update })
+  })
+
   it('stores and sends only what the doc lacked of an update that overlaps it', async () => {
     const { room, interviewer, candidate } = await populated()
     const source = new Y.Doc()

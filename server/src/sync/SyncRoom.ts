@@ -1,5 +1,6 @@
 import { canEditBoard, CloseCode, type Role } from '@loopboard/protocol'
 import { applyAwarenessUpdate, Awareness, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
+import * as decoding from 'lib0/decoding'
 import * as Y from 'yjs'
 import type { Logger } from '../logger.ts'
 import type { AsyncStorage } from '../storage/AsyncStorage.ts'
@@ -558,8 +559,10 @@ export class SyncRoom {
       doc.on('update', capture)
     }
     this.lastTransactionChanged = false
+    // Yjs ignores bytes after an update's deletions: what it read is what may be stored and sent.
+    const decoder = decoding.createDecoder(update)
     try {
-      Y.applyUpdate(doc, update, conn)
+      Y.readUpdate(decoder, doc, conn)
     } catch (error) {
       const message = (error as Error).message
       // Nothing integrated and nothing parked as pending: the doc is as it was, so only the
@@ -583,7 +586,7 @@ export class SyncRoom {
         persisted = true
       }
     } else if (this.lastTransactionChanged && !this.destroyed) {
-      this.persist(update, conn)
+      this.persist(decoder.pos === update.length ? update : update.subarray(0, decoder.pos), conn)
       persisted = true
     }
     if (this.ownBatcher && persisted) void this.batcher.flush()
