@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { appendFileSync, readdirSync, statSync } from 'node:fs'
+import { appendFileSync, existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Role } from '@loopboard/protocol'
 import { describe, expect, it } from 'vitest'
@@ -273,18 +273,21 @@ describe('JournaledStorage with its moves on a worker thread', () => {
     expect(mainThread.rows).toBe(0)
   })
 
-  it('runs the worker at a lower CPU priority than the event loop', async () => {
-    const atBackground = () =>
-      readdirSync('/proc/self/task').filter((tid) => threadNice(Number(tid)) === BACKGROUND_NICE).length
-    const before = atBackground()
-    const mainNice = threadNice(process.pid)
-    const { s } = openWithWorker()
-    s.commitUpdates([{ roomId: 'r1', update: fresh(1) }])
-    await waitFor(() => s.unflushed === 0, 'the move')
-    expect(atBackground()).toBe(before + 1)
-    expect(threadNice(process.pid)).toBe(mainNice)
-    expect(mainNice).not.toBe(BACKGROUND_NICE)
-  })
+  it.skipIf(!existsSync('/proc/thread-self'))(
+    'runs the worker at a lower CPU priority than the event loop',
+    async () => {
+      const atBackground = () =>
+        readdirSync('/proc/self/task').filter((tid) => threadNice(Number(tid)) === BACKGROUND_NICE).length
+      const before = atBackground()
+      const mainNice = threadNice(process.pid)
+      const { s } = openWithWorker()
+      s.commitUpdates([{ roomId: 'r1', update: fresh(1) }])
+      await waitFor(() => s.unflushed === 0, 'the move')
+      expect(atBackground()).toBe(before + 1)
+      expect(threadNice(process.pid)).toBe(mainNice)
+      expect(mainNice).not.toBe(BACKGROUND_NICE)
+    }
+  )
 
   it('a read while a batch is with the worker stores everything here, and the late answer changes nothing', async () => {
     const errors: unknown[] = []

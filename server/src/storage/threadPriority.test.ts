@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { Worker } from 'node:worker_threads'
 import { describe, expect, it } from 'vitest'
 import { currentThreadId, lowerThreadPriority, threadNice } from './threadPriority.ts'
@@ -8,7 +8,8 @@ function threadNices(): Map<number, number | null> {
   return new Map(readdirSync('/proc/self/task').map((t) => [Number(t), threadNice(Number(t))]))
 }
 
-describe('lowerThreadPriority', () => {
+// Per-thread nice values are Linux's (elsewhere lowerThreadPriority does nothing and says so).
+describe.skipIf(!existsSync('/proc/thread-self'))('lowerThreadPriority', () => {
   it('lowers the calling worker thread alone, not the process', async () => {
     expect(currentThreadId()).toBe(process.pid)
     const mainBefore = threadNice(process.pid)
