@@ -16,7 +16,9 @@ export type MoveReply = { id: number; ok: true } | { id: number; ok: false; mess
  * Rows per transaction in the worker. A transaction rewrites each b-tree page it touches into the
  * WAL once, and a span's rows are spread over every busy room's last page, so rows per transaction
  * is what a row costs: ~9 µs of CPU at 64, ~4.5 at 512 (100 rooms' rows interleaved). The relay's
- * own writes (a snapshot) wait for the transaction in progress: ~2.5 ms at most at 512.
+ * own writes (a snapshot) wait for the transaction in progress: ~2.5 ms at 512 on an idle core (SQLite's
+ * busy handler sleeps 1, 2, 5… ms between tries, and a busy machine runs the worker's lower-priority
+ * thread later, so a write that meets one can wait several milliseconds).
  */
 const DEFAULT_CHUNK = 512
 

@@ -1,5 +1,5 @@
 import { readFileSync, readlinkSync } from 'node:fs'
-import { setPriority } from 'node:os'
+import { getPriority, setPriority } from 'node:os'
 
 /**
  * The nice value of the storage workers' threads. Under CPU contention a thread at nice 10 gets
@@ -22,14 +22,19 @@ export function currentThreadId(): number | null {
 /**
  * Lower the calling thread's CPU priority to `nice`, for a background worker whose work can wait
  * a few milliseconds. On Linux the nice value belongs to each thread and `setpriority` on a
- * thread id sets that thread's alone; lowering it needs no privilege. Returns whether it applied:
- * elsewhere (no `/proc/thread-self`) or when refused it does nothing, and the worker runs as before.
+ * thread id sets that thread's alone; lowering it needs no privilege. A thread already at `nice`
+ * or lower (a process started under `nice -n 15`) stays where it is: it never goes above the
+ * thread that started it. Returns whether the thread now runs at `nice` or lower: elsewhere (no
+ * `/proc/thread-self`) or when refused it does nothing, and the worker runs as before.
+ *
+ * Call it from a thread that then does no asynchronous I/O: libuv's thread pool takes the nice
+ * value of the thread that first queues work to it, and the event loop uses that pool too.
  */
 export function lowerThreadPriority(nice: number): boolean {
   const tid = currentThreadId()
-  if (tid === null) return false
+  if (tid === null || !Number.isInteger(nice)) return false
   try {
-    setPriority(tid, nice)
+    if (getPriority(tid) < nice) setPriority(tid, nice)
     return true
   } catch {
     return false

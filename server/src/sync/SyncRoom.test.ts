@@ -11,6 +11,7 @@ import {
   awarenessFrameWithJson,
   decodeAwarenessPayload,
   decodeFrame,
+  handWrittenUpdate,
   MSG_SYNC,
   syncStep1Frame,
   textUpdate,
@@ -163,6 +164,58 @@ describe('SyncRoom: updates', () => {
     expect(room.doc.getText('text').toString()).toBe('hello')
     expect(storage.readUpdates(ROOM)[0]!.update).toEqual(update)
     expect(decodeFrame(interviewer.sent[0]!)).toEqual({ type: 'sync', sub: 2, payload: update })
+  })
+
+  it('stores and sends only what the doc took of an update Yjs partly ignores or parks', async () => {
+    const X = 555
+    const A = 700
+    const B = 701
+    const cases: Array<[string, Parameters<typeof handWrittenUpdate>[0]]> = [
+      // Decodes as one run of X; Yjs keeps only the last block, whose clock 1 then waits for 0.
+      [
+        'two blocks of one client that continue each other',
+        [
+          { client: 9, clock: 0, structs: [{ key: 'shape:a', value: 'fine' }] },
+          { client: X, clock: 0, structs: [{ key: 'junk', value: 1 }] },
+          { client: X, clock: 1, structs: [{ key: 'shape:x', value: 'EVIL' }] },
+        ],
+      ],
+      // Each item's origin is the other's: Yjs parks both.
+      [
+        'an origin cycle between two clients',
+        [
+          { client: 9, clock: 0, structs: [{ root: 'order', value: 'z' }] },
+          { client: A, clock: 0, structs: [{ origin: [B, 0], value: 'a' }] },
+          { client: B, clock: 0, structs: [{ origin: [A, 0], value: 'HIDDEN' }] },
+        ],
+      ],
+    ]
+    for (const [name, blocks] of cases) {
+      const { room, interviewer, candidate } = await populated()
+      const update = handWrittenUpdate(blocks)
+      expect(() => room.receive(candidate, updateFrame(update)), name).toThrow(/unresolved dependencies/)
+      await room.committed()
+      const rows = storage.readUpdates(ROOM)
+      expect(rows, name).toHaveLength(1)
+      expect(rows[0]!.update, name).not.toEqual(update)
+      // The peer, the log and the room hold the same, and nothing waits anywhere.
+      const peer = new Y.Doc()
+      for (const frame of interviewer.decoded()) if (frame.type === 'sync') Y.applyUpdate(peer, frame.payload)
+      const rebuilt = new Y.Doc()
+      Y.applyUpdate(rebuilt, rows[0]!.update)
+      for (const doc of [peer, rebuilt]) {
+        expect(doc.store.pendingStructs, name).toBeNull()
+        expect(Y.encodeStateVector(doc), name).toEqual(Y.encodeStateVector(room.doc))
+        expect(doc.getMap('records').toJSON(), name).toEqual(room.doc.getMap('records').toJSON())
+        expect(doc.getArray('order').toJSON(), name).toEqual(room.doc.getArray('order').toJSON())
+      }
+      storage.close()
+      storage = new SqliteStorage(':memory:')
+      storage.createRoom(
+        { id: ROOM, title: 'Test', createdAt: 0 },
+        { interviewer: 'h-i', candidate: 'h-c', observer: 'h-o' }
+      )
+    }
   })
 
   it('stores and sends only what the doc lacked of an update that overlaps it', async () => {

@@ -10,7 +10,7 @@ import { UpdateBatcher } from './UpdateBatcher.ts'
 import { HeldUpdates } from './HeldUpdates.ts'
 import { BudgetExceededError, MalformedMessageError, RateLimitedError } from './syncErrors.ts'
 import { TokenBucket } from './TokenBucket.ts'
-import { checkUpdate, type UpdateBudget } from './updateBudget.ts'
+import { checkUpdate, type UpdateBudget, type UpdateCheck } from './updateBudget.ts'
 import { LogThrottle } from '../limits/LogThrottle.ts'
 import { AwarenessOwnership } from './AwarenessOwnership.ts'
 import { decodeAwarenessUpdate, encodeAwarenessEntries } from './awarenessFilter.ts'
@@ -136,6 +136,13 @@ export interface SyncRoomOptions {
  * one encoded update (~1/10 of the live doc's memory), joins are answered from that, and the
  * next board update decodes it again.
  */
+/** Whether the doc's state for each client stands at (or past) `ends`, and nothing is pending. */
+function holdsAll(doc: Y.Doc, ends: ReadonlyMap<number, number>): boolean {
+  if (doc.store.pendingStructs || doc.store.pendingDs) return false
+  for (const [client, end] of ends) if (Y.getState(doc.store, client) < end) return false
+  return true
+}
+
 /** Whether a transaction changed its doc, as Yjs decides before it emits `update`. */
 function transactionChanged(transaction: Y.Transaction): boolean {
   if (transaction.deleteSet.clients.size > 0) return true
@@ -180,6 +187,17 @@ export class SyncRoom {
   private snapshotSeq: number
   /** Whether the doc's last transaction changed it: what Yjs's `update` event would have reported. */
   private lastTransactionChanged = false
+  /**
+   * While an update is applied as sent: where each of its clients' clocks must stand afterwards.
+   * If the doc falls short of one (Yjs ignored or parked structs of it), Yjs's own encoding of
+   * the change is captured instead, so nothing the doc does not hold is stored or sent.
+   */
+  private asSentEnds: ReadonlyMap<number, number> | null = null
+  /** Yjs's encodings of the change being applied, when they are what is stored and sent. */
+  private captured: Uint8Array[] | null = null
+  private readonly capture = (change: Uint8Array) => {
+    this.captured?.push(change)
+  }
   private limits: RoomLimits
   private held: HeldUpdates<SyncConnection>
   private requestBudgets = new Map<SyncConnection, TokenBucket>()
@@ -234,6 +252,11 @@ export class SyncRoom {
     // (loads, replays and remote updates included); `integrate` listens only when it needs that.
     doc.on('afterTransactionCleanup', (transaction: Y.Transaction) => {
       this.lastTransactionChanged = transactionChanged(transaction)
+      // Yjs emits `update` after this, to listeners present then.
+      if (this.asSentEnds && !holdsAll(doc, this.asSentEnds)) {
+        this.captured = []
+        doc.on('update', this.capture)
+      }
     })
     return doc
   }
@@ -518,7 +541,7 @@ export class SyncRoom {
       this.held.hold({ conn, update, decoded, structs: Math.max(1, check.structs) })
       return
     }
-    this.integrate(conn, update, check.onlyNew)
+    this.integrate(conn, update, check)
     this.releaseResolved()
   }
 
@@ -534,7 +557,7 @@ export class SyncRoom {
     this.held.drain(resolved, (entry) => {
       try {
         // Checked before the held updates released with it were applied: not known to be only new.
-        this.integrate(entry.conn, entry.update, false)
+        this.integrate(entry.conn, entry.update, null)
       } catch (error) {
         if (!(error instanceof MalformedMessageError)) throw error
         // The doc is untouched; only that sender's frame was bad.
@@ -548,19 +571,17 @@ export class SyncRoom {
    * doc holds nothing pending that it could release), the update as sent is that change; otherwise
    * Yjs encodes the change (the part of a resent or overlapping update the doc did not have).
    */
-  private integrate(conn: SyncConnection, update: Uint8Array, onlyNew: boolean): void {
+  private integrate(conn: SyncConnection, update: Uint8Array, check: UpdateCheck | null): void {
     const doc = this.doc
     const { pendingStructs, pendingDs } = doc.store
-    const asSent = onlyNew && !pendingStructs && !pendingDs
-    let effective: Uint8Array[] | null = null
-    const capture = asSent ? null : (change: Uint8Array) => effective!.push(change)
-    if (capture) {
-      effective = []
-      doc.on('update', capture)
-    }
+    const asSent = check?.onlyNew === true && !pendingStructs && !pendingDs
+    this.captured = asSent ? null : []
+    this.asSentEnds = asSent ? check.ends : null
+    if (!asSent) doc.on('update', this.capture)
     this.lastTransactionChanged = false
     // Yjs ignores bytes after an update's deletions: what it read is what may be stored and sent.
     const decoder = decoding.createDecoder(update)
+    let effective: Uint8Array[] | null
     try {
       Y.readUpdate(decoder, doc, conn)
     } catch (error) {
@@ -572,7 +593,10 @@ export class SyncRoom {
       if (untouched) throw new MalformedMessageError(`update could not be applied: ${message}`)
       throw new RoomStateError(`update failed to apply: ${message}`)
     } finally {
-      if (capture) doc.off('update', capture)
+      doc.off('update', this.capture)
+      effective = this.captured
+      this.captured = null
+      this.asSentEnds = null
     }
     // The dependency check should have held anything Yjs would park; if Yjs parked something
     // anyway, it must not reach a joiner's sync step 2 or a snapshot.

@@ -29,6 +29,11 @@ export interface UpdateCheck {
    * then the change it makes (its deletions of what is already deleted change nothing anywhere).
    */
   onlyNew: boolean
+  /**
+   * Per client of the update: the clock the doc reaches with it (when nothing is missing, where
+   * the doc's state for that client must stand once the update is applied).
+   */
+  ends: ReadonlyMap<number, number>
 }
 
 type Struct = Y.Item | Y.GC | Y.Skip
@@ -97,37 +102,35 @@ function docItemDepth(item: Y.Item, limit: number): number {
   return depth
 }
 
-const byClock = (a: Struct, b: Struct) => a.id.clock - b.id.clock
-
-function sortedByClock(list: Struct[]): boolean {
-  for (let i = 1; i < list.length; i++) if (list[i]!.id.clock < list[i - 1]!.id.clock) return false
-  return true
-}
-
 /**
- * The update's structs per client, each list in clock order. Yjs decodes a client's structs in
- * clock order, so sorting (a stable sort, which would keep that order) is skipped when it would
- * change nothing; an update of one client (the usual case) keeps its own array.
+ * The update's structs per client, each list in clock order. Yjs writes each client of an update
+ * in one block of structs that follow one another (a Skip covers a gap); Yjs reading an update
+ * keeps only the last block of a client that appears twice, and `Y.decodeUpdate` returns both,
+ * so such an update (which no Yjs encoder writes) would be checked as other than what is applied:
+ * it is malformed. An update of one client (the usual case) keeps its own array.
  */
 function groupByClient(structs: Struct[]): Map<number, Struct[]> {
   const groups = new Map<number, Struct[]>()
   if (!structs.length) return groups
-  const first = structs[0]!.id.client
-  let oneClient = true
-  for (let i = 1; i < structs.length && oneClient; i++) oneClient = structs[i]!.id.client === first
-  if (oneClient) {
-    groups.set(first, sortedByClock(structs) ? structs : [...structs].sort(byClock))
-    return groups
+  let blockStart = 0
+  for (let i = 1; i <= structs.length; i++) {
+    const prev = structs[i - 1]!
+    const s = structs[i]
+    if (s && s.id.client === prev.id.client) {
+      if (s.id.clock !== prev.id.clock + prev.length) throw twoBlocks(prev.id.client)
+      continue
+    }
+    // The block of `prev`'s client ends here.
+    const client = prev.id.client
+    if (groups.has(client)) throw twoBlocks(client)
+    groups.set(client, blockStart === 0 && i === structs.length ? structs : structs.slice(blockStart, i))
+    blockStart = i
   }
-  for (const s of structs) {
-    const list = groups.get(s.id.client)
-    if (list) list.push(s)
-    else groups.set(s.id.client, [s])
-  }
-  groups.forEach((list) => {
-    if (!sortedByClock(list)) list.sort(byClock)
-  })
   return groups
+}
+
+function twoBlocks(client: number): MalformedMessageError {
+  return new MalformedMessageError(`update could not be applied: client ${client} is in more than one block`)
 }
 
 /**
@@ -295,5 +298,6 @@ export function checkUpdate(doc: Y.Doc, decoded: Decoded, budget: UpdateBudget):
     structs: counted,
     missingDependencies: walk.missing,
     onlyNew: counted > 0 && walk.contiguous && !walk.missing,
+    ends: walk.reach,
   }
 }

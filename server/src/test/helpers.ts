@@ -419,3 +419,41 @@ export function synced(provider: WebsocketProvider): Promise<void> {
     `provider of ${provider.roomname} to sync`
   )
 }
+
+/** A struct of {@link handWrittenUpdate}: a JSON value in root map `records` under `key`, in root array `root`, or after `origin`. */
+export interface HandWrittenStruct {
+  value: unknown
+  key?: string
+  root?: string
+  origin?: [client: number, clock: number]
+}
+
+/**
+ * A v1 update written by hand, block by block as given (a client may appear in several blocks,
+ * which no Yjs encoder writes), each struct an item holding one JSON value; no deletions.
+ */
+export function handWrittenUpdate(blocks: Array<{ client: number; clock: number; structs: HandWrittenStruct[] }>) {
+  const e = encoding.createEncoder()
+  encoding.writeVarUint(e, blocks.length)
+  for (const block of blocks) {
+    encoding.writeVarUint(e, block.structs.length)
+    encoding.writeVarUint(e, block.client)
+    encoding.writeVarUint(e, block.clock)
+    for (const s of block.structs) {
+      // Content: 8 (ContentAny); 0x80: has an origin; 0x20: has a parent key.
+      encoding.writeUint8(e, 8 | (s.origin ? 0x80 : s.key ? 0x20 : 0))
+      if (s.origin) {
+        encoding.writeVarUint(e, s.origin[0])
+        encoding.writeVarUint(e, s.origin[1])
+      } else {
+        encoding.writeVarUint(e, 1) // the parent is a root type, named
+        encoding.writeVarString(e, s.root ?? 'records')
+        if (s.key) encoding.writeVarString(e, s.key)
+      }
+      encoding.writeVarUint(e, 1)
+      encoding.writeAny(e, s.value as Parameters<typeof encoding.writeAny>[1])
+    }
+  }
+  encoding.writeVarUint(e, 0)
+  return encoding.toUint8Array(e)
+}
