@@ -218,6 +218,23 @@ describe('SyncRoom: updates', () => {
     }
   })
 
+  it('refuses an item of length 0 before it can change the doc', async () => {
+    const { room, interviewer, candidate } = await populated()
+    const source = new Y.Doc()
+    source.getMap('records').set('x', 'old')
+    room.receive(candidate, updateFrame(Y.encodeStateAsUpdate(source)))
+    await room.committed()
+    interviewer.sent.length = 0
+    // Set under the same key it would replace "x" (Yjs deletes the old value), then Yjs fails
+    // while finishing the transaction, after the deletion.
+    const empty = handWrittenUpdate([{ client: 77, clock: 0, structs: [{ key: 'x', values: [] }] }])
+    expect(() => room.receive(candidate, updateFrame(empty))).toThrow(MalformedMessageError)
+    await room.committed()
+    expect(room.doc.getMap('records').toJSON()).toEqual({ x: 'old' })
+    expect(storage.readUpdates(ROOM)).toHaveLength(1)
+    expect(interviewer.sent).toEqual([])
+  })
+
   it('stores and sends only what the doc lacked of an update that overlaps it', async () => {
     const { room, interviewer, candidate } = await populated()
     const source = new Y.Doc()

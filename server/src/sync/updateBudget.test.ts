@@ -71,6 +71,24 @@ describe('checkUpdate', () => {
     expect(check(new Y.Doc(), handWrittenUpdate(fine))).toMatchObject({ structs: 3, onlyNew: true })
   })
 
+  it('refuses an item of length 0 (no encoder writes one)', () => {
+    const empty = handWrittenUpdate([{ client: 5, clock: 0, structs: [{ key: 'x', values: [] }] }])
+    expect(Y.decodeUpdate(empty).structs[0]!.length).toBe(0)
+    expect(() => check(new Y.Doc(), empty)).toThrow(/struct 5:0 has length 0/)
+    const among = handWrittenUpdate([
+      {
+        client: 5,
+        clock: 0,
+        structs: [
+          { key: 'a', value: 1 },
+          { key: 'x', values: [] },
+        ],
+      },
+      { client: 6, clock: 0, structs: [{ key: 'b', value: 2 }] },
+    ])
+    expect(() => check(new Y.Doc(), among)).toThrow(MalformedMessageError)
+  })
+
   describe('onlyNew', () => {
     /** A doc and a second one that began as its copy; `edit` then changes the second. */
     function fork(edit: (copy: Y.Doc) => void) {

@@ -107,7 +107,8 @@ function docItemDepth(item: Y.Item, limit: number): number {
  * in one block of structs that follow one another (a Skip covers a gap); Yjs reading an update
  * keeps only the last block of a client that appears twice, and `Y.decodeUpdate` returns both,
  * so such an update (which no Yjs encoder writes) would be checked as other than what is applied:
- * it is malformed. An update of one client (the usual case) keeps its own array.
+ * it is malformed, as is a struct of length 0. An update of one client (the usual case) keeps its
+ * own array.
  */
 function groupByClient(structs: Struct[]): Map<number, Struct[]> {
   const groups = new Map<number, Struct[]>()
@@ -115,6 +116,13 @@ function groupByClient(structs: Struct[]): Map<number, Struct[]> {
   let blockStart = 0
   for (let i = 1; i <= structs.length; i++) {
     const prev = structs[i - 1]!
+    // No Yjs encoder writes an item or GC of length 0; Yjs applying one can change the doc (an
+    // empty map entry deletes the one it replaces) and then fail before the change is reported.
+    if (prev.length === 0 && !(prev instanceof Y.Skip)) {
+      throw new MalformedMessageError(
+        `update could not be applied: struct ${prev.id.client}:${prev.id.clock} has length 0`
+      )
+    }
     const s = structs[i]
     if (s && s.id.client === prev.id.client) {
       if (s.id.clock !== prev.id.clock + prev.length) throw twoBlocks(prev.id.client)

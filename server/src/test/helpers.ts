@@ -420,9 +420,13 @@ export function synced(provider: WebsocketProvider): Promise<void> {
   )
 }
 
-/** A struct of {@link handWrittenUpdate}: a JSON value in root map `records` under `key`, in root array `root`, or after `origin`. */
+/**
+ * A struct of {@link handWrittenUpdate}: `value` (or `values`, as many as given, none included)
+ * in root map `records` under `key`, in root array `root`, or after `origin`.
+ */
 export interface HandWrittenStruct {
-  value: unknown
+  value?: unknown
+  values?: unknown[]
   key?: string
   root?: string
   origin?: [client: number, clock: number]
@@ -430,7 +434,7 @@ export interface HandWrittenStruct {
 
 /**
  * A v1 update written by hand, block by block as given (a client may appear in several blocks,
- * which no Yjs encoder writes), each struct an item holding one JSON value; no deletions.
+ * which no Yjs encoder writes), each struct an item holding JSON values; no deletions.
  */
 export function handWrittenUpdate(blocks: Array<{ client: number; clock: number; structs: HandWrittenStruct[] }>) {
   const e = encoding.createEncoder()
@@ -450,8 +454,9 @@ export function handWrittenUpdate(blocks: Array<{ client: number; clock: number;
         encoding.writeVarString(e, s.root ?? 'records')
         if (s.key) encoding.writeVarString(e, s.key)
       }
-      encoding.writeVarUint(e, 1)
-      encoding.writeAny(e, s.value as Parameters<typeof encoding.writeAny>[1])
+      const values = s.values ?? [s.value]
+      encoding.writeVarUint(e, values.length)
+      for (const value of values) encoding.writeAny(e, value as Parameters<typeof encoding.writeAny>[1])
     }
   }
   encoding.writeVarUint(e, 0)
