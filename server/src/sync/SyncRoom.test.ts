@@ -26,12 +26,17 @@ const NOW = 1_700_000_000_000
 let storage: SqliteStorage
 let clock: number
 
-beforeEach(() => {
+/** A new in-memory database holding the room (its seats' token hashes made up). */
+function freshStorage() {
   storage = new SqliteStorage(':memory:')
   storage.createRoom(
     { id: ROOM, title: 'Test', createdAt: 0 },
     { interviewer: 'h-i', candidate: 'h-c', observer: 'h-o' }
   )
+}
+
+beforeEach(() => {
+  freshStorage()
   clock = NOW
 })
 afterEach(() => storage.close())
@@ -210,11 +215,7 @@ describe('SyncRoom: updates', () => {
         expect(doc.getArray('order').toJSON(), name).toEqual(room.doc.getArray('order').toJSON())
       }
       storage.close()
-      storage = new SqliteStorage(':memory:')
-      storage.createRoom(
-        { id: ROOM, title: 'Test', createdAt: 0 },
-        { interviewer: 'h-i', candidate: 'h-c', observer: 'h-o' }
-      )
+      freshStorage()
     }
   })
 
@@ -409,11 +410,7 @@ describe('SyncRoom: malformed frames', () => {
       expect(state(room.doc)).toEqual(before)
       for (const c of [interviewer, candidate, observer]) expect(c.sent).toEqual([])
       storage.close()
-      storage = new SqliteStorage(':memory:')
-      storage.createRoom(
-        { id: ROOM, title: 'Test', createdAt: 0 },
-        { interviewer: 'h-i', candidate: 'h-c', observer: 'h-o' }
-      )
+      freshStorage()
     }
   })
 
