@@ -126,16 +126,6 @@ export interface SyncRoomOptions {
   limits?: Partial<RoomLimits>
 }
 
-/**
- * One room's live Y.Doc and awareness. It is built from storage before any socket joins, so
- * the first sync step a client receives already reflects every stored shape. Every accepted
- * update is applied at once, appended to the room log by the relay's {@link UpdateBatcher} (one
- * commit per event-loop turn) and broadcast only after that commit.
- *
- * A room without board traffic for a while can sleep ({@link sleepIfIdle}): its doc is kept as
- * one encoded update (~1/10 of the live doc's memory), joins are answered from that, and the
- * next board update decodes it again.
- */
 /** Whether the doc's state for each client stands at (or past) `ends`, and nothing is pending. */
 function holdsAll(doc: Y.Doc, ends: ReadonlyMap<number, number>): boolean {
   if (doc.store.pendingStructs || doc.store.pendingDs) return false
@@ -150,6 +140,16 @@ function transactionChanged(transaction: Y.Transaction): boolean {
   return false
 }
 
+/**
+ * One room's live Y.Doc and awareness. It is built from storage before any socket joins, so
+ * the first sync step a client receives already reflects every stored shape. Every accepted
+ * update is applied at once, appended to the room log by the relay's {@link UpdateBatcher} (one
+ * commit per event-loop turn) and broadcast only after that commit.
+ *
+ * A room without board traffic for a while can sleep ({@link sleepIfIdle}): its doc is kept as
+ * one encoded update (~1/10 of the live doc's memory), joins are answered from that, and the
+ * next board update decodes it again.
+ */
 export class SyncRoom {
   readonly roomId: string
   readonly awareness: Awareness
