@@ -615,7 +615,8 @@ describe('sessions', () => {
     // Fill every table: board log and snapshot, interview state, notes, scores, feedback, audio.
     const raw = await ctx.raw(server, roomId, room.tokens.interviewer)
     raw.send(updateFrame(textUpdate('hello')))
-    await waitFor(async () => (await server.storage.readUpdates(roomId)).length > 0, 'the update to be stored')
+    // Stored in SQLite (a read would also show it while it is only journaled).
+    await waitFor(() => rowsOf(server, roomId).room_updates! > 0, 'the update to move into SQLite')
     await server.relay.room(roomId).snapshot()
     await server.interview.setPrompt(roomId, 'design-spotify')
     await server.interview.addNote(roomId, Role.Interviewer, 'asks good questions', null)

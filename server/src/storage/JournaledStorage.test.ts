@@ -118,6 +118,29 @@ describe('JournaledStorage', () => {
     expect(s.loadRoomState('r1')).toMatchObject({ snapshotSeq: 50, lastSeq: 51 })
   })
 
+  it('loads a room without moving the journal: a snapshot naming seqs only the journal holds covers them', () => {
+    const s = openJournaled(files())
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    s.commitUpdates(Array.from({ length: 10 }, (_, n) => ({ roomId: 'r1', update: fresh(n + 1) })))
+    s.saveSnapshot('r1', 8, new Uint8Array([0xaa]), 5)
+    expect(s.loadRoomState('r1')).toEqual({
+      snapshot: new Uint8Array([0xaa]),
+      snapshotSeq: 8,
+      updates: [new Uint8Array([9]), new Uint8Array([10])],
+      lastSeq: 10,
+    })
+    expect(s.updateSpan('r1')).toEqual({ first: 1_001, last: 1_010 })
+    // A snapshot of everything journaled: nothing after it, and the log still ends at 10.
+    s.saveSnapshot('r1', 10, new Uint8Array([0xbb]), 6)
+    expect(s.loadRoomState('r1')).toEqual({
+      snapshot: new Uint8Array([0xbb]),
+      snapshotSeq: 10,
+      updates: [],
+      lastSeq: 10,
+    })
+    expect(s.unflushed).toBe(10)
+  })
+
   it('skips a row already stored when moving, instead of failing every move after it', () => {
     const f = files()
     const errors: unknown[] = []
@@ -128,12 +151,15 @@ describe('JournaledStorage', () => {
     const other = new SqliteStorage(f.db)
     ctx.onCleanup(() => other.close())
     other.appendUpdate('r1', { seq: 1, ts: 1_001, author: 'candidate', update: new Uint8Array([1]) })
+    // A read shows it once: SQLite's row, then the journal's rows after it.
     expect(s.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2])
+    s.flush()
     expect(s.unflushed).toBe(0)
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2])
     expect(errors).toEqual([])
   })
 
-  it('keeps what SQLite refuses journaled, retries, and refuses new updates past its byte budget', async () => {
+  it('keeps what SQLite refuses journaled (reads still see it), retries, and refuses new updates past its byte budget', async () => {
     const f = files()
     const errors: unknown[] = []
     const s = openJournaled(f, { flushMs: 20, maxPendingBytes: 4, onFlushError: (e) => errors.push(e) })
@@ -148,7 +174,13 @@ describe('JournaledStorage', () => {
     expect(s.unflushed).toBe(5)
     // Over the budget: the next commit tries once more, then is refused whole.
     expect(() => s.commitUpdates([{ roomId: 'r1', update: fresh(6) }])).toThrow(/disk full/)
-    expect(() => s.readUpdates('r1')).toThrow(/disk full/)
+    expect(() => s.flush()).toThrow(/disk full/)
+    // Reads go on meanwhile, from the journal.
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2, 3, 4, 5])
+    expect(s.loadRoomState('r1')).toMatchObject({
+      lastSeq: 5,
+      updates: [1, 2, 3, 4, 5].map((n) => new Uint8Array([n])),
+    })
     db.exec('DROP TRIGGER refuse')
     await waitFor(() => s.unflushed === 0, 'the retried flush')
     expect(s.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2, 3, 4, 5])
@@ -289,7 +321,45 @@ describe('JournaledStorage with its moves on a worker thread', () => {
     }
   )
 
-  it('a read while a batch is with the worker stores everything here, and the late answer changes nothing', async () => {
+  it("a room's reads while a batch is with the worker store nothing here and show every row once", async () => {
+    const { worker, s, mainThread } = openWithWorker()
+    s.createRoom({ id: 'r2', title: 'r2', createdAt: 1 }, hashes('r2'))
+    worker.hold()
+    const both = (n: number) => [
+      { roomId: 'r1', update: fresh(n) },
+      { roomId: 'r2', update: { ts: 5_000 + n, author: 'interviewer' as const, update: new Uint8Array([200]) } },
+    ]
+    s.commitUpdates(Array.from({ length: 100 }, (_, n) => both(n)).flat())
+    await waitFor(() => worker.moved === 200, 'the worker storing the batch')
+    // The worker has stored them, its answer is held back; commits go on meanwhile.
+    s.commitUpdates(both(100))
+    s.saveSnapshot('r1', 99, new Uint8Array([0xaa]), 2_000)
+    expect(s.unflushed).toBe(202)
+    const seqs = Array.from({ length: 101 }, (_, n) => n + 1)
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual(seqs)
+    expect(s.readUpdates('r1', 60).map((u) => u.seq)).toEqual(seqs.slice(60))
+    expect(s.readUpdates('r1', 100)).toEqual([
+      { seq: 101, ts: 1_100, author: 'candidate', update: new Uint8Array([100]) },
+    ])
+    expect(s.readUpdates('r2').every((u) => u.author === 'interviewer')).toBe(true)
+    // Row 100 from SQLite after the snapshot, row 101 from the journal.
+    expect(s.loadRoomState('r1')).toEqual({
+      snapshot: new Uint8Array([0xaa]),
+      snapshotSeq: 99,
+      updates: [new Uint8Array([99]), new Uint8Array([100])],
+      lastSeq: 101,
+    })
+    expect(s.updateSpan('r2')).toEqual({ first: 5_000, last: 5_100 })
+    expect(s.unflushed).toBe(202)
+    expect(mainThread.rows).toBe(0)
+    worker.release()
+    await waitFor(() => s.unflushed === 0, 'the last row moved')
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual(seqs)
+    expect(s.updateSpan('r2')).toEqual({ first: 5_000, last: 5_100 })
+    expect(mainThread.rows).toBe(0)
+  })
+
+  it('a full move here while a batch is with the worker (the inactivity sweep) stores everything, and the late answer changes nothing', async () => {
     const errors: unknown[] = []
     const { f, worker, s } = openWithWorker({ onFlushError: (e) => errors.push(e) })
     worker.hold()
@@ -298,8 +368,9 @@ describe('JournaledStorage with its moves on a worker thread', () => {
     // The worker has stored them, its answer is held back; commits go on meanwhile.
     s.commitUpdates([{ roomId: 'r1', update: fresh(100) }])
     expect(s.unflushed).toBe(101)
-    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual(Array.from({ length: 101 }, (_, n) => n + 1))
+    expect(s.roomsInactiveSince(0)).toEqual([])
     expect(s.unflushed).toBe(0)
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual(Array.from({ length: 101 }, (_, n) => n + 1))
     // All stored, but the worker may still be reading its span: the journal is cleared after its answer.
     expect(statSync(f.journal).size).toBeGreaterThan(0)
     worker.release()

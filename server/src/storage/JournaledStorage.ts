@@ -54,9 +54,12 @@ const DEFAULT_EMPTY_JOURNAL_AT_BYTES = 8 * 1024 * 1024
  * journal's records move into SQLite every `flushMs`, a chunk per event-loop turn (all at once
  * when `flushAtUpdates` wait), or from the `mover`'s worker thread. Waiting records are not kept
  * in memory: they are read back from the journal when they move, so the garbage collector never
- * carries them. Every read of the board log, deletion and explicit append moves them first, so
- * callers see exactly what a plain {@link SqliteStorage} would show them; a snapshot does not
- * wait (it may name seqs only the journal holds).
+ * carries them. A read of one room's log (loading the room, its updates, their time span) adds
+ * that room's waiting records, read from the journal, to what SQLite holds; a deletion, the
+ * inactivity sweep and an explicit append move them all first. Either way callers see exactly
+ * what a plain {@link SqliteStorage} would show them, and a room loading under load does not
+ * wait for everyone's records to move. A snapshot does not wait (it may name seqs only the
+ * journal holds).
  *
  * Seqs are numbered here, from each room's highest stored seq or snapshot seq: the process that
  * opened the database file is its only writer (the embedded setup, held by `DataDirLock`). At
@@ -322,24 +325,50 @@ export class JournaledStorage implements Storage {
     this.sqlite.appendUpdates(batch)
   }
   loadRoomState(roomId: string): StoredRoomState {
-    this.flush()
-    return this.sqlite.loadRoomState(roomId)
+    const stored = this.sqlite.loadRoomState(roomId)
+    const journaled = this.journaledAfter(roomId, stored.lastSeq)
+    if (!journaled.length) return stored
+    // The snapshot may cover some of them (it does not wait for the journal).
+    const after = journaled.filter((r) => r.seq > stored.snapshotSeq)
+    return {
+      ...stored,
+      updates: after.length ? [...stored.updates, ...after.map((r) => r.update)] : stored.updates,
+      lastSeq: journaled[journaled.length - 1]!.seq,
+    }
   }
   /**
    * Not waiting for the journal: a snapshot may name a seq whose update is still only journaled
-   * (a crash then stores it at the next open, before any load), and every read of the log moves
-   * the journal first. A full move here would hold up the room's frames for milliseconds.
+   * (a crash then stores it at the next open, before any load), and every read of the log sees
+   * the journal too. A full move here would hold up the room's frames for milliseconds.
    */
   saveSnapshot(roomId: string, uptoSeq: number, state: Uint8Array, ts: number): void {
     this.sqlite.saveSnapshot(roomId, uptoSeq, state, ts)
   }
-  readUpdates(roomId: string, afterSeq?: number): StoredUpdate[] {
-    this.flush()
-    return this.sqlite.readUpdates(roomId, afterSeq)
+  readUpdates(roomId: string, afterSeq = 0): StoredUpdate[] {
+    const stored = this.sqlite.readUpdates(roomId, afterSeq)
+    const journaled = this.journaledAfter(roomId, stored.length ? stored[stored.length - 1]!.seq : afterSeq)
+    if (!journaled.length) return stored
+    return [...stored, ...journaled.map(({ seq, ts, author, update }) => ({ seq, ts, author, update }))]
   }
   updateSpan(roomId: string): { first: number | null; last: number | null } {
-    this.flush()
-    return this.sqlite.updateSpan(roomId)
+    let { first, last } = this.sqlite.updateSpan(roomId)
+    for (const { ts } of this.journaledAfter(roomId, 0)) {
+      first = first === null ? ts : Math.min(first, ts)
+      last = last === null ? ts : Math.max(last, ts)
+    }
+    return { first, last }
+  }
+
+  /**
+   * The room's records still waiting in the journal with seqs after `afterSeq`, read after SQLite:
+   * a move's rows are in the journal until its answer, so a row the worker stored meanwhile is in
+   * one or both, never in neither. SQLite holds a prefix of each room's seqs (moves go in journal
+   * order), so what it showed and the snapshot cover everything up to `afterSeq`.
+   */
+  private journaledAfter(roomId: string, afterSeq: number): JournalRecord[] {
+    if (!this.pendingCount) return []
+    const records = this.journal.readRoom(this.pendingFrom, this.journal.bytes, roomId)
+    return records.filter((r) => r.seq > afterSeq)
   }
 
   /**

@@ -92,6 +92,31 @@ describe('UpdateJournal', () => {
     expect(journal.read(second, end)).toEqual({ records: [], end: second })
   })
 
+  it("reads back one room's records of a span, and stops where a whole read would", () => {
+    const file = join(ctx.tempDir(), 'j')
+    const { journal } = open(file)
+    // Ids of the same length, one a prefix of another, and one of the same bytes in another script.
+    const rooms = ['room-a', 'room-b', 'room-', 'room-ab', 'ä-room', 'a-room']
+    journal.append(Array.from({ length: 24 }, (_, i) => record(i + 1, rooms[i % rooms.length])))
+    const from = journal.bytes
+    journal.append([record(25, 'room-a', 0), record(26, 'ä-room', 2_000), record(27, 'room-a')])
+    for (const room of rooms) {
+      const all = journal.read(0, journal.bytes).records.filter((r) => r.roomId === room)
+      expect(journal.readRoom(0, journal.bytes, room)).toEqual(all)
+      expect(all.length).toBeGreaterThanOrEqual(4)
+    }
+    expect(journal.readRoom(from, journal.bytes, 'room-a')).toEqual([record(25, 'room-a', 0), record(27, 'room-a')])
+    expect(journal.readRoom(0, journal.bytes, 'room-c')).toEqual([])
+    // A damaged record of another room ends the read there too: room-a's record after it is not given.
+    const data = readFileSync(file)
+    data[data.indexOf(Buffer.from([26, 26, 26]))] = 9
+    writeFileSync(file, data)
+    expect(journal.read(0, journal.bytes).records.map((r) => r.seq)).toEqual(
+      Array.from({ length: 25 }, (_, i) => i + 1)
+    )
+    expect(journal.readRoom(0, journal.bytes, 'room-a').map((r) => r.seq)).toEqual([1, 7, 13, 19, 25])
+  })
+
   it('reads a few records past its first window: records larger than it, and many smaller ones', () => {
     const { journal } = open(join(ctx.tempDir(), 'j'))
     const big = [record(1, 'room-a', 100_000), record(2, 'room-a', 150_000), record(3)]

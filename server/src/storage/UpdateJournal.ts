@@ -100,6 +100,14 @@ export class UpdateJournal {
     }
   }
 
+  /**
+   * The records of room `roomId` in bytes [from, to) of the file, in append order (the others are
+   * checked as {@link read} checks them, not decoded).
+   */
+  readRoom(from: number, to: number, roomId: string): JournalRecord[] {
+    return decodeRecords(readSpan(this.fd, from, to), Infinity, roomId).records
+  }
+
   /** Forget every record: they are all in the database now. */
   clear(): void {
     ftruncateSync(this.fd, 0)
@@ -155,10 +163,16 @@ export function readSpan(fd: number, from: number, to: number): Buffer {
 
 /**
  * The whole records at the start of `data` (at most `maxRecords`), stopping at the first one that
- * is cut short or damaged; `validBytes` is where the last one returned ends.
+ * is cut short or damaged; `validBytes` is where the last one read ends. With `onlyRoom`, only
+ * that room's records are returned (every record is still checked, so both stop at the same one).
  */
-export function decodeRecords(data: Buffer, maxRecords = Infinity): { records: JournalRecord[]; validBytes: number } {
+export function decodeRecords(
+  data: Buffer,
+  maxRecords = Infinity,
+  onlyRoom?: string
+): { records: JournalRecord[]; validBytes: number } {
   const records: JournalRecord[] = []
+  const wanted = onlyRoom === undefined ? null : Buffer.from(onlyRoom, 'utf8')
   let at = 0
   while (records.length < maxRecords && at + HEADER_BYTES <= data.byteLength) {
     const length = data.readUInt32LE(at)
@@ -168,17 +182,18 @@ export function decodeRecords(data: Buffer, maxRecords = Infinity): { records: J
     if (crc32(payload) !== data.readUInt32LE(at + 4)) break
     const idBytes = payload.readUInt8(0)
     if (FIXED_PAYLOAD_BYTES + idBytes > length) break
-    let p = 1
-    const roomId = payload.toString('utf8', p, p + idBytes)
-    p += idBytes
-    const seq = payload.readDoubleLE(p)
-    const ts = payload.readDoubleLE(p + 8)
+    let p = 1 + idBytes
     const author = ROLES[payload.readUInt8(p + 16)]
     if (!author) break
-    // A copy: the caller may keep it after the file's buffer is gone.
-    const update = new Uint8Array(payload.subarray(p + 17))
-    records.push({ roomId, seq, ts, author, update })
     at = start + length
+    if (wanted && (idBytes !== wanted.byteLength || wanted.compare(payload, 1, p) !== 0)) continue
+    const roomId = payload.toString('utf8', 1, p)
+    const seq = payload.readDoubleLE(p)
+    const ts = payload.readDoubleLE(p + 8)
+    p += 17
+    // A copy: the caller may keep it after the file's buffer is gone.
+    const update = new Uint8Array(payload.subarray(p))
+    records.push({ roomId, seq, ts, author, update })
   }
   return { records, validBytes: at }
 }
