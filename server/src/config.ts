@@ -17,7 +17,7 @@ const EnvSchema = z.object({
   ROOM_IDLE_UNLOAD_MS: int(0).default(30_000),
   ROOM_SLEEP_AFTER_MS: int(0).default(60_000),
   SQLITE_CHECKPOINT_MS: int(0).default(1_000),
-  SQLITE_JOURNAL_FLUSH_MS: int(1).max(60_000).default(100),
+  SQLITE_JOURNAL_FLUSH_MS: int(1).max(60_000).default(500),
   MAX_UPDATE_STRUCTS: int(1).default(20_000),
   MAX_NESTING_DEPTH: int(4).max(1_000).default(32),
   MAX_PENDING_STRUCTS_PER_SOCKET: int(0).default(1_000),
