@@ -141,6 +141,27 @@ describe('JournaledStorage', () => {
     expect(s.unflushed).toBe(10)
   })
 
+  it('stores a backlog past 1 MiB before a room is read, instead of scanning it for every read', () => {
+    const f = files()
+    const s = openJournaled(f)
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    const big = (n: number) => ({ roomId: 'r1', update: { ...fresh(n), update: new Uint8Array(300_000).fill(n) } })
+    s.commitUpdates([big(1), big(2), big(3)])
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2, 3])
+    expect(s.unflushed).toBe(3)
+    s.commitUpdates([big(4)])
+    expect(s.loadRoomState('r1')).toMatchObject({ lastSeq: 4 })
+    expect(s.unflushed).toBe(0)
+    // SQLite refusing: the read fails rather than scanning the backlog again and again.
+    const db = openSqliteDatabase(f.db)
+    ctx.onCleanup(() => db.close())
+    db.exec(`CREATE TRIGGER refuse BEFORE INSERT ON room_updates BEGIN SELECT RAISE(ABORT, 'disk full'); END`)
+    s.commitUpdates([5, 6, 7, 8].map(big))
+    expect(() => s.readUpdates('r1')).toThrow(/disk full/)
+    db.exec('DROP TRIGGER refuse')
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8])
+  })
+
   it('skips a row already stored when moving, instead of failing every move after it', () => {
     const f = files()
     const errors: unknown[] = []
@@ -357,6 +378,42 @@ describe('JournaledStorage with its moves on a worker thread', () => {
     expect(s.readUpdates('r1').map((u) => u.seq)).toEqual(seqs)
     expect(s.updateSpan('r2')).toEqual({ first: 5_000, last: 5_100 })
     expect(mainThread.rows).toBe(0)
+  })
+
+  it("loads a room in one read of SQLite: a move committed between that read's statements is not half seen", () => {
+    const f = files()
+    const sqlite = new SqliteStorage(f.db)
+    // A worker that takes the span and stores it only when told to (from the test), never answering.
+    const spans: JournalSpan[] = []
+    const s = new JournaledStorage(sqlite, f.journal, {
+      flushMs: 5,
+      mover: { broken: null, stop: async () => {}, move: (span) => (spans.push(span), new Promise(() => {})) },
+    })
+    ctx.onCleanup(() => s.close())
+    const worker = new SqliteStorage(f.db)
+    ctx.onCleanup(() => worker.close())
+    const { journal } = UpdateJournal.open(f.journal)
+    ctx.onCleanup(() => journal.close())
+    // The worker commits its span right before the room's last statement (its highest seq).
+    const statements = (sqlite as unknown as { stmt: Record<string, { get: (...a: unknown[]) => unknown }> }).stmt
+    const lastSeq = statements.lastSeq!
+    statements.lastSeq = {
+      get: (...args) => {
+        worker.insertJournaled(journal.read(spans[0]!.from, spans[0]!.to).records)
+        return lastSeq.get(...args)
+      },
+    }
+    s.createRoom({ id: 'r1', title: 'r1', createdAt: 1 }, hashes('r1'))
+    s.commitUpdates([1, 2, 3].map((n) => ({ roomId: 'r1', update: fresh(n) })))
+    return waitFor(() => spans.length === 1, 'the span with the worker').then(() => {
+      expect(s.loadRoomState('r1')).toEqual({
+        snapshot: null,
+        snapshotSeq: 0,
+        updates: [1, 2, 3].map((n) => new Uint8Array([n])),
+        lastSeq: 3,
+      })
+      expect(worker.readUpdates('r1').map((u) => u.seq)).toEqual([1, 2, 3])
+    })
   })
 
   it('a full move here while a batch is with the worker (the inactivity sweep) stores everything, and the late answer changes nothing', async () => {

@@ -47,6 +47,11 @@ const DEFAULT_FLUSH_AT_UPDATES = 2_000
 const DEFAULT_FLUSH_CHUNK = 32
 const DEFAULT_MAX_PENDING_BYTES = 64 * 1024 * 1024
 const DEFAULT_EMPTY_JOURNAL_AT_BYTES = 8 * 1024 * 1024
+/**
+ * A room's read scans what waits in the journal (~150 KB at 100 rooms x 30 Hz); past this, moves
+ * are failing or far behind, and a read stores it all first (or fails, as SQLite does) instead.
+ */
+const READ_JOURNAL_AT_MOST_BYTES = 1024 * 1024
 
 /**
  * The embedded storage the relay writes through: `commitUpdates` numbers each update with its
@@ -55,7 +60,8 @@ const DEFAULT_EMPTY_JOURNAL_AT_BYTES = 8 * 1024 * 1024
  * when `flushAtUpdates` wait), or from the `mover`'s worker thread. Waiting records are not kept
  * in memory: they are read back from the journal when they move, so the garbage collector never
  * carries them. A read of one room's log (loading the room, its updates, their time span) adds
- * that room's waiting records, read from the journal, to what SQLite holds; a deletion, the
+ * that room's waiting records, read from the journal, to what SQLite holds (past
+ * {@link READ_JOURNAL_AT_MOST_BYTES} waiting, it moves them all first); a deletion, the
  * inactivity sweep and an explicit append move them all first. Either way callers see exactly
  * what a plain {@link SqliteStorage} would show them, and a room loading under load does not
  * wait for everyone's records to move. A snapshot does not wait (it may name seqs only the
@@ -325,6 +331,7 @@ export class JournaledStorage implements Storage {
     this.sqlite.appendUpdates(batch)
   }
   loadRoomState(roomId: string): StoredRoomState {
+    this.storeBacklog()
     const stored = this.sqlite.loadRoomState(roomId)
     const journaled = this.journaledAfter(roomId, stored.lastSeq)
     if (!journaled.length) return stored
@@ -345,12 +352,14 @@ export class JournaledStorage implements Storage {
     this.sqlite.saveSnapshot(roomId, uptoSeq, state, ts)
   }
   readUpdates(roomId: string, afterSeq = 0): StoredUpdate[] {
+    this.storeBacklog()
     const stored = this.sqlite.readUpdates(roomId, afterSeq)
     const journaled = this.journaledAfter(roomId, stored.length ? stored[stored.length - 1]!.seq : afterSeq)
     if (!journaled.length) return stored
     return [...stored, ...journaled.map(({ seq, ts, author, update }) => ({ seq, ts, author, update }))]
   }
   updateSpan(roomId: string): { first: number | null; last: number | null } {
+    this.storeBacklog()
     let { first, last } = this.sqlite.updateSpan(roomId)
     for (const { ts } of this.journaledAfter(roomId, 0)) {
       first = first === null ? ts : Math.min(first, ts)
@@ -359,11 +368,17 @@ export class JournaledStorage implements Storage {
     return { first, last }
   }
 
+  /** Before a room's read: a backlog too large to scan for each read is stored (or refused) now. */
+  private storeBacklog(): void {
+    if (this.pendingBytes > READ_JOURNAL_AT_MOST_BYTES) this.flush()
+  }
+
   /**
-   * The room's records still waiting in the journal with seqs after `afterSeq`, read after SQLite:
-   * a move's rows are in the journal until its answer, so a row the worker stored meanwhile is in
-   * one or both, never in neither. SQLite holds a prefix of each room's seqs (moves go in journal
-   * order), so what it showed and the snapshot cover everything up to `afterSeq`.
+   * The room's records still waiting in the journal with seqs after `afterSeq`, read after SQLite
+   * (whose read of the room is one transaction): a move's rows are in the journal until its
+   * answer, so a row the worker stored meanwhile is in one or both, never in neither. SQLite holds
+   * a prefix of each room's seqs (moves go in journal order), so what it showed and the snapshot
+   * cover everything up to `afterSeq`.
    */
   private journaledAfter(roomId: string, afterSeq: number): JournalRecord[] {
     if (!this.pendingCount) return []

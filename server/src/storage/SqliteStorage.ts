@@ -195,12 +195,21 @@ export class SqliteStorage implements Storage {
     return stored
   }
 
+  /**
+   * In one read transaction: another connection (the journal's worker) may commit between its
+   * statements, and a `lastSeq` read after rows it did not see would claim updates it lacks.
+   */
   loadRoomState(roomId: string): StoredRoomState {
-    const snap = this.stmt.latestSnapshot.get(roomId) as { uptoSeq: number; state: Uint8Array } | undefined
-    const snapshotSeq = snap?.uptoSeq ?? 0
-    const rows = this.stmt.updatesAfter.all(roomId, snapshotSeq) as Array<{ seq: number; bytes: Uint8Array }>
-    const lastSeq = rows.length ? rows[rows.length - 1]!.seq : (this.stmt.lastSeq.get(roomId) as { seq: number }).seq
-    return { snapshot: snap?.state ?? null, updates: rows.map((r) => r.bytes), lastSeq, snapshotSeq }
+    this.db.exec('BEGIN')
+    try {
+      const snap = this.stmt.latestSnapshot.get(roomId) as { uptoSeq: number; state: Uint8Array } | undefined
+      const snapshotSeq = snap?.uptoSeq ?? 0
+      const rows = this.stmt.updatesAfter.all(roomId, snapshotSeq) as Array<{ seq: number; bytes: Uint8Array }>
+      const lastSeq = rows.length ? rows[rows.length - 1]!.seq : (this.stmt.lastSeq.get(roomId) as { seq: number }).seq
+      return { snapshot: snap?.state ?? null, updates: rows.map((r) => r.bytes), lastSeq, snapshotSeq }
+    } finally {
+      this.db.exec('COMMIT')
+    }
   }
 
   saveSnapshot(roomId: string, uptoSeq: number, state: Uint8Array, ts: number): void {
