@@ -14,6 +14,7 @@ import type { Storage } from '../storage/Storage.ts'
 import { FrameQueue } from './FrameQueue.ts'
 import { RoomNotice, type RoomFanout } from './RoomFanout.ts'
 import { RoomLoadError, RoomStateError, SyncRoom, type RoomLimits, type SyncConnection } from './SyncRoom.ts'
+import { SnapshotPacer } from './SnapshotPacer.ts'
 import { UpdateBatcher } from './UpdateBatcher.ts'
 import { BudgetExceededError, MalformedMessageError, RateLimitedError } from './syncErrors.ts'
 
@@ -117,6 +118,8 @@ export class SyncRelay {
   /** Puts rooms without board traffic to sleep (see SyncRoom.sleepIfIdle). */
   private sleeper: NodeJS.Timeout | null = null
   private batcher: UpdateBatcher
+  /** Rooms' threshold snapshots, one per event-loop turn. */
+  private snapshots = new SnapshotPacer()
   /** Rooms whose stored state failed to load, with when to try again. */
   private unavailable = new Map<string, number>()
   private limits: RoomLimits
@@ -208,6 +211,7 @@ export class SyncRelay {
         logger,
         snapshotEveryUpdates: config.snapshotEveryUpdates,
         batcher: this.batcher,
+        snapshots: this.snapshots,
         limits: this.limits,
         maxQueuedBytesPerConnection: this.maxQueuedBytes,
         onStorageFailure: (error) => {
@@ -602,6 +606,8 @@ export class SyncRelay {
     this.waitingPerRoom.clear()
     // Commits in flight and queued finish (a failed one is reported to its rooms, never thrown).
     await this.batcher.flush()
+    // Every room is snapshotted below; the ones waiting for their turn need not be.
+    this.snapshots.stop()
     for (const timer of this.unloadTimers.values()) clearTimeout(timer)
     this.unloadTimers.clear()
     await Promise.all(

@@ -18,6 +18,8 @@ import {
   updateFrame,
 } from '../test/helpers.ts'
 import { MalformedMessageError } from './syncErrors.ts'
+import { turnCounter } from '../test/turnCounter.ts'
+import { SnapshotPacer } from './SnapshotPacer.ts'
 import { RoomStateError, SyncRoom } from './SyncRoom.ts'
 
 const ROOM = 'room-1'
@@ -325,6 +327,55 @@ describe('SyncRoom: updates', () => {
     const { room, observer } = await populated()
     room.receive(observer, syncFrame(1, Y.encodeStateAsUpdate(new Y.Doc())))
     expect(observer.sent).toEqual([])
+  })
+
+  it('with a pacer, rooms crossing the threshold together snapshot in turns of their own', async () => {
+    storage.createRoom(
+      { id: 'room-2', title: 'Other', createdAt: 0 },
+      { interviewer: 'h2-i', candidate: 'h2-c', observer: 'h2-o' }
+    )
+    const counter = turnCounter()
+    const written: Array<{ roomId: string; seq: number; turn: number }> = []
+    const db = asyncStorage(storage)
+    const recording = {
+      loadRoomState: db.loadRoomState,
+      commitUpdates: db.commitUpdates,
+      saveSnapshot: async (roomId: string, seq: number, state: Uint8Array, ts: number) => {
+        written.push({ roomId, seq, turn: counter.turn })
+        storage.saveSnapshot(roomId, seq, state, ts)
+      },
+    }
+    const snapshots = new SnapshotPacer()
+    const open = (roomId: string) =>
+      SyncRoom.load({
+        roomId,
+        storage: recording,
+        logger: createLogger('silent'),
+        snapshotEveryUpdates: 2,
+        snapshots,
+      })
+    try {
+      const rooms = [await open(ROOM), await open('room-2')]
+      const editors = rooms.map((room, i) => {
+        const conn = new FakeConn(10 + i, 'candidate')
+        room.join(conn)
+        return conn
+      })
+      // Both rooms reach their second update in the same turn.
+      for (let n = 0; n < 2; n++)
+        rooms.forEach((room, i) => room.receive(editors[i]!, updateFrame(textUpdate(`u${n}`, `t${n}`))))
+      await new Promise((resolve) => setTimeout(resolve, 30))
+      expect(written.map(({ roomId, seq }) => ({ roomId, seq }))).toEqual([
+        { roomId: ROOM, seq: 2 },
+        { roomId: 'room-2', seq: 2 },
+      ])
+      expect(written[0]!.turn).not.toBe(written[1]!.turn)
+      expect(storage.loadRoomState('room-2')).toMatchObject({ snapshotSeq: 2, lastSeq: 2 })
+      for (const room of rooms) room.destroy(1001, 'test over')
+    } finally {
+      counter.stop()
+      snapshots.stop()
+    }
   })
 
   it('snapshots every N updates and keeps the full log', async () => {

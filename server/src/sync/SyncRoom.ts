@@ -10,6 +10,7 @@ import { UpdateBatcher } from './UpdateBatcher.ts'
 import { HeldUpdates } from './HeldUpdates.ts'
 import { BudgetExceededError, MalformedMessageError, RateLimitedError } from './syncErrors.ts'
 import { TokenBucket } from './TokenBucket.ts'
+import type { SnapshotPacer } from './SnapshotPacer.ts'
 import { checkUpdate, type UpdateBudget, type UpdateCheck } from './updateBudget.ts'
 import { LogThrottle } from '../limits/LogThrottle.ts'
 import { AwarenessOwnership } from './AwarenessOwnership.ts'
@@ -124,6 +125,11 @@ export interface SyncRoomOptions {
   /** Bytes of frames one connection may have waiting while the room waits for a commit. */
   maxQueuedBytesPerConnection?: number
   limits?: Partial<RoomLimits>
+  /**
+   * Runs the snapshots of the relay's rooms one per event-loop turn. Without it, a room writes
+   * its snapshot a microtask after the commit that crossed the threshold.
+   */
+  snapshots?: SnapshotPacer
 }
 
 /** Whether the doc's state for each client stands at (or past) `ends`, and nothing is pending. */
@@ -177,6 +183,7 @@ export class SyncRoom {
   /** Awareness client ids of other relays' sockets: never claimable by a socket here. */
   private remoteClients = new Set<number>()
   private snapshotQueued = false
+  private pacer: SnapshotPacer | null
   private connections = new Set<SyncConnection>()
   private awarenessOwners = new AwarenessOwnership<SyncConnection>()
   private refusedUpdates: LogThrottle
@@ -219,6 +226,7 @@ export class SyncRoom {
     this.logger = options.logger
     this.refusedUpdates = new LogThrottle(options.logger, 'refused board update from read-only connection')
     this.snapshotEvery = options.snapshotEveryUpdates
+    this.pacer = options.snapshots ?? null
     this.now = options.now ?? Date.now
     this.ownBatcher = !options.batcher
     this.batcher = options.batcher ?? new UpdateBatcher(options.storage)
@@ -653,25 +661,29 @@ export class SyncRoom {
   }
 
   /**
-   * Snapshot once the rest of this commit's updates are reported too (a microtask later), so one
-   * snapshot covers the whole batch. The doc may hold updates still being committed: the
+   * Snapshot once the rest of this commit's updates are reported too: in a turn of its own when
+   * the relay paces its rooms' snapshots, else a microtask later; either way one snapshot covers
+   * the whole batch. The doc may hold updates still being committed: the
    * snapshot is labelled with the contiguous committed seq, and replaying the log past it over
    * them changes nothing. A failed snapshot loses nothing (the log is complete).
    */
   private snapshotSoon(): void {
     if (this.snapshotQueued || this.snapshotting) return
     this.snapshotQueued = true
-    queueMicrotask(() => {
-      this.snapshotQueued = false
-      this.snapshot().then(
-        // Updates committed while it was written may have crossed the threshold again.
-        () => {
-          if (!this.destroyed && this.lastSeq - this.snapshotSeq >= this.snapshotEvery) this.snapshotSoon()
-        },
-        (error: unknown) =>
-          this.logger.warn('could not write a snapshot; the log is complete', { room: this.roomId, error })
-      )
-    })
+    if (this.pacer) this.pacer.request(this.thresholdSnapshot)
+    else queueMicrotask(() => void this.thresholdSnapshot())
+  }
+
+  private readonly thresholdSnapshot = (): Promise<void> => {
+    this.snapshotQueued = false
+    return this.snapshot().then(
+      // Updates committed while it was written may have crossed the threshold again.
+      () => {
+        if (!this.destroyed && this.lastSeq - this.snapshotSeq >= this.snapshotEvery) this.snapshotSoon()
+      },
+      (error: unknown) =>
+        this.logger.warn('could not write a snapshot; the log is complete', { room: this.roomId, error })
+    )
   }
 
   private applyClientAwareness(conn: SyncConnection, update: Uint8Array): void {

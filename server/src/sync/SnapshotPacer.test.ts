@@ -1,0 +1,106 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { turnCounter } from '../test/turnCounter.ts'
+import { SnapshotPacer } from './SnapshotPacer.ts'
+
+const settle = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms))
+
+let counters: Array<ReturnType<typeof turnCounter>> = []
+afterEach(() => {
+  for (const c of counters) c.stop()
+  counters = []
+})
+
+describe('SnapshotPacer', () => {
+  it('runs the snapshots asked for in one turn one per turn, in order', async () => {
+    const counter = turnCounter()
+    counters.push(counter)
+    const pacer = new SnapshotPacer()
+    const ran: Array<{ id: number; turn: number }> = []
+    for (let id = 0; id < 5; id++) {
+      pacer.request(async () => {
+        ran.push({ id, turn: counter.turn })
+      })
+    }
+    expect(pacer.size).toBe(5)
+    expect(ran).toEqual([]) // nothing runs in the turn that asked
+    await settle()
+    expect(ran.map((r) => r.id)).toEqual([0, 1, 2, 3, 4])
+    const turns = ran.map((r) => r.turn)
+    expect(new Set(turns).size).toBe(5)
+    expect(pacer.size).toBe(0)
+  })
+
+  it('starts the next snapshot only once the one running has settled', async () => {
+    const pacer = new SnapshotPacer()
+    const events: string[] = []
+    let finishFirst!: () => void
+    pacer.request(() => {
+      events.push('first started')
+      return new Promise<void>((resolve) => {
+        finishFirst = () => {
+          events.push('first done')
+          resolve()
+        }
+      })
+    })
+    pacer.request(async () => {
+      events.push('second started')
+    })
+    await settle()
+    expect(events).toEqual(['first started'])
+    finishFirst()
+    await settle()
+    expect(events).toEqual(['first started', 'first done', 'second started'])
+  })
+
+  it('goes on after a snapshot that throws or rejects', async () => {
+    const pacer = new SnapshotPacer()
+    const ran: string[] = []
+    pacer.request(() => {
+      ran.push('throws')
+      throw new Error('disk full')
+    })
+    pacer.request(async () => {
+      ran.push('rejects')
+      throw new Error('disk full')
+    })
+    pacer.request(async () => {
+      ran.push('fine')
+    })
+    await settle()
+    expect(ran).toEqual(['throws', 'rejects', 'fine'])
+  })
+
+  it('runs a snapshot asked for twice before its turn once', async () => {
+    const pacer = new SnapshotPacer()
+    let runs = 0
+    const task = async () => {
+      runs++
+    }
+    pacer.request(task)
+    pacer.request(task)
+    await settle()
+    expect(runs).toBe(1)
+    // Asked again after it ran: it runs again.
+    pacer.request(task)
+    await settle()
+    expect(runs).toBe(2)
+  })
+
+  it('drops what waits when stopped and takes nothing after', async () => {
+    const pacer = new SnapshotPacer()
+    let runs = 0
+    const task = async () => {
+      runs++
+    }
+    pacer.request(task)
+    pacer.request(async () => {
+      runs++
+    })
+    pacer.stop()
+    pacer.request(task)
+    await settle()
+    expect(runs).toBe(0)
+    expect(pacer.size).toBe(0)
+  })
+})
