@@ -5,7 +5,12 @@ import type { Role } from '@loopboard/protocol'
 import { describe, expect, it } from 'vitest'
 import { useTestContext, waitFor } from '../test/helpers.ts'
 import { asyncStorage } from './AsyncStorage.ts'
-import { JournaledStorage, type JournaledStorageOptions } from './JournaledStorage.ts'
+import {
+  CATCH_UP_MOVES_AT_MOST,
+  JournaledStorage,
+  STORE_HERE_AT_MOST,
+  type JournaledStorageOptions,
+} from './JournaledStorage.ts'
 import { JournalMover, type JournalSpan } from './JournalMover.ts'
 import { openSqliteDatabase } from './openSqliteDatabase.ts'
 import { SqliteStorage } from './SqliteStorage.ts'
@@ -272,6 +277,9 @@ describe('JournaledStorage with its moves on a worker thread', () => {
     let release = () => {}
     const handle = {
       moved: 0,
+      moves: 0,
+      /** Called as each move is stored, before its answer: what arrives during a move. */
+      afterMove: null as (() => void) | null,
       hold() {
         gate = new Promise((resolve) => (release = resolve))
       },
@@ -284,6 +292,8 @@ describe('JournaledStorage with its moves on a worker thread', () => {
         move: async (span: JournalSpan) => {
           await mover.move(span)
           handle.moved += span.count
+          handle.moves++
+          handle.afterMove?.()
           await gate
         },
       },
@@ -456,6 +466,61 @@ describe('JournaledStorage with its moves on a worker thread', () => {
       expect(mainThread.rows).toBe(tailStoredHere ? 6 : 0)
       expect(worker.moved).toBe(tailStoredHere ? 10 : 16)
     }
+  })
+
+  it('empties a journal past its bound with moves sent at once until a few rows are left to store here', async () => {
+    const { f, worker, s, mainThread } = openWithWorker({ emptyJournalAtBytes: 1 })
+    const arrivals = [20, 12, 3]
+    let seq = 0
+    const commit = (n: number) =>
+      s.commitUpdates(Array.from({ length: n }, () => ({ roomId: 'r1', update: fresh(seq++ % 250) })))
+    worker.afterMove = () => {
+      const n = arrivals.shift()
+      if (n) commit(n)
+    }
+    commit(10)
+    await waitFor(() => s.unflushed === 0, 'the journal emptied')
+    // 10, then the 20 and the 12 that arrived during moves, at once; the last 3 here.
+    expect(worker.moves).toBe(3)
+    expect(worker.moved).toBe(42)
+    expect(mainThread.rows).toBe(3)
+    expect(statSync(f.journal).size).toBe(0)
+    expect(s.readUpdates('r1').map((u) => u.seq)).toEqual(Array.from({ length: 45 }, (_, n) => n + 1))
+  })
+
+  it('stores here what is left after a bounded number of such moves', async () => {
+    const { f, worker, s, mainThread } = openWithWorker({ emptyJournalAtBytes: 1 })
+    let seq = 0
+    const commit = (n: number) =>
+      s.commitUpdates(Array.from({ length: n }, () => ({ roomId: 'r1', update: fresh(seq++ % 250) })))
+    // Every move brings more than a few rows: the load never lets up.
+    worker.afterMove = () => commit(STORE_HERE_AT_MOST + 1)
+    commit(10)
+    await waitFor(() => mainThread.rows > 0, 'the rest stored here')
+    worker.afterMove = null
+    expect(worker.moves).toBe(1 + CATCH_UP_MOVES_AT_MOST)
+    expect(mainThread.rows).toBe(STORE_HERE_AT_MOST + 1)
+    expect(s.unflushed).toBe(0)
+    expect(statSync(f.journal).size).toBe(0)
+    expect(s.readUpdates('r1')).toHaveLength(10 + (1 + CATCH_UP_MOVES_AT_MOST) * (STORE_HERE_AT_MOST + 1))
+  })
+
+  it('the worker reads the new journal after a large one was replaced', async () => {
+    const { f, worker, s, mainThread } = openWithWorker({ emptyJournalAtBytes: 1 })
+    const big = new Uint8Array(1024).fill(7)
+    s.commitUpdates(Array.from({ length: 300 }, (_, n) => ({ roomId: 'r1', update: { ...fresh(n), update: big } })))
+    const before = statSync(f.journal).ino
+    await waitFor(() => s.unflushed === 0 && statSync(f.journal).size === 0, 'the first journal stored and replaced')
+    expect(statSync(f.journal).ino).not.toBe(before)
+    s.commitUpdates(Array.from({ length: 5 }, (_, n) => ({ roomId: 'r1', update: fresh(n) })))
+    await waitFor(() => s.unflushed === 0, 'the move from the new journal')
+    expect(worker.moved).toBe(305)
+    expect(mainThread.rows).toBe(0)
+    const other = new SqliteStorage(f.db)
+    ctx.onCleanup(() => other.close())
+    const stored = other.readUpdates('r1')
+    expect(stored.map((u) => u.seq)).toEqual(Array.from({ length: 305 }, (_, n) => n + 1))
+    expect(stored.slice(300).map((u) => [...u.update])).toEqual([[0], [1], [2], [3], [4]])
   })
 
   it('the worker refuses a span that does not hold the records it was told of, and goes on working', async () => {

@@ -36,8 +36,10 @@ export interface JournaledStorageOptions {
   mover?: Pick<JournalMover, 'move' | 'broken' | 'stop'>
   /**
    * With a mover: the journal is emptied whenever the worker answers with nothing left waiting.
-   * Under steady load something always is; once the journal holds this many bytes, what is left
-   * then is stored here, so the journal empties under steady load too (a restart reads all of it).
+   * Under steady load something always is; once the journal holds this many bytes, what arrived
+   * during a move goes to the worker at once rather than after `flushMs`, until at most
+   * {@link STORE_HERE_AT_MOST} rows are left, which are stored here, so the journal empties under
+   * steady load too (a restart reads all of it).
    */
   emptyJournalAtBytes?: number
 }
@@ -52,6 +54,15 @@ const DEFAULT_EMPTY_JOURNAL_AT_BYTES = 8 * 1024 * 1024
  * are failing or far behind, and a read stores it all first (or fails, as SQLite does) instead.
  */
 const READ_JOURNAL_AT_MOST_BYTES = 1024 * 1024
+/**
+ * Emptying a full journal under load: this many rows left are stored on the event loop. Each costs
+ * it 50-200 µs there (its room's pages, which the worker's writes took out of this connection's
+ * cache): storing all that was left at the answer (35 rows) held it 2.6 ms, the 6 left after one
+ * more move 1.1 ms.
+ */
+export const STORE_HERE_AT_MOST = 8
+/** ...and after this many moves in a row without getting there, whatever is left is. */
+export const CATCH_UP_MOVES_AT_MOST = 8
 
 /**
  * The embedded storage the relay writes through: `commitUpdates` numbers each update with its
@@ -94,6 +105,8 @@ export class JournaledStorage implements Storage {
   private moving = false
   /** Bumped by every move made here, so the answer of a batch stored meanwhile is ignored. */
   private generation = 0
+  /** Moves sent in a row to empty a full journal (see `emptyJournalAtBytes`). */
+  private catchUpMoves = 0
   private closed = false
   /** Updates taken back from the journal when it was opened. */
   readonly recovered: number
@@ -264,8 +277,17 @@ export class JournaledStorage implements Storage {
         this.pendingFrom = span.to
         this.pendingCount -= span.count
         // Under steady load the worker could always find more waiting; the journal must still
-        // empty now and then (a restart reads all of it), so past a size the tail is stored here.
-        if (this.pendingCount && this.journal.bytes < this.options.emptyJournalAtBytes) return this.scheduleFlush()
+        // empty now and then (a restart reads all of it), so past a size what arrived during the
+        // move goes to the worker at once, until only a few rows are left to store here.
+        if (this.pendingCount && this.journal.bytes < this.options.emptyJournalAtBytes) {
+          this.catchUpMoves = 0
+          return this.scheduleFlush()
+        }
+        if (this.pendingCount > STORE_HERE_AT_MOST && this.catchUpMoves < CATCH_UP_MOVES_AT_MOST) {
+          this.catchUpMoves++
+          return this.flushInBackground()
+        }
+        this.catchUpMoves = 0
         try {
           this.store(this.pendingCount)
         } catch (error) {

@@ -1,8 +1,8 @@
-import { appendFileSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTestContext } from '../test/helpers.ts'
-import { UpdateJournal, type JournalRecord } from './UpdateJournal.ts'
+import { CLEAR_IN_PLACE_AT_MOST_BYTES, UpdateJournal, type JournalRecord } from './UpdateJournal.ts'
 
 const ctx = useTestContext()
 
@@ -141,6 +141,40 @@ describe('UpdateJournal', () => {
     journal.append([record(3)])
     journal.close()
     expect(UpdateJournal.open(file).recovered.map((r) => r.seq)).toEqual([3])
+  })
+
+  it('clear() of a large journal puts an empty file in its place; of a small one, truncates it', () => {
+    const file = join(ctx.tempDir(), 'j')
+    const { journal } = open(file)
+    journal.append([record(1), record(2)])
+    const small = statSync(file).ino
+    journal.clear()
+    expect(statSync(file)).toMatchObject({ ino: small, size: 0 })
+    // Past the bound: 300 records of 1 KiB.
+    journal.append(Array.from({ length: 300 }, (_, i) => record(10 + i, 'room-a', 1024)))
+    expect(journal.bytes).toBeGreaterThan(CLEAR_IN_PLACE_AT_MOST_BYTES)
+    journal.clear()
+    const replaced = statSync(file)
+    expect(replaced.ino).not.toBe(small)
+    expect(replaced.size).toBe(0)
+    expect(existsSync(`${file}.next`)).toBe(false)
+    // Appends and reads go to the new file.
+    journal.append([record(400), record(401)])
+    expect(journal.read(0, journal.bytes).records.map((r) => r.seq)).toEqual([400, 401])
+    expect(statSync(file).size).toBe(journal.bytes)
+    journal.close()
+    expect(open(file).recovered.map((r) => r.seq)).toEqual([400, 401])
+  })
+
+  it('at open, drops a replacement a crash left half made and keeps the journal', () => {
+    const file = join(ctx.tempDir(), 'j')
+    const { journal } = open(file)
+    journal.append([record(1), record(2)])
+    journal.close()
+    // The crash came after the empty file was made and before it was renamed over the journal.
+    writeFileSync(`${file}.next`, '')
+    expect(open(file).recovered.map((r) => r.seq)).toEqual([1, 2])
+    expect(existsSync(`${file}.next`)).toBe(false)
   })
 
   it('refuses a room id it could not read back', () => {

@@ -16,19 +16,18 @@ const { databaseFile, journalFile, chunk } = workerData as { databaseFile: strin
 // Storing can wait a few milliseconds; the relay's event loop and its sockets cannot.
 lowerThreadPriority(BACKGROUND_NICE)
 const storage = new SqliteStorage(databaseFile)
-/** Opened at the first span (the relay creates the file before it sends one). */
-let journal: number | null = null
 
 parentPort?.on('message', (message: MoveRequest | 'stop') => {
   if (message === 'stop') {
-    if (journal !== null) closeSync(journal)
     storage.close()
     parentPort?.close()
     return
   }
   let reply: MoveReply
+  // Opened for each span: once everything in it is stored, the relay may replace the file.
+  let journal: number | null = null
   try {
-    journal ??= openSync(journalFile, 'r')
+    journal = openSync(journalFile, 'r')
     const { records } = decodeRecords(readSpan(journal, message.from, message.to))
     if (records.length !== message.count)
       throw new Error(`expected ${message.count} journal records, read ${records.length}`)
@@ -36,6 +35,12 @@ parentPort?.on('message', (message: MoveRequest | 'stop') => {
     reply = { id: message.id, ok: true }
   } catch (error) {
     reply = { id: message.id, ok: false, message: (error as Error)?.message ?? String(error) }
+  } finally {
+    try {
+      if (journal !== null) closeSync(journal)
+    } catch {
+      // A read-only descriptor: nothing was left unwritten.
+    }
   }
   parentPort?.postMessage(reply)
 })
