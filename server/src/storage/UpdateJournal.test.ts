@@ -1,4 +1,13 @@
-import { appendFileSync, existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs'
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { useTestContext } from '../test/helpers.ts'
@@ -164,6 +173,20 @@ describe('UpdateJournal', () => {
     expect(statSync(file).size).toBe(journal.bytes)
     journal.close()
     expect(open(file).recovered.map((r) => r.seq)).toEqual([400, 401])
+  })
+
+  it('clear() of a large journal truncates it where it is when no new file can be made', () => {
+    const file = join(ctx.tempDir(), 'j')
+    const { journal } = open(file)
+    journal.append(Array.from({ length: 300 }, (_, i) => record(i + 1, 'room-a', 1024)))
+    const inode = statSync(file).ino
+    // Something that is not a file stands where the replacement would be made.
+    mkdirSync(`${file}.next`)
+    journal.clear()
+    expect(statSync(file)).toMatchObject({ ino: inode, size: 0 })
+    journal.append([record(400)])
+    expect(journal.read(0, journal.bytes).records.map((r) => r.seq)).toEqual([400])
+    rmSync(`${file}.next`, { recursive: true })
   })
 
   it('at open, drops a replacement a crash left half made and keeps the journal', () => {

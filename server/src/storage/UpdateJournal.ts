@@ -134,28 +134,41 @@ export class UpdateJournal {
    * {@link CLEAR_IN_PLACE_AT_MOST_BYTES} the file is truncated; past that a new empty file is
    * renamed over it (a crash leaves one or the other, and the old one's records are all stored)
    * and the old one is closed on libuv's thread pool, where its blocks are freed. Whoever reads
-   * the journal by name opens it afresh for each read.
+   * the journal by name opens it afresh for each read. If the new file cannot be made (no file
+   * descriptor left, say), the file is truncated where it is.
    */
   clear(): void {
-    if (this.size <= CLEAR_IN_PLACE_AT_MOST_BYTES) {
-      ftruncateSync(this.fd, 0)
-      this.size = 0
-      return
-    }
+    if (this.size > CLEAR_IN_PLACE_AT_MOST_BYTES && this.replaceWithEmpty()) return
+    ftruncateSync(this.fd, 0)
+    this.size = 0
+  }
+
+  /** Put a new empty file in the journal's place; false, with nothing changed, if it cannot. */
+  private replaceWithEmpty(): boolean {
     const replacement = replacementOf(this.file)
-    const fd = openSync(replacement, 'w+')
+    let fd: number
+    try {
+      fd = openSync(replacement, 'w+')
+    } catch {
+      return false
+    }
     try {
       renameSync(replacement, this.file)
-    } catch (error) {
-      closeSync(fd)
-      rmSync(replacement, { force: true })
-      throw error
+    } catch {
+      try {
+        closeSync(fd)
+        rmSync(replacement, { force: true })
+      } catch {
+        // A leftover replacement is removed at the next open.
+      }
+      return false
     }
     const old = this.fd
     this.fd = fd
     this.size = 0
     // Nothing to do if closing fails: the file is already gone from the directory.
     close(old, () => {})
+    return true
   }
 
   close(): void {

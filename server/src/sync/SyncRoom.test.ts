@@ -346,6 +346,7 @@ describe('SyncRoom: updates', () => {
       },
     }
     const snapshots = new SnapshotPacer()
+    const rooms: SyncRoom[] = []
     const open = (roomId: string) =>
       SyncRoom.load({
         roomId,
@@ -355,7 +356,7 @@ describe('SyncRoom: updates', () => {
         snapshots,
       })
     try {
-      const rooms = [await open(ROOM), await open('room-2')]
+      rooms.push(await open(ROOM), await open('room-2'))
       const editors = rooms.map((room, i) => {
         const conn = new FakeConn(10 + i, 'candidate')
         room.join(conn)
@@ -371,8 +372,8 @@ describe('SyncRoom: updates', () => {
       ])
       expect(written[0]!.turn).not.toBe(written[1]!.turn)
       expect(storage.loadRoomState('room-2')).toMatchObject({ snapshotSeq: 2, lastSeq: 2 })
-      for (const room of rooms) room.destroy(1001, 'test over')
     } finally {
+      for (const room of rooms) room.destroy(1001, 'test over')
       counter.stop()
       snapshots.stop()
     }
