@@ -231,6 +231,13 @@ async function main() {
   if (machine.loadavgAtStart[0]! > machine.cores / 2) {
     warnings.push(`machine busy at start (load ${machine.loadavgAtStart[0]} on ${machine.cores} cores): see otherCpu`)
   }
+  // `npm run bench` starts the load generator with one V8 helper thread: with Node's four, its
+  // garbage collector took every core for 5-9 ms about twice a second, and the relays waited.
+  if (!process.execArgv.includes('--v8-pool-size=1')) {
+    warnings.push(
+      'load generator not started with --v8-pool-size=1 (npm run bench does): relay latencies include its GC threads'
+    )
+  }
   const report = {
     schema: 1,
     profile: profileName,
