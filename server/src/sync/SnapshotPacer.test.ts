@@ -4,6 +4,17 @@ import { SnapshotPacer } from './SnapshotPacer.ts'
 
 const settle = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms))
 
+/** Snapshot tasks that count their runs in `counted.runs`, each a distinct task. */
+function counting() {
+  const counted = {
+    runs: 0,
+    task: (): (() => Promise<void>) => async () => {
+      counted.runs++
+    },
+  }
+  return counted
+}
+
 let counters: Array<ReturnType<typeof turnCounter>> = []
 afterEach(() => {
   for (const c of counters) c.stop()
@@ -64,34 +75,28 @@ describe('SnapshotPacer', () => {
 
   it('runs a snapshot asked for twice before its turn once', async () => {
     const pacer = new SnapshotPacer()
-    let runs = 0
-    const task = async () => {
-      runs++
-    }
+    const counted = counting()
+    const task = counted.task()
     pacer.request(task)
     pacer.request(task)
     await settle()
-    expect(runs).toBe(1)
+    expect(counted.runs).toBe(1)
     // Asked again after it ran: it runs again.
     pacer.request(task)
     await settle()
-    expect(runs).toBe(2)
+    expect(counted.runs).toBe(2)
   })
 
   it('drops what waits when stopped and takes nothing after', async () => {
     const pacer = new SnapshotPacer()
-    let runs = 0
-    const task = async () => {
-      runs++
-    }
+    const counted = counting()
+    const task = counted.task()
     pacer.request(task)
-    pacer.request(async () => {
-      runs++
-    })
+    pacer.request(counted.task())
     pacer.stop()
     pacer.request(task)
     await settle()
-    expect(runs).toBe(0)
+    expect(counted.runs).toBe(0)
     expect(pacer.size).toBe(0)
   })
 })
